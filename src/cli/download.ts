@@ -1,0 +1,45 @@
+/**
+ * `oga download <id>`: fetch an asset's files into the shared cache and print their paths, one
+ * per line on stdout; how each file was obtained goes to stderr.
+ */
+import type { CliCommand } from "./command.js";
+import { writeLine } from "./io.js";
+import { optionalString, stringList } from "./options.js";
+import { outputPath, placeFile } from "./place-file.js";
+import { createProgressReporter, reportFile } from "./progress.js";
+
+export const downloadCommand: CliCommand = {
+  spec: "download <id>",
+  description: "Download an asset's files into the cache and print their paths",
+  configure(command) {
+    command
+      .option("--out <dir>", "Also place the files in <dir>/<id>/<name> (hard link when possible, else copy)")
+      .option("--file <name>", "Only this file (repeatable); default every file of the asset")
+      .example("  $ oga download battle-theme-a")
+      .example("  $ oga download battle-theme-a --out assets --file battleThemeA.mp3")
+      .example(`  $ oga search --type music --page-limit 1 | cut -d" " -f1 | xargs -n1 oga download`);
+  },
+  async run(context, [id], options) {
+    const { io } = context;
+    const out = optionalString(options, "out", "--out");
+    const files = stringList(options, "file", "--file");
+    const client = context.client();
+    const asset = await client.describe(id!);
+    const progress = createProgressReporter(io);
+    let cached;
+    try {
+      cached = await client.download(asset, {
+        ...(files.length > 0 && { files }),
+        onProgress: (p) => progress.update(p),
+      });
+    } finally {
+      progress.stop();
+    }
+    for (const file of cached) {
+      reportFile(io, file);
+      const shown = out === undefined ? file.path : outputPath(out, asset.id, file.name);
+      if (out !== undefined) await placeFile(file.path, shown);
+      await writeLine(io.stdout, shown);
+    }
+  },
+};

@@ -1,0 +1,79 @@
+/**
+ * Where the CLI writes: data on stdout (so it can be piped), messages on stderr. Kept behind a
+ * small interface so `runCli` does not reach for `process` itself.
+ */
+import type { Writable } from "node:stream";
+
+/** A writable terminal or pipe; `isTTY` is set by Node on terminal streams. */
+export type OutStream = Writable & { isTTY?: boolean; columns?: number };
+
+/** What the caller of `runCli` provides: the process's streams and environment, and Ctrl-C. */
+export interface CliStreams {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C (SIGINT). */
+  interrupt?: AbortSignal;
+}
+
+/** What a command sees. */
+export interface CliIo extends CliStreams {
+  /**
+   * Aborted on Ctrl-C or when the reader of stdout goes away; every request and wait of the
+   * command listens to it, so `oga search | head -1` stops fetching pages at once.
+   */
+  signal: AbortSignal;
+}
+
+/** Thrown by {@link writeLine} once the reader of stdout has gone (`| head -1`). */
+export class OutputClosedError extends Error {
+  override readonly name = "OutputClosedError";
+}
+
+/**
+ * Write one line and wait while the pipe is full, so a slow reader slows the producer down
+ * instead of buffering a whole search in memory. Rejects with {@link OutputClosedError} when the
+ * reader has closed the pipe (EPIPE).
+ */
+export function writeLine(stream: OutStream, line: string): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.reject(new OutputClosedError("output closed"));
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      stream.off("drain", onDrain);
+      reject(error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED" ? new OutputClosedError("output closed") : error);
+    };
+    const onDrain = () => {
+      stream.off("error", onError);
+      resolve();
+    };
+    const flushed = stream.write(`${line}\n`, (error) => {
+      if (error) onError(error);
+    });
+    if (flushed) {
+      resolve();
+    } else {
+      stream.once("drain", onDrain);
+      stream.once("error", onError);
+    }
+  });
+}
+
+/** A message for the user on stderr. Failures to write it (stderr closed) are not worth dying for. */
+export function say(io: CliIo, message: string): void {
+  if (!io.stderr.destroyed) io.stderr.write(`${message}\n`);
+}
+
+/** Bytes as people read them: `512 B`, `3.2 kB`, `12.5 MB` (SI units, like the site prints). */
+export function formatSize(bytes: number | null): string {
+  if (bytes === null) return "size unknown";
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = "B";
+  for (const next of units) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = next;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
+}
