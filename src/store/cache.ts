@@ -1,0 +1,301 @@
+import type { Stats } from "node:fs";
+import { lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { OgaError } from "../errors.js";
+import type { Asset } from "../site/types.js";
+import { safeFileName } from "./file-name.js";
+import {
+  hashFile,
+  isNotFound,
+  isSha256,
+  readJsonOrUndefined,
+  renameReplacing,
+  sha256Hex,
+  tempPath,
+  writeJsonAtomic,
+} from "./fs-utils.js";
+
+/** What the cache knows about one file URL: the last body it stored for it and its validators. */
+export interface IndexEntry {
+  url: string;
+  /** The file name as the asset lists it; the blob basename is `safeFileName(name)`. */
+  name: string;
+  etag: string | null;
+  lastModified: string | null;
+  sha256: string;
+  size: number;
+}
+
+/** `ok`: the blob exists and hashes to its name; `missing`: no file; `modified`: other bytes. */
+export type BlobState = "ok" | "missing" | "modified";
+
+/** Tuning knobs; the defaults are right outside tests. */
+export interface CacheOptions {
+  /** Temp files older than this (by mtime) are swept by {@link Cache.open}. Default one hour. */
+  staleTempMs?: number;
+  /**
+   * A verified stamp is only recorded once the blob's ctime/mtime are at least this much older
+   * than the moment we looked at it. Default 2000 ms, coarser than any file system's timestamps.
+   */
+  racyWindowMs?: number;
+}
+
+/** Bump when the layout or a record's shape changes; records of another version are ignored. */
+const FORMAT = 1;
+const HOUR = 60 * 60 * 1000;
+
+/** The stat fields that change whenever a file's bytes are written or it is replaced. */
+interface BlobStamp {
+  format: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/**
+ * The content-addressed store shared by every project of a user:
+ *
+ * - `files/<sha256>/<name>`: blobs, named after their content hash; the original file name is
+ *   the basename so bundlers derive MIME types and emitted names from it. Blobs are only ever
+ *   created by renaming a fully downloaded and verified temp file into place, so a blob path
+ *   never holds a half file; two processes racing to store the same blob write the same bytes.
+ * - `index/<sha256(url)>.json`: one {@link IndexEntry} per file URL. One small file per URL
+ *   rather than a shared index means no read-merge-write and no lock: each record is replaced
+ *   atomically (temp + rename), last writer wins, and a garbage record reads as absent.
+ * - `pages/<sha256(pageUrl)>.json`: parsed asset pages, for offline builds.
+ * - `stamps/<sha256(sha256/name)>.json`: when a blob was last verified (see {@link checkBlob}).
+ * - `tmp/`: temp files, on the same file system so renames are atomic; `kill -9` can only ever
+ *   leave files here, and {@link open} sweeps the stale ones.
+ */
+export class Cache {
+  /** Absolute cache directory. */
+  readonly dir: string;
+  private readonly tmpDir: string;
+  private readonly racyWindowMs: number;
+
+  private constructor(dir: string, options: CacheOptions) {
+    this.dir = dir;
+    this.tmpDir = path.join(dir, "tmp");
+    this.racyWindowMs = options.racyWindowMs ?? 2000;
+  }
+
+  /** Creates the directory layout if needed and sweeps temp files left by killed processes. */
+  static async open(dir: string, options: CacheOptions = {}): Promise<Cache> {
+    const cache = new Cache(path.resolve(dir), options);
+    for (const sub of ["files", "index", "pages", "stamps", "tmp"]) {
+      await mkdir(path.join(cache.dir, sub), { recursive: true });
+    }
+    await cache.sweepTemp(options.staleTempMs ?? HOUR);
+    return cache;
+  }
+
+  /**
+   * `<dir>/files/<sha256>/<name>`, with `name` made safe by {@link safeFileName} so it can never
+   * leave its directory. Throws OGA_BAD_INPUT for a malformed hash or an unusable name.
+   */
+  blobPath(sha256: string, name: string): string {
+    if (!isSha256(sha256)) {
+      throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(sha256)} (expected 64 lower-case hex digits).`);
+    }
+    return path.join(this.dir, "files", sha256, safeFileName(name));
+  }
+
+  /**
+   * Whether the blob is there with exactly the bytes its hash names.
+   *
+   * With `full`, the file is re-hashed. Without it, a stamp recorded the last time the hash was
+   * verified is trusted when the file's size, mtime, ctime and inode are all unchanged; otherwise
+   * the file is re-hashed (and the stamp renewed when it matches). Guarantee: any change to the
+   * bytes through the file system (an edit, a truncation, a replacement, a restore from backup)
+   * changes the ctime or the inode, which user programs cannot set back, so it is detected. What
+   * is not detected without `full`: corruption below the file system (bad disk, raw device
+   * writes) or a system clock set back exactly to the old ctime. Like Git's "racy clean" rule, a
+   * stamp is only recorded once the file's timestamps are older than the file system's
+   * timestamp granularity, so a write in the same clock tick as the verification cannot hide.
+   */
+  async checkBlob(sha256: string, name: string, options: { full?: boolean } = {}): Promise<BlobState> {
+    const file = this.blobPath(sha256, name);
+    const statTime = Date.now();
+    let stats: Stats;
+    try {
+      stats = await stat(file);
+    } catch (error) {
+      if (isNotFound(error)) return "missing";
+      throw error;
+    }
+    if (!stats.isFile()) return "modified";
+    const stampFile = this.stampPath(sha256, name);
+    if (!options.full && stampMatches(await readJsonOrUndefined(stampFile), stats)) return "ok";
+    let actual: string;
+    try {
+      actual = await this.hashBlob(file);
+    } catch (error) {
+      if (isNotFound(error)) return "missing"; // removed while we were hashing
+      throw error;
+    }
+    if (actual !== sha256) {
+      await rm(stampFile, { force: true });
+      return "modified";
+    }
+    // The stats are from before the hash: a write during hashing changes them, so the stamp
+    // recorded here would simply not match next time.
+    await this.recordStamp(sha256, name, stats, statTime);
+    return "ok";
+  }
+
+  /** The index entry for a file URL, or `undefined` when absent or unreadable. */
+  async readEntry(url: string): Promise<IndexEntry | undefined> {
+    const record = await readJsonOrUndefined(this.entryPath(url));
+    return isIndexRecord(record) && record.url === url ? toEntry(record) : undefined;
+  }
+
+  /** Replaces the index entry for `entry.url` atomically. */
+  async writeEntry(entry: IndexEntry): Promise<void> {
+    const clean = toEntry(entry);
+    if (!isIndexRecord({ ...clean, format: FORMAT })) {
+      throw new OgaError("OGA_BAD_INPUT", `Invalid index entry for ${entry.url}.`);
+    }
+    await writeJsonAtomic(this.tmpDir, this.entryPath(entry.url), { format: FORMAT, ...clean });
+  }
+
+  /** The asset description cached for a page URL, or `undefined` when absent or unreadable. */
+  async readDescription(pageUrl: string): Promise<{ asset: Asset; fetchedAt: string } | undefined> {
+    const record = await readJsonOrUndefined(this.descriptionPath(pageUrl));
+    if (!isDescriptionRecord(record) || record.asset.pageUrl !== pageUrl) return undefined;
+    return { asset: record.asset, fetchedAt: record.fetchedAt };
+  }
+
+  /** Stores an asset description under its `pageUrl`, stamped with the current time. */
+  async writeDescription(asset: Asset): Promise<void> {
+    const record = { format: FORMAT, fetchedAt: new Date().toISOString(), asset };
+    await writeJsonAtomic(this.tmpDir, this.descriptionPath(asset.pageUrl), record);
+  }
+
+  /** A fresh temp file path in `<dir>/tmp` (nothing is created). */
+  tempPath(label = "part"): string {
+    return tempPath(this.tmpDir, label);
+  }
+
+  /**
+   * Moves a verified temp file into place as the blob for `sha256`/`name` and records it as
+   * verified. The caller must have hashed exactly these bytes. Losing a race against another
+   * process storing the same blob is fine: the content is identical by construction.
+   */
+  async commitBlob(tempFile: string, sha256: string, name: string): Promise<string> {
+    const target = this.blobPath(sha256, name);
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      await renameReplacing(tempFile, target);
+    } catch (error) {
+      await rm(tempFile, { force: true });
+      // Windows refuses to replace a blob another process holds open; if that blob is
+      // already right there is nothing left to do.
+      if ((await this.checkBlob(sha256, name, { full: true })) === "ok") return target;
+      throw error;
+    }
+    const statTime = Date.now();
+    await this.recordStamp(sha256, name, await stat(target), statTime);
+    return target;
+  }
+
+  /** Hashes a blob; a separate method so tests can observe when the cache re-hashes. */
+  protected hashBlob(file: string): Promise<string> {
+    return hashFile(file);
+  }
+
+  private entryPath(url: string): string {
+    return path.join(this.dir, "index", `${sha256Hex(url)}.json`);
+  }
+
+  private descriptionPath(pageUrl: string): string {
+    return path.join(this.dir, "pages", `${sha256Hex(pageUrl)}.json`);
+  }
+
+  private stampPath(sha256: string, name: string): string {
+    return path.join(this.dir, "stamps", `${sha256Hex(`${sha256}/${safeFileName(name)}`)}.json`);
+  }
+
+  private async recordStamp(sha256: string, name: string, stats: Stats, statTime: number): Promise<void> {
+    const stampFile = this.stampPath(sha256, name);
+    // A file written in the same timestamp tick as our stat could change again without its
+    // timestamps moving; such a "racy" file gets no stamp and is hashed again next time.
+    const newest = Math.max(stats.ctimeMs, stats.mtimeMs);
+    if (statTime - newest < this.racyWindowMs) {
+      await rm(stampFile, { force: true });
+      return;
+    }
+    const stamp: BlobStamp = { format: FORMAT, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+    await writeJsonAtomic(this.tmpDir, stampFile, stamp);
+  }
+
+  private async sweepTemp(staleMs: number): Promise<void> {
+    // By mtime, not by creation: a download in progress in another process keeps writing to its
+    // temp file, so only files nobody touched for a long time are abandoned.
+    const now = Date.now();
+    for (const name of await readdir(this.tmpDir)) {
+      const file = path.join(this.tmpDir, name);
+      try {
+        if (now - (await lstat(file)).mtimeMs > staleMs) await rm(file, { recursive: true, force: true });
+      } catch (error) {
+        if (!isNotFound(error)) throw error; // another process swept it first
+      }
+    }
+  }
+}
+
+function stampMatches(record: unknown, stats: Stats): boolean {
+  if (typeof record !== "object" || record === null) return false;
+  const stamp = record as Partial<BlobStamp>;
+  return (
+    stamp.format === FORMAT &&
+    stamp.size === stats.size &&
+    stamp.mtimeMs === stats.mtimeMs &&
+    stamp.ctimeMs === stats.ctimeMs &&
+    stamp.ino === stats.ino
+  );
+}
+
+function isIndexRecord(value: unknown): value is IndexEntry & { format: number } {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    r.format === FORMAT &&
+    typeof r.url === "string" &&
+    typeof r.name === "string" &&
+    isSha256(r.sha256) &&
+    typeof r.size === "number" &&
+    Number.isSafeInteger(r.size) &&
+    r.size >= 0 &&
+    (r.etag === null || typeof r.etag === "string") &&
+    (r.lastModified === null || typeof r.lastModified === "string")
+  );
+}
+
+/** Copies exactly the IndexEntry fields, so extra keys never leak into or out of the index. */
+function toEntry(e: IndexEntry): IndexEntry {
+  return { url: e.url, name: e.name, etag: e.etag, lastModified: e.lastModified, sha256: e.sha256, size: e.size };
+}
+
+function isDescriptionRecord(value: unknown): value is { format: number; fetchedAt: string; asset: Asset } {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  if (r.format !== FORMAT || typeof r.fetchedAt !== "string") return false;
+  const asset = r.asset as Record<string, unknown> | null;
+  // We wrote this record ourselves; check the fields callers index into so a damaged record
+  // reads as "not cached" instead of crashing a build later.
+  return (
+    typeof asset === "object" &&
+    asset !== null &&
+    typeof asset.id === "string" &&
+    typeof asset.pageUrl === "string" &&
+    typeof asset.title === "string" &&
+    Array.isArray(asset.licenses) &&
+    Array.isArray(asset.files) &&
+    asset.files.every(
+      (f: unknown) =>
+        typeof f === "object" && f !== null && typeof (f as Record<string, unknown>).name === "string" &&
+        typeof (f as Record<string, unknown>).url === "string",
+    )
+  );
+}

@@ -1,0 +1,40 @@
+import { OgaError } from "../errors.js";
+
+/** Longest name we store, in UTF-8 bytes: common file systems cap a path segment at 255. */
+const MAX_NAME_BYTES = 200;
+
+/**
+ * Turns a file name from the site into a single, portable path segment for a blob.
+ *
+ * Names come from decoded URL segments, so a hostile page could offer `..%2F..%2Fetc%2Fpasswd`.
+ * Separators (`/`, `\`), NUL and other control characters and the characters Windows forbids
+ * (`<>:"|?*`) become `_` on every platform, so the cache layout does not depend on the OS and
+ * no name can leave its blob directory. The extension is kept (bundlers derive MIME types and
+ * emitted names from it) and long names are shortened in the stem. Names that are empty or only
+ * `.`/`..` after that are refused with OGA_BAD_INPUT: there is nothing sensible to keep.
+ */
+export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = name.replace(/[/\\<>:"|?*\u0000-\u001f\u007f]/g, "_").trim();
+  // Windows silently drops trailing dots and spaces, which would make two names collide; a name
+  // of nothing but dots (`.`, `..`) would name the directory itself or its parent.
+  if (/^[. ]*$/.test(safe)) {
+    throw new OgaError("OGA_BAD_INPUT", `Refusing to store a file named ${JSON.stringify(name)}: not a usable file name.`);
+  }
+  return shorten(safe.replace(/[. ]+$/, ""));
+}
+
+function shorten(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : "";
+  // Keep whole code points so a multi-byte character is never cut in half.
+  let budget = MAX_NAME_BYTES - Buffer.byteLength(ext);
+  let stem = "";
+  for (const char of name.slice(0, name.length - ext.length)) {
+    budget -= Buffer.byteLength(char);
+    if (budget < 0) break;
+    stem += char;
+  }
+  return stem + ext;
+}

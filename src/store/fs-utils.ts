@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Lower-case hex sha256 of a string, used to turn URLs into flat file names. */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Whether `value` looks like a sha256 digest as this package writes them. */
+export function isSha256(value: unknown): value is string {
+  return typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
+}
+
+/** Streams a file through sha256; memory stays flat whatever its size. */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** A fresh, unique path inside `tmpDir`; the pid and time help when reading a stuck tmp dir. */
+export function tempPath(tmpDir: string, label: string): string {
+  return path.join(tmpDir, `${Date.now()}-${process.pid}-${randomBytes(6).toString("hex")}.${label}.tmp`);
+}
+
+/** True for the errors that mean "nothing there" (including a file where a directory was expected). */
+export function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/**
+ * Renames, retrying briefly on Windows where a reader holding the target open (an antivirus, a
+ * second build) makes the replace fail with EPERM/EACCES/EBUSY for a moment.
+ */
+export async function renameReplacing(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const transient = code === "EPERM" || code === "EACCES" || code === "EBUSY";
+      if (!transient || process.platform !== "win32" || attempt >= 5) throw error;
+      await sleep(20 * 2 ** attempt);
+    }
+  }
+}
+
+/**
+ * Writes JSON so that readers, including other processes, see either the old file or the new
+ * one, never a torn write: write a temp file in `tmpDir` (same file system), then rename.
+ */
+export async function writeJsonAtomic(tmpDir: string, target: string, value: unknown): Promise<void> {
+  const temp = tempPath(tmpDir, "json");
+  try {
+    await writeFile(temp, `${JSON.stringify(value)}\n`, { flag: "wx" });
+    await renameReplacing(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Reads a JSON file, returning `undefined` when it is absent or not valid JSON: every JSON file
+ * in the cache is a re-creatable record, so garbage (a disk error, a hand edit) means "unknown".
+ */
+export async function readJsonOrUndefined(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
