@@ -1,0 +1,246 @@
+import { createHash } from "node:crypto";
+import { open, rm, stat } from "node:fs/promises";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { OgaError } from "../errors.js";
+import type { Cache, IndexEntry } from "./cache.js";
+import { joinInFlight } from "./in-flight.js";
+import type { FileResponse, SiteHttp } from "../site/http.js";
+
+/** A file as it sits in the cache, and what it cost to get it there. */
+export interface CachedFile {
+  /** The URL asked for (the index key), not the final URL after redirects. */
+  url: string;
+  name: string;
+  /** Absolute blob path, `<cache>/files/<sha256>/<safe name>`. */
+  path: string;
+  sha256: string;
+  size: number;
+  etag: string | null;
+  /** what it cost: nothing, a 304, or a body */
+  transfer: "none" | "revalidated" | "downloaded";
+}
+
+/** How {@link fetchFile} may use the network. */
+export interface FetchFileOptions {
+  /** Never touch the network; OGA_OFFLINE when the cache cannot answer. */
+  offline?: boolean;
+  /**
+   * Pinned by a lockfile: a valid blob with this hash means no request at all, and a download
+   * that hashes to anything else is refused with OGA_INTEGRITY (the file changed upstream).
+   */
+  expect?: { sha256: string; size?: number; etag?: string | null };
+  /**
+   * Default true when there is no `expect`: a cached file is confirmed with a conditional GET
+   * (its ETag). `false` trusts a valid cached blob without asking the site.
+   */
+  revalidate?: boolean;
+  /** OGA_TOO_LARGE past this many bytes, checked against Content-Length and while streaming. */
+  maxSize?: number;
+  /** Called with the byte count of each body chunk as it arrives (a delta, not a running total). */
+  onBytes?: (bytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The part of {@link SiteHttp} that fetchFile needs; tests may pass anything with this shape. */
+export type FileHttp = Pick<SiteHttp, "openFile">;
+
+/**
+ * Makes `file` available in the cache and returns where it is.
+ *
+ * The body streams through a sha256 tap into a temp file in `<cache>/tmp`, is checked against
+ * Content-Length, `maxSize` and `expect`, and only then renamed into its content-addressed blob
+ * path, so a blob path never holds a partial or unverified file and the temp file is removed on
+ * every failure, including an abort. Memory use does not grow with the file size. Concurrent
+ * calls for the same URL and cache in this process share one transfer.
+ */
+export function fetchFile(
+  http: FileHttp,
+  cache: Cache,
+  file: { url: string; name: string },
+  options: FetchFileOptions = {},
+): Promise<CachedFile> {
+  // Calls that could behave differently must not share a result, hence the options in the key.
+  const key = JSON.stringify([
+    cache.dir,
+    file.url,
+    file.name,
+    options.expect?.sha256 ?? null,
+    options.offline ?? false,
+    options.revalidate ?? null,
+    options.maxSize ?? null,
+  ]);
+  return joinInFlight(key, (signal, emit) => fetchFileNow(http, cache, file, { ...options, signal, onBytes: emit }), {
+    signal: options.signal,
+    onBytes: options.onBytes,
+  });
+}
+
+async function fetchFileNow(
+  http: FileHttp,
+  cache: Cache,
+  file: { url: string; name: string },
+  options: FetchFileOptions & { signal: AbortSignal },
+): Promise<CachedFile> {
+  const { url, name } = file;
+  const { expect, signal } = options;
+  const entry = await cache.readEntry(url);
+  if (expect && (await cache.checkBlob(expect.sha256, name)) === "ok") {
+    const etag = expect.etag !== undefined ? expect.etag : entry?.sha256 === expect.sha256 ? entry.etag : null;
+    return fromCache(cache, file, expect.sha256, etag, "none");
+  }
+  // With `expect` the entry can only help if it names the expected blob, and that blob was just
+  // found not ok; so a pinned file that is not in the cache is always fetched unconditionally.
+  const usable = !expect && entry && (await cache.checkBlob(entry.sha256, name)) === "ok" ? entry : undefined;
+
+  if (options.offline) {
+    if (usable) return fromEntry(cache, file, usable, "none");
+    const what = expect ? `${url} (sha256 ${expect.sha256})` : url;
+    throw new OgaError(
+      "OGA_OFFLINE",
+      `${what} is not in the cache and offline mode is on; run once without offline (\`oga download\`, or unset OGA_OFFLINE) to fetch it.`,
+    );
+  }
+  if (usable && !(options.revalidate ?? true)) return fromEntry(cache, file, usable, "none");
+
+  signal.throwIfAborted();
+  const response = await http.openFile(url, { etag: usable?.etag ?? null, signal });
+  if (response.status === 304) {
+    discard(response.body);
+    if (!usable) throw new OgaError("OGA_HTTP", `${url} answered 304 Not Modified to an unconditional request.`);
+    const refreshed: IndexEntry = {
+      ...usable,
+      etag: response.etag ?? usable.etag,
+      lastModified: response.lastModified ?? usable.lastModified,
+    };
+    if (refreshed.etag !== usable.etag || refreshed.lastModified !== usable.lastModified) await cache.writeEntry(refreshed);
+    return fromEntry(cache, file, refreshed, "revalidated");
+  }
+
+  if (expect?.size !== undefined && response.size !== null && response.size !== expect.size) {
+    // Different length means different bytes: no need to download them to know.
+    discard(response.body);
+    throw changedUpstream(url, expect.sha256, `a ${response.size}-byte file instead of ${expect.size} bytes`);
+  }
+  const body = await receiveBody(cache, response, url, options);
+  if (expect && body.sha256 !== expect.sha256) {
+    await rm(body.tempFile, { force: true });
+    throw changedUpstream(url, expect.sha256, `sha256 ${body.sha256}`);
+  }
+  const blob = await cache.commitBlob(body.tempFile, body.sha256, name);
+  const stored: IndexEntry = {
+    url,
+    name,
+    etag: response.etag,
+    lastModified: response.lastModified,
+    sha256: body.sha256,
+    size: body.size,
+  };
+  await cache.writeEntry(stored);
+  return { url, name, path: blob, sha256: body.sha256, size: body.size, etag: response.etag, transfer: "downloaded" };
+}
+
+/** Streams a 200 body into a temp file, hashing and counting on the way; removes it on failure. */
+async function receiveBody(
+  cache: Cache,
+  response: FileResponse,
+  url: string,
+  options: FetchFileOptions & { signal: AbortSignal },
+): Promise<{ tempFile: string; sha256: string; size: number }> {
+  const { maxSize, onBytes, signal } = options;
+  const declared = response.size;
+  if (maxSize !== undefined && declared !== null && declared > maxSize) {
+    discard(response.body);
+    throw tooLarge(url, `is ${declared} bytes`, maxSize);
+  }
+  const tempFile = cache.tempPath("part");
+  const hash = createHash("sha256");
+  let received = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (maxSize !== undefined && received > maxSize) {
+        callback(tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize));
+        return;
+      }
+      hash.update(chunk);
+      onBytes?.(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  // Create the temp file before streaming so the cleanup below can never run before it exists.
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(tempFile, "wx");
+    await pipeline(response.body, tap, handle.createWriteStream(), { signal });
+    if (declared !== null && received !== declared) {
+      throw new OgaError(
+        "OGA_INTEGRITY",
+        `${url} sent ${received} bytes but announced ${declared} (Content-Length); nothing was stored, try again.`,
+      );
+    }
+  } catch (error) {
+    discard(response.body);
+    await handle?.close().catch(() => undefined); // already closed by the stream in most cases
+    await rm(tempFile, { force: true });
+    throw describeBodyError(error, url, received, declared, signal);
+  }
+  return { tempFile, sha256: hash.digest("hex"), size: received };
+}
+
+/**
+ * Drops a response body we will not read. undici reports a destroyed body as an "error" event,
+ * which would be an uncaught exception without a listener; we already know why we stopped.
+ */
+function discard(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
+function describeBodyError(error: unknown, url: string, received: number, declared: number | null, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (error instanceof OgaError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (declared !== null && received < declared) {
+    return new OgaError(
+      "OGA_INTEGRITY",
+      `${url} ended after ${received} of ${declared} bytes (${reason}); nothing was stored, try again.`,
+      { cause: error },
+    );
+  }
+  return new OgaError("OGA_UNREACHABLE", `Downloading ${url} failed after ${received} bytes: ${reason}`, { cause: error });
+}
+
+function tooLarge(url: string, what: string, maxSize: number): OgaError {
+  return new OgaError("OGA_TOO_LARGE", `${url} ${what} over the maximum of ${maxSize} bytes; raise maxFileSize to allow it.`);
+}
+
+function changedUpstream(url: string, expected: string, got: string): OgaError {
+  return new OgaError(
+    "OGA_INTEGRITY",
+    `${url} changed upstream: the lockfile expects sha256 ${expected} but the site now serves ${got}. ` +
+      "Run `oga update` to accept the new version.",
+  );
+}
+
+async function fromCache(
+  cache: Cache,
+  file: { url: string; name: string },
+  sha256: string,
+  etag: string | null,
+  transfer: CachedFile["transfer"],
+): Promise<CachedFile> {
+  const path = cache.blobPath(sha256, file.name);
+  const { size } = await stat(path);
+  return { url: file.url, name: file.name, path, sha256, size, etag, transfer };
+}
+
+function fromEntry(
+  cache: Cache,
+  file: { url: string; name: string },
+  entry: IndexEntry,
+  transfer: CachedFile["transfer"],
+): CachedFile {
+  const path = cache.blobPath(entry.sha256, file.name);
+  return { url: file.url, name: file.name, path, sha256: entry.sha256, size: entry.size, etag: entry.etag, transfer };
+}

@@ -1,0 +1,188 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat, truncate, utimes, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Asset } from "../../src/site/types.js";
+import { Cache, type CacheOptions, type IndexEntry } from "../../src/store/cache.js";
+import { bytes, tempCache } from "./setup.js";
+
+const sha = (body: Buffer): string => createHash("sha256").update(body).digest("hex");
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function open(options?: CacheOptions): Promise<Cache> {
+  const { cache, remove } = await tempCache(options);
+  cleanups.push(remove);
+  return cache;
+}
+
+/** Stores `body` as a blob the way fetchFile does (temp file, then commit). */
+async function storeBlob(cache: Cache, body: Buffer, name = "a.png"): Promise<string> {
+  const temp = cache.tempPath();
+  await writeFile(temp, body);
+  return cache.commitBlob(temp, sha(body), name);
+}
+
+/** Counts re-hashes: the one expensive thing a warm check must avoid. */
+function countHashes(cache: Cache): { count: () => number } {
+  const spy = vi.spyOn(cache as unknown as { hashBlob: (file: string) => Promise<string> }, "hashBlob");
+  return { count: () => spy.mock.calls.length };
+}
+
+describe("Cache.open", () => {
+  it("creates the layout and sweeps only stale temp files", async () => {
+    const first = await open();
+    const tmp = path.join(first.dir, "tmp");
+    await writeFile(path.join(tmp, "stale.part.tmp"), "x");
+    await mkdir(path.join(tmp, "stale-dir"));
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(path.join(tmp, "stale.part.tmp"), old, old);
+    await utimes(path.join(tmp, "stale-dir"), old, old);
+    await writeFile(path.join(tmp, "fresh.part.tmp"), "y");
+    const reopened = await Cache.open(first.dir);
+    expect(await readdir(tmp)).toEqual(["fresh.part.tmp"]);
+    expect((await readdir(reopened.dir)).sort()).toEqual(["files", "index", "pages", "stamps", "tmp"]);
+  });
+});
+
+describe("Cache.blobPath", () => {
+  it("puts the original name under the hash", async () => {
+    const cache = await open();
+    const hash = "a".repeat(64);
+    expect(cache.blobPath(hash, "Battle Theme.mp3")).toBe(path.join(cache.dir, "files", hash, "Battle Theme.mp3"));
+  });
+
+  it("can never leave its directory", async () => {
+    const cache = await open();
+    const hash = "b".repeat(64);
+    for (const name of ["../../x", "..\\..\\x", "a/b", "x\u0000y"]) {
+      expect(path.dirname(cache.blobPath(hash, name))).toBe(path.join(cache.dir, "files", hash));
+    }
+    expect(() => cache.blobPath(hash, "..")).toThrow(/file name/);
+    expect(() => cache.blobPath("../x", "a")).toThrow(/sha256/);
+  });
+});
+
+describe("Cache.checkBlob", () => {
+  it("tells ok, missing, truncated and same-size tampering apart", async () => {
+    const cache = await open();
+    const body = bytes(10_000);
+    const blob = await storeBlob(cache, body);
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("ok");
+    expect(await cache.checkBlob(sha(body), "b.png")).toBe("missing");
+    expect(await cache.checkBlob("c".repeat(64), "a.png")).toBe("missing");
+    const tampered = Buffer.from(body);
+    tampered[0] = (tampered[0] ?? 0) ^ 1;
+    await writeFile(blob, tampered);
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("modified");
+    await truncate(blob, 5);
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("modified");
+  });
+
+  it("trusts a verified stamp while the file is untouched, and re-hashes once it is touched", async () => {
+    const cache = await open({ racyWindowMs: 50 });
+    const body = bytes(10_000);
+    const blob = await storeBlob(cache, body);
+    const hashes = countHashes(cache);
+    await sleep(80); // leave the racy window, so the next verification may record a stamp
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("ok");
+    expect(hashes.count()).toBe(1);
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("ok");
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("ok");
+    expect(hashes.count()).toBe(1); // warm checks cost a stat, not a hash
+
+    // Same size, and mtime put back as it was: only ctime betrays the edit.
+    const before = await stat(blob);
+    const tampered = Buffer.from(body);
+    tampered[5000] = (tampered[5000] ?? 0) ^ 1;
+    await writeFile(blob, tampered);
+    await utimes(blob, before.atime, before.mtime);
+    expect(await cache.checkBlob(sha(body), "a.png")).toBe("modified");
+    expect(hashes.count()).toBe(2);
+  });
+
+  it("re-hashes a blob verified within the racy window instead of trusting its stamp", async () => {
+    const cache = await open(); // default 2 s window: a just-written blob gets no stamp
+    const body = bytes(1000);
+    await storeBlob(cache, body);
+    const hashes = countHashes(cache);
+    await cache.checkBlob(sha(body), "a.png");
+    await cache.checkBlob(sha(body), "a.png");
+    expect(hashes.count()).toBe(2);
+  });
+
+  it("re-hashes every time with full", async () => {
+    const cache = await open({ racyWindowMs: 0 });
+    const body = bytes(1000);
+    await storeBlob(cache, body);
+    const hashes = countHashes(cache);
+    expect(await cache.checkBlob(sha(body), "a.png", { full: true })).toBe("ok");
+    expect(await cache.checkBlob(sha(body), "a.png", { full: true })).toBe("ok");
+    expect(hashes.count()).toBe(2);
+  });
+});
+
+describe("index entries", () => {
+  const entry: IndexEntry = {
+    url: "https://opengameart.org/sites/default/files/a b.png",
+    name: "a b.png",
+    etag: '"1-2"',
+    lastModified: null,
+    sha256: "d".repeat(64),
+    size: 12,
+  };
+
+  it("round-trip, one file per URL, leaving nothing in tmp", async () => {
+    const cache = await open();
+    expect(await cache.readEntry(entry.url)).toBeUndefined();
+    await cache.writeEntry({ ...entry, extra: 1 } as IndexEntry);
+    expect(await cache.readEntry(entry.url)).toEqual(entry);
+    expect(await readdir(path.join(cache.dir, "index"))).toHaveLength(1);
+    expect(await readdir(path.join(cache.dir, "tmp"))).toEqual([]);
+  });
+
+  it("read garbage, wrong shapes and wrong URLs as absent", async () => {
+    const cache = await open();
+    await cache.writeEntry(entry);
+    const [file] = await readdir(path.join(cache.dir, "index"));
+    const target = path.join(cache.dir, "index", file ?? "");
+    const good = JSON.parse(await readFile(target, "utf8")) as Record<string, unknown>;
+    for (const bad of ["", "\u0000\u0000", "{", "null", "[]", JSON.stringify({ ...good, sha256: "xyz" }), JSON.stringify({ ...good, url: "other" }), JSON.stringify({ ...good, format: 99 })]) {
+      await writeFile(target, bad);
+      expect(await cache.readEntry(entry.url), bad).toBeUndefined();
+    }
+  });
+
+  it("survive many concurrent writers without a torn record", async () => {
+    const cache = await open();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => cache.writeEntry({ ...entry, size: i })));
+    const read = await cache.readEntry(entry.url);
+    expect(read?.url).toBe(entry.url);
+    expect(await readdir(path.join(cache.dir, "tmp"))).toEqual([]);
+  });
+});
+
+describe("descriptions", () => {
+  const asset = {
+    id: "battle-theme-a",
+    pageUrl: "https://opengameart.org/content/battle-theme-a",
+    title: "Battle Theme A",
+    licenses: ["CC0"],
+    files: [{ name: "a.mp3", url: "https://opengameart.org/sites/default/files/a.mp3" }],
+  } as unknown as Asset;
+
+  it("round-trip with a fetch time, and garbage reads as absent", async () => {
+    const cache = await open();
+    expect(await cache.readDescription(asset.pageUrl)).toBeUndefined();
+    await cache.writeDescription(asset);
+    const read = await cache.readDescription(asset.pageUrl);
+    expect(read?.asset).toEqual(asset);
+    expect(Date.parse(read?.fetchedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
+    const [file] = await readdir(path.join(cache.dir, "pages"));
+    await writeFile(path.join(cache.dir, "pages", file ?? ""), '{"format":1,"fetchedAt":"x","asset":{"files":7}}');
+    expect(await cache.readDescription(asset.pageUrl)).toBeUndefined();
+  });
+});

@@ -1,0 +1,292 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { isOgaError } from "../../src/errors.js";
+import { SiteHttp } from "../../src/site/http.js";
+import type { Cache } from "../../src/store/cache.js";
+import { fetchFile, type FetchFileOptions } from "../../src/store/fetch-file.js";
+import { startFileServer, type FileServer } from "./file-server.js";
+import { bytes, tempCache } from "./setup.js";
+
+const sha = (body: Buffer): string => createHash("sha256").update(body).digest("hex");
+
+let server: FileServer;
+let http: SiteHttp;
+let cache: Cache;
+let removeCache: () => Promise<void>;
+let counter = 0;
+
+beforeAll(async () => {
+  server = await startFileServer();
+  // No retries: these tests are about what reaches the store, not about the retry policy.
+  http = new SiteHttp({ origin: server.url, userAgent: "oga-store-test", connections: 4, retries: 0 });
+});
+afterAll(async () => {
+  await http.close();
+  await server.close();
+});
+beforeEach(async () => {
+  ({ cache, remove: removeCache } = await tempCache());
+  server.requests.length = 0;
+});
+afterEach(() => removeCache());
+
+/** Serves fresh random content under a unique name and returns the file reference. */
+function serve(size = 4096, name = `sound ${++counter}.ogg`): { url: string; name: string; body: Buffer } {
+  const body = bytes(size);
+  const urlPath = `/sites/default/files/${encodeURIComponent(name)}`;
+  server.setFile(urlPath, body);
+  return { url: server.url + urlPath, name, body };
+}
+
+function get(file: { url: string; name: string }, options?: FetchFileOptions) {
+  return fetchFile(http, cache, file, options);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.unreachable("expected a rejection"),
+    (error: unknown) => error,
+  );
+}
+
+const tmpFiles = (): Promise<string[]> => readdir(path.join(cache.dir, "tmp"));
+
+describe("fetchFile", () => {
+  it("downloads into a content-addressed blob and records the index entry", async () => {
+    const file = serve();
+    const got = await get(file);
+    expect(got).toMatchObject({ url: file.url, name: file.name, sha256: sha(file.body), size: file.body.length, transfer: "downloaded" });
+    expect(got.path).toBe(path.join(cache.dir, "files", sha(file.body), file.name));
+    expect(await readFile(got.path)).toEqual(file.body);
+    expect(await cache.readEntry(file.url)).toMatchObject({ sha256: sha(file.body), size: file.body.length, etag: got.etag });
+    expect(got.etag).toMatch(/^"/);
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it("revalidates with a conditional GET and transfers nothing on 304", async () => {
+    const file = serve();
+    const first = await get(file);
+    const second = await get(file);
+    expect(second).toMatchObject({ transfer: "revalidated", sha256: first.sha256, path: first.path });
+    expect(server.requests.map((r) => [r.status, r.ifNoneMatch])).toEqual([
+      [200, null],
+      [304, first.etag],
+    ]);
+  });
+
+  it("makes no request at all for a pinned hash whose blob is valid", async () => {
+    const file = serve();
+    const first = await get(file);
+    server.requests.length = 0;
+    const pinned = await get(file, { expect: { sha256: first.sha256 } });
+    expect(pinned).toMatchObject({ transfer: "none", path: first.path, size: file.body.length, etag: first.etag });
+    expect(server.requests).toEqual([]);
+  });
+
+  it("with revalidate: false trusts a valid cached blob without asking", async () => {
+    const file = serve();
+    await get(file);
+    server.requests.length = 0;
+    expect((await get(file, { revalidate: false })).transfer).toBe("none");
+    expect(server.requests).toEqual([]);
+  });
+
+  describe("re-downloads a damaged blob instead of trusting its ETag", () => {
+    const damages: Record<string, (blob: string, body: Buffer) => Promise<void>> = {
+      "bytes changed, same size": async (blob, body) => {
+        const tampered = Buffer.from(body);
+        tampered[100] = (tampered[100] ?? 0) ^ 0xff;
+        await writeFile(blob, tampered);
+      },
+      truncated: (blob) => truncate(blob, 10),
+      deleted: (blob) => rm(blob),
+    };
+    for (const [damage, apply] of Object.entries(damages)) {
+      it(damage, async () => {
+        const file = serve();
+        const first = await get(file);
+        await apply(first.path, file.body);
+        server.requests.length = 0;
+        const again = await get(file);
+        expect(again.transfer).toBe("downloaded");
+        expect(server.requests.map((r) => [r.status, r.ifNoneMatch])).toEqual([[200, null]]);
+        expect(await readFile(again.path)).toEqual(file.body);
+      });
+    }
+
+    it("also when the hash is pinned", async () => {
+      const file = serve();
+      const first = await get(file);
+      await truncate(first.path, 1);
+      const again = await get(file, { expect: { sha256: first.sha256 } });
+      expect(again.transfer).toBe("downloaded");
+      expect(await readFile(again.path)).toEqual(file.body);
+    });
+  });
+
+  it("stores the new content when the file changes upstream", async () => {
+    const file = serve();
+    const first = await get(file);
+    const replacement = bytes(5000);
+    server.setFile(new URL(file.url).pathname, replacement);
+    const second = await get(file);
+    expect(second).toMatchObject({ transfer: "downloaded", sha256: sha(replacement), size: 5000 });
+    expect(second.etag).not.toBe(first.etag);
+    expect(second.path).not.toBe(first.path);
+    expect(await readFile(second.path)).toEqual(replacement);
+    expect((await cache.readEntry(file.url))?.sha256).toBe(sha(replacement));
+  });
+
+  it("refuses a short body with OGA_INTEGRITY and leaves no blob or temp file", async () => {
+    const file = serve(100_000);
+    server.setFault(new URL(file.url).pathname, { shortBy: 1000 });
+    const error = await rejection(get(file));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    expect(String(error)).toContain(file.url);
+    expect(await cache.checkBlob(sha(file.body), file.name)).toBe("missing");
+    expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+    expect(await cache.readEntry(file.url)).toBeUndefined();
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it("refuses content that does not match the pinned hash, naming both hashes", async () => {
+    const file = serve();
+    const pinned = "0".repeat(64);
+    const error = await rejection(get(file, { expect: { sha256: pinned } }));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain(file.url);
+    expect(message).toContain(pinned);
+    expect(message).toContain(sha(file.body));
+    expect(message).toContain("oga update");
+    expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it("refuses a pinned size mismatch before reading the body", async () => {
+    const file = serve();
+    const error = await rejection(get(file, { expect: { sha256: "1".repeat(64), size: file.body.length + 1 } }));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  describe("maxSize", () => {
+    it("refuses by Content-Length before reading", async () => {
+      const file = serve(2048);
+      let seen = 0;
+      const error = await rejection(get(file, { maxSize: 2047, onBytes: (n) => (seen += n) }));
+      expect(isOgaError(error, "OGA_TOO_LARGE")).toBe(true);
+      expect(seen).toBe(0);
+      expect(await tmpFiles()).toEqual([]);
+    });
+
+    it("stops streaming past it when there is no Content-Length", async () => {
+      const file = serve(300_000);
+      server.setFault(new URL(file.url).pathname, { chunked: true });
+      const error = await rejection(get(file, { maxSize: 100_000 }));
+      expect(isOgaError(error, "OGA_TOO_LARGE")).toBe(true);
+      expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+      expect(await tmpFiles()).toEqual([]);
+    });
+
+    it("accepts a file of exactly maxSize", async () => {
+      const file = serve(2048);
+      expect((await get(file, { maxSize: 2048 })).size).toBe(2048);
+    });
+  });
+
+  describe("offline", () => {
+    it("answers from the cache without a request", async () => {
+      const file = serve();
+      const first = await get(file);
+      server.requests.length = 0;
+      expect(await get(file, { offline: true })).toMatchObject({ transfer: "none", path: first.path, sha256: first.sha256 });
+      expect(server.requests).toEqual([]);
+    });
+
+    it("fails with OGA_OFFLINE naming the URL when the file is not cached", async () => {
+      const file = serve();
+      const error = await rejection(get(file, { offline: true }));
+      expect(isOgaError(error, "OGA_OFFLINE")).toBe(true);
+      expect((error as Error).message).toContain(file.url);
+      expect((error as Error).message).toMatch(/oga download|OGA_OFFLINE/);
+      expect(server.requests).toEqual([]);
+    });
+
+    it("fails with OGA_OFFLINE when the cached blob is damaged", async () => {
+      const file = serve();
+      const first = await get(file);
+      await truncate(first.path, 3);
+      expect(isOgaError(await rejection(get(file, { offline: true })), "OGA_OFFLINE")).toBe(true);
+    });
+  });
+
+  it("treats a corrupt index entry as absent", async () => {
+    const file = serve();
+    await get(file);
+    const [entryFile] = await readdir(path.join(cache.dir, "index"));
+    await writeFile(path.join(cache.dir, "index", entryFile ?? "missing"), "{\"url\": tru");
+    server.requests.length = 0;
+    const again = await get(file);
+    // No usable ETag any more, so an unconditional GET; the same blob path is reused.
+    expect(again.transfer).toBe("downloaded");
+    expect(server.requests.map((r) => r.ifNoneMatch)).toEqual([null]);
+    expect((await cache.readEntry(file.url))?.sha256).toBe(sha(file.body));
+  });
+
+  it("aborting mid-body rejects with the signal's reason and leaves no temp file", async () => {
+    const file = serve(200_000);
+    server.setFault(new URL(file.url).pathname, { stallAfter: 50_000 });
+    const controller = new AbortController();
+    let seen = 0;
+    const pending = get(file, {
+      signal: controller.signal,
+      onBytes: (n) => {
+        seen += n;
+        if (seen >= 50_000) controller.abort(new Error("user gave up"));
+      },
+    });
+    const error = await rejection(pending);
+    expect((error as Error).message).toBe("user gave up");
+    expect(await tmpFiles()).toEqual([]);
+    expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+  });
+
+  it("shares one download between concurrent callers in one process", async () => {
+    const file = serve(100_000);
+    const progress = [0, 0, 0];
+    const results = await Promise.all(progress.map((_, i) => get(file, { onBytes: (n) => (progress[i] = (progress[i] ?? 0) + n) })));
+    expect(server.requests).toHaveLength(1);
+    expect(new Set(results.map((r) => r.path)).size).toBe(1);
+    expect(results.every((r) => r.transfer === "downloaded")).toBe(true);
+    expect(progress).toEqual([100_000, 100_000, 100_000]);
+  });
+
+  it("keeps a shared download going while any caller still wants it", async () => {
+    const file = serve(10_000);
+    const quitter = new AbortController();
+    const first = get(file, { signal: quitter.signal });
+    const second = get(file);
+    quitter.abort(new Error("first caller left"));
+    expect(((await rejection(first)) as Error).message).toBe("first caller left");
+    expect((await second).transfer).toBe("downloaded");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("stores unsafe names inside their blob directory", async () => {
+    const file = serve(100, "../../escape.png");
+    const got = await get(file);
+    expect(path.dirname(got.path)).toBe(path.join(cache.dir, "files", sha(file.body)));
+    expect(path.basename(got.path)).toBe(".._.._escape.png");
+    expect(got.name).toBe(file.name);
+  });
+
+  it("reports progress as deltas that add up to the size", async () => {
+    const file = serve(500_000);
+    let total = 0;
+    await get(file, { onBytes: (n) => (total += n) });
+    expect(total).toBe(500_000);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { isOgaError } from "../../src/errors.js";
+import { safeFileName } from "../../src/store/file-name.js";
+
+describe("safeFileName", () => {
+  it("keeps ordinary names, including spaces, unicode and leading dots", () => {
+    for (const name of ["battleThemeA_0.mp3", "Town Theme (loop).ogg", "ドラゴン.png", ".hidden.wav", "a..b.zip"]) {
+      expect(safeFileName(name)).toBe(name);
+    }
+  });
+
+  it("neutralizes separators, NUL, control and Windows-reserved characters", () => {
+    expect(safeFileName("../../etc/passwd")).toBe(".._.._etc_passwd");
+    expect(safeFileName("..\\..\\boot.ini")).toBe(".._.._boot.ini");
+    expect(safeFileName("a\u0000b\nc.png")).toBe("a_b_c.png");
+    expect(safeFileName('what?<>:"|*.txt')).toBe("what_______.txt");
+  });
+
+  it("drops trailing dots and spaces, which Windows would drop silently", () => {
+    expect(safeFileName("song.ogg. ")).toBe("song.ogg");
+  });
+
+  it("refuses names that are empty or only dots", () => {
+    for (const name of ["", " ", ".", "..", "...", ". ."]) {
+      let error: unknown;
+      try {
+        safeFileName(name);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(isOgaError(error, "OGA_BAD_INPUT"), JSON.stringify(name)).toBe(true);
+    }
+  });
+
+  it("shortens long names in the stem, keeping the extension and whole characters", () => {
+    const long = `${"é".repeat(300)}.ogg`;
+    const short = safeFileName(long);
+    expect(Buffer.byteLength(short)).toBeLessThanOrEqual(200);
+    expect(short.endsWith("é.ogg")).toBe(true);
+  });
+});

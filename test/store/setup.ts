@@ -1,0 +1,23 @@
+// Shared fixtures for the store tests: a fresh cache directory per test and a loopback server.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Cache, type CacheOptions } from "../../src/store/cache.js";
+
+/** A new empty directory under the OS temp dir, and a function to remove it. */
+export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "oga-store-"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Opens a cache in a fresh temp dir. */
+export async function tempCache(options?: CacheOptions): Promise<{ cache: Cache; remove: () => Promise<void> }> {
+  const { dir, remove } = await tempDir();
+  return { cache: await Cache.open(path.join(dir, "cache"), options), remove };
+}
+
+/** Random bytes, so every test's content (and hash) is its own. */
+export function bytes(size: number): Buffer {
+  return randomBytes(size);
+}
