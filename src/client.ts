@@ -1,0 +1,242 @@
+import pLimit from "p-limit";
+import { OgaError } from "./errors.js";
+import { assetPageUrl } from "./site/asset-id.js";
+import { findAssetFile } from "./site/find-file.js";
+import { SiteHttp } from "./site/http.js";
+import { parseAssetPage } from "./site/parse-asset.js";
+import { searchAssets } from "./site/search.js";
+import type { Asset, SearchFilters, SearchResult } from "./site/types.js";
+import { Cache } from "./store/cache.js";
+import { defaultCacheDir } from "./store/cache-dir.js";
+import { fetchFile, type CachedFile, type FetchFileOptions } from "./store/fetch-file.js";
+import { USER_AGENT } from "./version.js";
+
+/** The site every client talks to unless told otherwise. */
+export const DEFAULT_SITE_URL = "https://opengameart.org";
+
+/** Options of {@link createClient}; the same knobs as the Python `oga` library's `Config`. */
+export interface ClientOptions {
+  /** Site origin. Default `https://opengameart.org` (`OGA_URL` is read by the CLI and plugin, not here). */
+  url?: string;
+  /** Most files downloaded at once, and HTTP connections to the site. Default 5 — the site is run by volunteers. */
+  concurrency?: number;
+  /** Cache directory. Default: `OGA_CACHE_DIR`, else `$XDG_CACHE_HOME/oga`, else `~/.cache/oga`. */
+  cacheDir?: string;
+  /** `User-Agent` header. Default names this tool and its version. */
+  userAgent?: string;
+  /** Aborts every request of this client. */
+  signal?: AbortSignal;
+  /** Other hosts file links may point to (e.g. a mirror). Default: only the site's own origin. */
+  allowHosts?: string[];
+  /** Never touch the network; answer from the cache or fail with `OGA_OFFLINE`. Default `false`. */
+  offline?: boolean;
+  /** Connect, headers and body timeouts in seconds. Default 30. */
+  timeoutSeconds?: number;
+  /** Refuse files larger than this many bytes (`OGA_TOO_LARGE`). Default: no limit. */
+  maxFileSize?: number;
+  /** Seconds to wait between search result pages (the site asks crawlers to be gentle). Default 1. */
+  searchDelaySeconds?: number;
+}
+
+/** Progress of {@link OgaClient.download}, reported as bytes arrive and as files finish. */
+export interface DownloadProgress {
+  /** Asset id. */
+  asset: string;
+  /** File that changed last. */
+  file: string;
+  /** Body bytes received for `file` so far. */
+  bytes: number;
+  /** Expected size of `file`, when known. */
+  totalBytes: number | null;
+  filesDone: number;
+  filesTotal: number;
+  /** Body bytes received for all files of this call. */
+  bytesDone: number;
+  /** Sum of the expected sizes, when every file's size is known. */
+  bytesTotal: number | null;
+}
+
+export interface DescribeOptions {
+  /** Answer from the cached description only (`OGA_OFFLINE` when there is none). */
+  offline?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface DownloadOptions {
+  /** Only these files (by name); default every file of the asset. */
+  files?: string[];
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  offline?: boolean;
+}
+
+/** A connection to OpenGameArt plus the shared, verified file cache. */
+export interface OgaClient {
+  /** The site origin, e.g. `https://opengameart.org`. */
+  readonly origin: string;
+  /** Absolute cache directory. */
+  readonly cacheDir: string;
+  /**
+   * Describe an asset by slug (`battle-theme-a`), page path or full page URL. The description is
+   * cached, so `{ offline: true }` answers without the network.
+   */
+  describe(idOrUrl: string, options?: DescribeOptions): Promise<Asset>;
+  /** Search the site; pages are fetched lazily as the iteration goes on. */
+  search(filters?: SearchFilters, options?: { signal?: AbortSignal }): AsyncIterable<SearchResult>;
+  /**
+   * Download an asset's files into the cache (at most `concurrency` at once) and return them with
+   * their local paths. Files the cache can prove current cost a `304` or nothing.
+   */
+  download(asset: Asset, options?: DownloadOptions): Promise<CachedFile[]>;
+  /** Fetch one file into the cache, within the client's concurrency limit. */
+  fetchFile(file: { url: string; name: string }, options?: FetchFileOptions): Promise<CachedFile>;
+  /** Close idle connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Create a client.
+ *
+ * @example
+ * ```ts
+ * const oga = createClient();
+ * const asset = await oga.describe("battle-theme-a");
+ * const files = await oga.download(asset, { onProgress: (p) => console.log(p.bytesDone) });
+ * console.log(files.map((f) => f.path));
+ * ```
+ */
+export function createClient(options: ClientOptions = {}): OgaClient {
+  const origin = parseOrigin(options.url ?? DEFAULT_SITE_URL);
+  const concurrency = positiveInteger(options.concurrency ?? 5, "concurrency");
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const http = new SiteHttp({
+    origin,
+    userAgent: options.userAgent ?? USER_AGENT,
+    connections: concurrency,
+    allowHosts: options.allowHosts ?? [],
+    ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+  });
+  // Limit one layer only: file transfers. Page fetches are few and never wait on a file.
+  const limitFiles = pLimit(concurrency);
+  let cache: Promise<Cache> | undefined;
+  const openCache = () => (cache ??= Cache.open(cacheDir));
+
+  const signalOf = (signal?: AbortSignal) =>
+    signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal);
+
+  async function describe(idOrUrl: string, describeOptions: DescribeOptions = {}): Promise<Asset> {
+    const { pageUrl } = assetPageUrl(origin, idOrUrl);
+    const store = await openCache();
+    if (describeOptions.offline ?? options.offline) {
+      const cached = await store.readDescription(pageUrl);
+      if (!cached) {
+        throw new OgaError(
+          "OGA_OFFLINE",
+          `${idOrUrl}: not in the cache and working offline; run \`oga describe ${idOrUrl}\` once with the network to cache it`,
+        );
+      }
+      return cached.asset;
+    }
+    const page = await http.getPage(pageUrl, { signal: signalOf(describeOptions.signal) });
+    const asset = parseAssetPage(page.html, page.url);
+    await store.writeDescription(asset);
+    return asset;
+  }
+
+  async function fetchOne(file: { url: string; name: string }, fetchOptions: FetchFileOptions = {}): Promise<CachedFile> {
+    const store = await openCache();
+    return limitFiles(() =>
+      fetchFile(http, store, file, {
+        ...(options.maxFileSize !== undefined && { maxSize: options.maxFileSize }),
+        ...fetchOptions,
+        offline: fetchOptions.offline ?? options.offline ?? false,
+        signal: signalOf(fetchOptions.signal),
+      }),
+    );
+  }
+
+  async function download(asset: Asset, downloadOptions: DownloadOptions = {}): Promise<CachedFile[]> {
+    const wanted = selectFiles(asset, downloadOptions.files);
+    const sizes = wanted.map((f) => f.size);
+    const bytesTotal = sizes.every((s): s is number => s !== null) ? sizes.reduce((a, b) => a + b, 0) : null;
+    const received = new Map<string, number>();
+    let filesDone = 0;
+    let bytesDone = 0;
+    const report = (file: string, totalBytes: number | null) =>
+      downloadOptions.onProgress?.({
+        asset: asset.id,
+        file,
+        bytes: received.get(file) ?? 0,
+        totalBytes,
+        filesDone,
+        filesTotal: wanted.length,
+        bytesDone,
+        bytesTotal,
+      });
+    return Promise.all(
+      wanted.map(async (file) => {
+        const result = await fetchOne(file, {
+          ...(downloadOptions.offline !== undefined && { offline: downloadOptions.offline }),
+          ...(downloadOptions.signal && { signal: downloadOptions.signal }),
+          onBytes: (bytes) => {
+            received.set(file.name, (received.get(file.name) ?? 0) + bytes);
+            bytesDone += bytes;
+            report(file.name, file.size);
+          },
+        });
+        filesDone += 1;
+        report(file.name, file.size);
+        return result;
+      }),
+    );
+  }
+
+  return {
+    origin,
+    cacheDir,
+    describe,
+    search: (filters = {}, searchOptions = {}) =>
+      searchAssets(http, filters, {
+        signal: signalOf(searchOptions.signal),
+        delaySeconds: options.searchDelaySeconds ?? 1,
+      }),
+    download,
+    fetchFile: fetchOne,
+    close: () => http.close(),
+  };
+}
+
+function selectFiles(asset: Asset, names: string[] | undefined) {
+  if (asset.filesUnavailable && asset.files.length === 0) {
+    throw new OgaError("OGA_NO_FILE", `${asset.id}: the site says its files are currently unavailable (${asset.pageUrl})`);
+  }
+  if (!names) return asset.files;
+  return names.map((name) => {
+    const file = findAssetFile(asset, name);
+    if (!file) {
+      const known = asset.files.map((f) => f.name).join(", ") || "none";
+      throw new OgaError("OGA_NO_FILE", `${asset.id} has no file "${name}"; its files: ${known}`);
+    }
+    return file;
+  });
+}
+
+function parseOrigin(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new OgaError("OGA_BAD_INPUT", `url: "${url}" is not a URL; expected something like https://opengameart.org`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new OgaError("OGA_BAD_INPUT", `url: "${url}" must be an http(s) URL such as https://opengameart.org`);
+  }
+  return parsed.origin;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OgaError("OGA_BAD_INPUT", `${name}: expected a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
