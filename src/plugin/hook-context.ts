@@ -1,0 +1,20 @@
+/**
+ * The slice of Rollup's / Vite's plugin context this plugin uses. Typed structurally because
+ * Vite 8 (Rolldown), Vite 7 and Rollup 4 each ship their own, mutually unassignable, types.
+ */
+export interface HookContext {
+  error(error: { code?: string; message: string; cause?: unknown; plugin?: string }): never;
+  emitFile(file: { type: "asset"; name: string; originalFileName: string; source: Uint8Array }): string;
+  addWatchFile(id: string): void;
+  info?(message: string): void;
+  /** Vite ≥ 6 only; undefined under Rollup. */
+  environment?: { logger?: { info(message: string, options?: { timestamp?: boolean }): void } };
+}
+
+/** The parts of Vite's resolved config the plugin reads or adjusts. */
+export interface ViteResolvedConfig {
+  root: string;
+  command: "build" | "serve";
+  logger: { info(message: string, options?: { timestamp?: boolean }): void };
+  server: { fs: { allow: string[] } };
+}

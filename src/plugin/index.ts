@@ -1,0 +1,189 @@
+import path from "node:path";
+import MagicString from "magic-string";
+import { OgaError, isOgaError } from "../errors.js";
+import { fileUrlModuleCode, type UrlStrategy } from "./file-url.js";
+import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
+import { assetMeta, assetModuleCode, creditsModuleCode, globModuleCode, type FileImport } from "./module-code.js";
+import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
+import { DownloadReport } from "./report.js";
+import { AssetResolver } from "./resolve-asset.js";
+import { fileSpecifier, isOgaSpecifier, parseSpecifier } from "./specifier.js";
+import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
+
+export const PLUGIN_NAME = "vite-plugin-oga";
+
+const OGA_SOURCE = /^(?:oga:|\0oga:)/;
+const VIRTUAL = /^\0oga:/;
+/**
+ * `import name from "oga:<id>"` (optionally with `{ meta }`): only the main file is needed, so
+ * the import is pointed at the lean module and the asset's other files are never loaded or emitted.
+ */
+const DEFAULT_ONLY_IMPORT = /(\bimport\s+[A-Za-z_$][\w$]*\s*(?:,\s*\{\s*meta(?:\s+as\s+[A-Za-z_$][\w$]*)?\s*,?\s*\}\s*)?from\s*)(["'])(oga:[^"'/?#\s\\]+)\2/g;
+const SCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
+
+/** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
+export interface OgaPluginObject {
+  name: string;
+  enforce: "pre";
+  [hook: string]: unknown;
+}
+
+/**
+ * Creates the plugin. Works in Vite 8 (Rolldown), Vite 7 and plain Rollup 4. `resolveId` only
+ * parses (Vite's dependency scanner calls it); every request to the site happens in `load`.
+ */
+export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
+  let options: ResolvedOgaOptions | undefined;
+  let vite: ViteResolvedConfig | undefined;
+  let resolver: AssetResolver | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  /** Resolved id → the user's file that imported it (Vite 8 drops "imported by" from errors). */
+  const importers = new Map<string, string>();
+  /** Specifiers written in user code (not the per-file imports our own modules make). */
+  const userSpecifiers = new Set<string>();
+  let logTarget: HookContext | undefined;
+  const log = (message: string) => {
+    const line = `[${PLUGIN_NAME}] ${message}`;
+    const logger = logTarget?.environment?.logger ?? vite?.logger;
+    if (logger) logger.info(line, { timestamp: true });
+    else if (logTarget?.info) logTarget.info(message);
+    else process.stderr.write(line + "\n");
+  };
+  const report = new DownloadReport(log);
+
+  const getResolver = (): AssetResolver => {
+    options ??= resolveOptions(userOptions, process.cwd());
+    return (resolver ??= new AssetResolver(options, { onDownloadStart: (f) => report.started(f), onFile: (f) => report.finished(f) }));
+  };
+  const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file) });
+
+  /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
+  const scheduleFlush = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      getResolver()
+        .session.flush()
+        .catch((error: unknown) => log(`could not write the lockfile or declarations: ${(error as Error).message}`));
+    }, 50);
+    flushTimer.unref();
+  };
+
+  const fail = (ctx: HookContext, error: unknown, specifier: string, id: string): never => {
+    const importer = importers.get(id);
+    const where = importer ? `${path.relative(options?.root ?? process.cwd(), importer) || importer}: ` : "";
+    const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
+    const message = error instanceof Error ? error.message : String(error);
+    return ctx.error({ code, message: `${where}${message.includes(specifier) ? message : `"${specifier}": ${message}`}`, cause: error, plugin: PLUGIN_NAME });
+  };
+
+  async function loadModule(ctx: HookContext, id: string): Promise<{ code: string; moduleSideEffects: false; meta?: unknown } | null> {
+    const decoded = fromVirtualId(id);
+    if (!decoded) return null;
+    const { specifier, view } = decoded;
+    try {
+      const parsed = parseSpecifier(specifier);
+      if (parsed.kind === "credits") return { code: creditsModuleCode(), moduleSideEffects: false };
+      const res = getResolver();
+      ctx.addWatchFile(res.options.lockfile);
+      const asset = await res.asset(parsed.id, specifier);
+      const names = res.selectFiles(parsed, asset);
+      const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
+      let code: string;
+      if (parsed.kind === "file") {
+        const file = await res.file(parsed.id, names[0]!, specifier);
+        code = await fileUrlModuleCode(file.path, strategyFor(ctx));
+      } else if (parsed.kind === "glob") {
+        code = globModuleCode(names.map(toImport));
+      } else {
+        code = assetModuleCode(assetMeta(parsed.id, asset), asset.main && asset.files[asset.main] ? toImport(asset.main) : null, names.map(toImport), view);
+      }
+      if (userSpecifiers.has(specifier)) res.recordSpecifier(specifier);
+      if (vite?.command === "serve") scheduleFlush();
+      return { code, moduleSideEffects: false, meta: { oga: { specifier, asset: parsed.id, pageUrl: asset.pageUrl } } };
+    } catch (error) {
+      return fail(ctx, error, specifier, id.split("?")[0]!);
+    }
+  }
+
+  return {
+    name: PLUGIN_NAME,
+    enforce: "pre",
+
+    configResolved(config: ViteResolvedConfig) {
+      vite = config;
+      options = resolveOptions(userOptions, config.root);
+      // Push onto the resolved list: returning `server.fs.allow` from `config` would replace
+      // Vite's default and make the user's own `src/` answer 403.
+      config.server.fs.allow.push(options.cacheDir);
+    },
+
+    async buildStart(this: HookContext) {
+      logTarget = this;
+      await getResolver().session.reload();
+    },
+
+    resolveId: {
+      filter: { id: OGA_SOURCE },
+      handler(source: string, importer: string | undefined) {
+        // Same check as the filter: Vite 5's dev server ignores hook filters.
+        if (!OGA_SOURCE.test(source)) return null;
+        const id = isVirtualId(source) ? source : toVirtualId(source);
+        if (importer) {
+          const user = isVirtualId(importer) ? importers.get(importer.split("?")[0]!) : importer;
+          if (user) importers.set(id, user);
+          if (!isVirtualId(importer)) userSpecifiers.add(fromVirtualId(id)?.specifier ?? source);
+        }
+        return id;
+      },
+    },
+
+    load: {
+      filter: { id: VIRTUAL },
+      handler(this: HookContext, id: string) {
+        if (!VIRTUAL.test(id)) return null;
+        logTarget ??= this;
+        return loadModule(this, id);
+      },
+    },
+
+    transform: {
+      order: "pre",
+      filter: { code: "oga:" },
+      handler(code: string, id: string) {
+        if (isVirtualId(id) || !SCRIPT.test(id.split("?")[0]!) || !code.includes("oga:")) return null;
+        return pointDefaultImportsAtMainView(code);
+      },
+    },
+
+    async buildEnd(this: HookContext) {
+      if (flushTimer) clearTimeout(flushTimer);
+      try {
+        await getResolver().session.flush();
+      } catch (error) {
+        this.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
+      } finally {
+        report.end();
+      }
+    },
+  };
+}
+
+/**
+ * Rewrites default-only `oga:<asset>` imports to the lean module id (magic-string, so source maps
+ * stay right). A regex rather than a parser because this runs before TypeScript is stripped; the
+ * pattern only matches a complete import statement, so a miss merely costs emitting extra files.
+ */
+export function pointDefaultImportsAtMainView(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+  let s: MagicString | undefined;
+  for (const match of code.matchAll(DEFAULT_ONLY_IMPORT)) {
+    const specifier = match[3]!;
+    if (!isOgaSpecifier(specifier) || specifier === "oga:credits") continue;
+    const start = match.index! + match[1]!.length;
+    s ??= new MagicString(code);
+    s.overwrite(start, start + specifier.length + 2, JSON.stringify(toVirtualId(specifier, "main")));
+  }
+  return s ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+}
+
+export { OgaError };

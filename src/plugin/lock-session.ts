@@ -1,0 +1,80 @@
+import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
+import { emptyLockfile, readLockfile, updateLockfile } from "../store/lockfile.js";
+import { writeDeclarations } from "./declarations.js";
+
+/**
+ * The lockfile of one project as this process sees it: read once per build, changed in memory as
+ * imports resolve, and written with read-merge-write (temp + rename) on `flush`. One session per
+ * lockfile path per process, so a client and an SSR build of the same project share it.
+ */
+export class LockSession {
+  lock: Lockfile = emptyLockfile();
+  private dirty = false;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly dts: string | false,
+    private readonly frozen: boolean,
+  ) {}
+
+  /** Re-reads the lockfile from disk (start of every build: the user may have edited it). */
+  async reload(): Promise<void> {
+    await this.chain;
+    this.lock = await readLockfile(this.file);
+  }
+
+  asset(id: string): LockedAsset | undefined {
+    return this.lock.assets[id];
+  }
+
+  setAsset(id: string, asset: LockedAsset): void {
+    this.lock.assets[id] = asset;
+    this.dirty = true;
+  }
+
+  setFile(id: string, name: string, file: LockedFile): void {
+    const asset = this.lock.assets[id];
+    if (!asset) return;
+    const before = asset.files[name];
+    if (before && before.sha256 === file.sha256 && before.etag === file.etag && before.size === file.size && before.url === file.url) return;
+    asset.files[name] = file;
+    this.dirty = true;
+  }
+
+  addSpecifier(specifier: string): void {
+    if (this.lock.specifiers.includes(specifier)) return;
+    this.lock.specifiers = [...this.lock.specifiers, specifier].sort();
+    this.dirty = true;
+  }
+
+  /**
+   * Writes the lockfile (unless frozen or unchanged) and the declarations (when enabled and
+   * different from disk). Calls are serialised so concurrent flushes never interleave.
+   */
+  flush(): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
+    const run = async () => {
+      let lockWritten = false;
+      if (this.dirty && !this.frozen) {
+        this.dirty = false;
+        this.lock = await updateLockfile(this.file, this.lock);
+        lockWritten = true;
+      }
+      const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock);
+      return { lockWritten, dtsWritten };
+    };
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const sessions = new Map<string, LockSession>();
+
+/** The process-wide session for a lockfile path (created on first use). */
+export function lockSession(file: string, dts: string | false, frozen: boolean): LockSession {
+  const key = JSON.stringify([file, dts, frozen]);
+  let session = sessions.get(key);
+  if (!session) sessions.set(key, (session = new LockSession(file, dts, frozen)));
+  return session;
+}

@@ -1,0 +1,94 @@
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { defaultCacheDir } from "../store/cache-dir.js";
+
+/** Defaults, in one place. */
+export const DEFAULT_URL = "https://opengameart.org";
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_LOCKFILE = "oga.lock.json";
+export const DEFAULT_DTS_NAME = "oga-env.d.ts";
+
+/** Options of the `oga()` plugin. Every field is optional. */
+export interface OgaPluginOptions {
+  /** Site origin. Default `"https://opengameart.org"`; env `OGA_URL` overrides. */
+  url?: string;
+  /** Cache directory. Default `$XDG_CACHE_HOME/oga` or `~/.cache/oga`; env `OGA_CACHE_DIR` overrides. */
+  cacheDir?: string;
+  /** Parallel downloads. Default `4`. */
+  concurrency?: number;
+  /** Never touch the network; serve from the cache alone. Default `false`; env `OGA_OFFLINE=1` overrides. */
+  offline?: boolean;
+  /** Lockfile path, relative to the project root. Default `"oga.lock.json"`. */
+  lockfile?: string;
+  /**
+   * Fail instead of changing the lockfile (an import missing from it, a hash that differs).
+   * Default `true` when the `CI` environment variable is set, else `false`; env `OGA_FROZEN=1|0` overrides.
+   */
+  frozen?: boolean;
+  /**
+   * Path of the generated declarations, relative to the project root, or `false` for none.
+   * Default `"src/oga-env.d.ts"` when `src/` exists (create-vite's tsconfig includes only `src`),
+   * else `"oga-env.d.ts"`.
+   */
+  dts?: string | false;
+  /** Extra hosts files may be downloaded from (mirrors, CDNs). Default `[]`. */
+  allowHosts?: string[];
+  /** Connect/headers/body timeout in seconds. Default: the client's (30). */
+  timeoutSeconds?: number;
+  /** Refuse files larger than this many bytes. Default: no limit. */
+  maxFileSize?: number;
+}
+
+/** Options after defaults and environment overrides; paths are absolute. */
+export interface ResolvedOgaOptions {
+  root: string;
+  url: string;
+  cacheDir: string;
+  concurrency: number;
+  offline: boolean;
+  lockfile: string;
+  frozen: boolean;
+  dts: string | false;
+  allowHosts: string[];
+  timeoutSeconds: number | undefined;
+  maxFileSize: number | undefined;
+}
+
+/** Applies defaults and `OGA_*` environment overrides for a project `root`. */
+export function resolveOptions(
+  options: OgaPluginOptions = {},
+  root: string = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOgaOptions {
+  const absRoot = path.resolve(root);
+  const cacheDir = env.OGA_CACHE_DIR || options.cacheDir;
+  return {
+    root: absRoot,
+    url: (env.OGA_URL || options.url || DEFAULT_URL).replace(/\/+$/, ""),
+    cacheDir: cacheDir ? path.resolve(absRoot, cacheDir) : defaultCacheDir(env),
+    concurrency: positiveInt(options.concurrency, DEFAULT_CONCURRENCY),
+    offline: envFlag(env.OGA_OFFLINE) ?? options.offline ?? false,
+    lockfile: path.resolve(absRoot, options.lockfile ?? DEFAULT_LOCKFILE),
+    // CI is where a lockfile change would go unnoticed, so it is frozen there unless asked otherwise.
+    frozen: envFlag(env.OGA_FROZEN) ?? options.frozen ?? envFlag(env.CI) ?? false,
+    dts: options.dts === false ? false : path.resolve(absRoot, options.dts ?? defaultDtsPath(absRoot)),
+    allowHosts: options.allowHosts ?? [],
+    timeoutSeconds: options.timeoutSeconds,
+    maxFileSize: options.maxFileSize,
+  };
+}
+
+/** `src/oga-env.d.ts` when `src/` exists, else `oga-env.d.ts` (relative to root). */
+export function defaultDtsPath(root: string): string {
+  return existsSync(path.join(root, "src")) ? path.join("src", DEFAULT_DTS_NAME) : DEFAULT_DTS_NAME;
+}
+
+/** `"1"`/`"true"` → true, `"0"`/`"false"` → false, unset or empty → undefined; anything else set → true. */
+function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  return !/^(0|false|no|off)$/i.test(value.trim());
+}
+
+function positiveInt(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+}

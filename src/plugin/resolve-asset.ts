@@ -1,0 +1,228 @@
+import { createClient, type OgaClient } from "../client.js";
+import { OgaError, isOgaError } from "../errors.js";
+import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
+import type { ResolvedOgaOptions } from "./options.js";
+import { lockSession, type LockSession } from "./lock-session.js";
+import { globMatcher, type ParsedSpecifier } from "./specifier.js";
+
+/** A file of an asset, present in the cache and pinned in the lockfile. */
+export interface ResolvedFile {
+  asset: string;
+  name: string;
+  /** Absolute blob path in the cache; its basename is the file's name. */
+  path: string;
+  sha256: string;
+  size: number;
+  /** What it cost this time. */
+  transfer: "none" | "revalidated" | "downloaded";
+}
+
+/** Hooks for progress reporting; the plugin prints one line and one summary from these. */
+export interface ResolveEvents {
+  /** A file's body started arriving from the network. */
+  onDownloadStart?(file: { asset: string; name: string; size: number | null }): void;
+  /** A file is in the cache (whatever it cost). */
+  onFile?(file: ResolvedFile): void;
+}
+
+/** Work shared by every build in this process that uses the same cache and site. */
+interface SharedStore {
+  client: OgaClient;
+  describes: Map<string, Promise<LockedAsset>>;
+  files: Map<string, Promise<ResolvedFile>>;
+}
+
+const stores = new Map<string, SharedStore>();
+
+/**
+ * One store per cache dir + site: client, SSR and watch rebuilds join the same in-flight
+ * describes and downloads (`Map<key, Promise>`).
+ */
+function sharedStore(options: ResolvedOgaOptions): SharedStore {
+  const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize]);
+  let store = stores.get(key);
+  if (!store) {
+    const client = createClient({
+      url: options.url,
+      cacheDir: options.cacheDir,
+      concurrency: options.concurrency,
+      allowHosts: options.allowHosts,
+      ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+      ...(options.maxFileSize !== undefined && { maxFileSize: options.maxFileSize }),
+    });
+    store = { client, describes: new Map(), files: new Map() };
+    stores.set(key, store);
+  }
+  return store;
+}
+
+/** Closes every shared client (tests and the CLI call this before exiting). */
+export async function closeSharedStores(): Promise<void> {
+  const all = [...stores.values()];
+  stores.clear();
+  await Promise.all(all.map((s) => s.client.close()));
+}
+
+/**
+ * Joins concurrent work for `key`. The entry is dropped once settled: afterwards the lock session
+ * holds the answer (and a failure must be retryable), so a watch rebuild never sees stale data.
+ */
+function dedupe<T>(map: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let promise = map.get(key);
+  if (!promise) {
+    const started = start();
+    promise = started;
+    map.set(key, started);
+    const drop = () => {
+      if (map.get(key) === started) map.delete(key);
+    };
+    started.then(drop, drop);
+  }
+  return promise;
+}
+
+/**
+ * Turns specifiers into locked, cached files: the lockfile first, then the cache, then the network.
+ * Framework-free: the plugin and the CLI (`oga prefetch`) share it.
+ */
+export class AssetResolver {
+  readonly session: LockSession;
+  private readonly store: SharedStore;
+
+  constructor(
+    readonly options: ResolvedOgaOptions,
+    private readonly events: ResolveEvents = {},
+  ) {
+    this.session = lockSession(options.lockfile, options.dts, options.frozen);
+    this.store = sharedStore(options);
+  }
+
+  private pageUrl(id: string): string {
+    return `${this.options.url}/content/${encodeURIComponent(id)}`;
+  }
+
+  /** The asset's locked record; described on the site (once per process) when not locked yet. */
+  async asset(id: string, specifier: string): Promise<LockedAsset> {
+    const locked = this.session.asset(id);
+    if (locked) return locked;
+    if (this.options.frozen) {
+      throw new OgaError(
+        "OGA_FROZEN",
+        `"${specifier}" is not in ${this.options.lockfile} and the lockfile is frozen (frozen: true, OGA_FROZEN=1 or CI). Run \`oga prefetch\` (or a build without OGA_FROZEN) locally and commit the lockfile.`,
+      );
+    }
+    const key = JSON.stringify([this.options.url, id, this.options.offline]);
+    const described = await dedupe(this.store.describes, key, () => this.describe(id, specifier));
+    // Another build may have locked it meanwhile; keep what is there (it may hold hashes).
+    const now = this.session.asset(id);
+    if (now) return now;
+    this.session.setAsset(id, structuredClone(described));
+    return this.session.asset(id)!;
+  }
+
+  private async describe(id: string, specifier: string): Promise<LockedAsset> {
+    try {
+      return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline }));
+    } catch (error) {
+      throw this.explain(error, specifier, `the page ${this.pageUrl(id)}`);
+    }
+  }
+
+  /** The names a parsed specifier selects, in a stable order; throws `OGA_NO_FILE` with the asset's files. */
+  selectFiles(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): string[] {
+    const names = Object.keys(asset.files).sort();
+    const listing = names.length ? names.join(", ") : "(none: the site lists no files for it)";
+    if (parsed.kind === "asset") return names;
+    if (parsed.kind === "file") {
+      if (asset.files[parsed.file]) return [parsed.file];
+      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${listing}.`);
+    }
+    const match = globMatcher(parsed.pattern);
+    const hits = names.filter(match);
+    if (hits.length) return hits;
+    throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}". Its files: ${listing}.`);
+  }
+
+  /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
+  async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
+    const asset = await this.asset(id, specifier);
+    const locked = asset.files[name];
+    if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${Object.keys(asset.files).sort().join(", ")}.`);
+    if (this.options.frozen && locked.sha256 === undefined) {
+      throw new OgaError(
+        "OGA_FROZEN",
+        `"${specifier}": file "${name}" has no hash in ${this.options.lockfile} and the lockfile is frozen. Run \`oga prefetch\` locally and commit the lockfile.`,
+      );
+    }
+    const expect = locked.sha256 === undefined ? undefined : { sha256: locked.sha256, ...(locked.size !== null && { size: locked.size }), etag: locked.etag ?? null };
+    const key = JSON.stringify([locked.url, name, expect?.sha256 ?? null, this.options.offline]);
+    const resolved = await dedupe(this.store.files, key, async () => {
+      let started = false;
+      try {
+        const cached = await this.store.client.fetchFile(
+          { url: locked.url, name },
+          {
+            offline: this.options.offline,
+            ...(expect && { expect }),
+            onBytes: () => {
+              if (started) return;
+              started = true;
+              this.events.onDownloadStart?.({ asset: id, name, size: locked.size });
+            },
+          },
+        );
+        return { asset: id, name, path: cached.path, sha256: cached.sha256, size: cached.size, transfer: cached.transfer, etag: cached.etag } as ResolvedFile & { etag: string | null };
+      } catch (error) {
+        throw this.explain(error, specifier, locked.url, id);
+      }
+    });
+    const { etag } = resolved as ResolvedFile & { etag: string | null };
+    this.session.setFile(id, name, { url: locked.url, size: resolved.size, etag: locked.etag ?? etag, sha256: resolved.sha256 });
+    this.events.onFile?.(resolved);
+    return { asset: resolved.asset, name: resolved.name, path: resolved.path, sha256: resolved.sha256, size: resolved.size, transfer: resolved.transfer };
+  }
+
+  /** Records a specifier the user wrote (for the declarations and `oga sync`). */
+  recordSpecifier(specifier: string): void {
+    if (!this.options.frozen) this.session.addSpecifier(specifier);
+  }
+
+  /**
+   * Resolves and locks whole specifiers, downloading every file each one may use (an asset
+   * specifier: all its files). Used by `oga prefetch`; the plugin resolves lazily per module.
+   */
+  async prefetch(specifiers: ParsedSpecifier[]): Promise<ResolvedFile[]> {
+    const results = await Promise.all(
+      specifiers.map(async (parsed) => {
+        if (parsed.kind === "credits") return [];
+        const asset = await this.asset(parsed.id, parsed.specifier);
+        const files = await Promise.all(this.selectFiles(parsed, asset).map((name) => this.file(parsed.id, name, parsed.specifier)));
+        this.recordSpecifier(parsed.specifier);
+        return files;
+      }),
+    );
+    return results.flat();
+  }
+
+  /** Adds the specifier and what to do to a client error; other errors pass through. */
+  private explain(error: unknown, specifier: string, tried: string, id?: string): unknown {
+    if (!isOgaError(error)) return error;
+    const origin = this.options.url;
+    switch (error.code) {
+      case "OGA_NOT_FOUND":
+        return new OgaError("OGA_NOT_FOUND", `"${specifier}": not found on ${origin} (tried ${tried}). Check the asset id: it is the last part of the asset's page URL.`, { cause: error });
+      case "OGA_UNREACHABLE":
+      case "OGA_HTTP":
+        return new OgaError(error.code, `"${specifier}": cannot fetch ${tried} and it is not cached (${error.message}). Check the network or OGA_URL, or run \`oga prefetch\` once while online.`, { cause: error });
+      case "OGA_OFFLINE":
+        return new OgaError("OGA_OFFLINE", `"${specifier}": not in the cache and offline mode is on. Run \`oga prefetch\` while online, or build without OGA_OFFLINE / offline: true.`, { cause: error });
+      case "OGA_INTEGRITY":
+        if (this.options.frozen) {
+          return new OgaError("OGA_FROZEN", `"${specifier}": ${tried} no longer matches the sha256 in the frozen lockfile (${error.message}). Run \`oga update ${id ?? ""}\` locally and commit the lockfile.`, { cause: error });
+        }
+        return new OgaError("OGA_INTEGRITY", `"${specifier}": ${error.message} Run \`oga update ${id ?? ""}\` to accept the new version.`, { cause: error });
+      default:
+        return new OgaError(error.code, `"${specifier}": ${error.message}`, { cause: error });
+    }
+  }
+}

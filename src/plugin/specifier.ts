@@ -1,0 +1,69 @@
+import picomatch from "picomatch";
+import { OgaError } from "../errors.js";
+
+/** The prefix every import handled by this plugin starts with. */
+export const SPECIFIER_PREFIX = "oga:";
+
+/** Reserved for the credits module (another issue fills it). */
+export const CREDITS_SPECIFIER = "oga:credits";
+
+/** An `oga:` import, parsed. `specifier` is always the user's text, for error messages. */
+export type ParsedSpecifier =
+  | { kind: "asset"; specifier: string; id: string }
+  | { kind: "file"; specifier: string; id: string; file: string }
+  | { kind: "glob"; specifier: string; id: string; pattern: string }
+  | { kind: "credits"; specifier: string };
+
+const EXAMPLE = `valid forms: "oga:battle-theme-a", "oga:battle-theme-a/battleThemeA.mp3", "oga:imminent-threat/*.ogg"`;
+
+/** True when `source` is meant for this plugin (cheap; no validation). */
+export function isOgaSpecifier(source: string): boolean {
+  return source.startsWith(SPECIFIER_PREFIX);
+}
+
+/**
+ * Parses `oga:<id>`, `oga:<id>/<file>` or `oga:<id>/<glob>`. Pure: no IO, so it is safe inside
+ * `resolveId`, which Vite's dependency scanner calls too.
+ *
+ * @throws OgaError `OGA_BAD_INPUT` naming the specifier and showing a valid one.
+ */
+export function parseSpecifier(specifier: string): ParsedSpecifier {
+  if (!isOgaSpecifier(specifier)) fail(specifier, `it does not start with "${SPECIFIER_PREFIX}"`);
+  if (specifier === CREDITS_SPECIFIER) return { kind: "credits", specifier };
+  const body = specifier.slice(SPECIFIER_PREFIX.length);
+  // Vite appends queries (`?url`, `?raw`) to imports it owns; on ours they would silently mean
+  // nothing, and `#` truncates dev URLs, so both are refused rather than guessed at.
+  if (/[?#]/.test(body)) fail(specifier, "query strings and fragments are not supported");
+  if (body.includes("\\")) fail(specifier, "use forward slashes");
+  if (body.startsWith("/")) fail(specifier, "it must not be an absolute path");
+  const slash = body.indexOf("/");
+  const id = slash === -1 ? body : body.slice(0, slash);
+  if (id === "") fail(specifier, "the asset id is empty");
+  // Slugs may be Unicode; they never hold whitespace, control characters or percent signs.
+  if (/[\s\u0000-\u001f\u007f%]/.test(id) || id === "." || id === "..") {
+    fail(specifier, `"${id}" is not an OpenGameArt asset id (the last part of its page URL)`);
+  }
+  if (slash === -1) return { kind: "asset", specifier, id };
+  const rest = body.slice(slash + 1);
+  if (rest === "") fail(specifier, "the file name after the slash is empty");
+  const segments = rest.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) {
+    fail(specifier, "it must not contain empty, '.' or '..' path segments");
+  }
+  if (picomatch.scan(rest).isGlob) return { kind: "glob", specifier, id, pattern: rest };
+  return { kind: "file", specifier, id, file: rest };
+}
+
+function fail(specifier: string, why: string): never {
+  throw new OgaError("OGA_BAD_INPUT", `Invalid import "${specifier}": ${why}; ${EXAMPLE}.`);
+}
+
+/** The specifier of one file of an asset, as a user would write it. */
+export function fileSpecifier(id: string, file: string): string {
+  return `${SPECIFIER_PREFIX}${id}/${file}`;
+}
+
+/** A matcher for a glob specifier's pattern against an asset's file names. */
+export function globMatcher(pattern: string): (name: string) => boolean {
+  return picomatch(pattern, { dot: true });
+}

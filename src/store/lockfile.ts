@@ -1,0 +1,175 @@
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { OgaError } from "../errors.js";
+import type { Asset } from "../site/types.js";
+
+/** Format version of `oga.lock.json`. */
+export const LOCKFILE_VERSION = 1;
+
+/** One file of a locked asset. `etag` and `sha256` are present once the file was downloaded. */
+export interface LockedFile {
+  url: string;
+  size: number | null;
+  etag?: string | null;
+  sha256?: string;
+}
+
+/** What the lockfile keeps of an asset: enough to build and credit it without the site. */
+export interface LockedAsset {
+  pageUrl: string;
+  title: string;
+  author: { name: string; url: string | null };
+  licenses: string[];
+  attribution: string;
+  type: string | null;
+  /** Name of the asset's main file (the first on its page), since `files` is stored sorted. */
+  main: string | null;
+  files: Record<string, LockedFile>;
+}
+
+/** The parsed `oga.lock.json`. */
+export interface Lockfile {
+  version: number;
+  assets: Record<string, LockedAsset>;
+  /** Every `oga:` specifier ever resolved for this project (sorted, never shrinks on its own). */
+  specifiers: string[];
+}
+
+/** An empty lockfile. */
+export function emptyLockfile(): Lockfile {
+  return { version: LOCKFILE_VERSION, assets: {}, specifiers: [] };
+}
+
+/** The locked form of a described asset: every file with url + size, none downloaded yet. */
+export function lockedAssetFromAsset(asset: Asset): LockedAsset {
+  const files: Record<string, LockedFile> = {};
+  for (const f of asset.files) files[f.name] = { url: f.url, size: f.size };
+  return {
+    pageUrl: asset.pageUrl,
+    title: asset.title,
+    author: { name: asset.author.name, url: asset.author.url },
+    licenses: [...asset.licenses],
+    attribution: asset.attribution,
+    type: asset.type,
+    main: asset.files[0]?.name ?? null,
+    files,
+  };
+}
+
+/**
+ * Reads a lockfile. A missing file is an empty lockfile; anything unreadable is an
+ * `OGA_BAD_INPUT` error naming the file and how to recover, never a silent reset.
+ */
+export async function readLockfile(file: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyLockfile();
+    throw error;
+  }
+  return parseLockfile(text, file);
+}
+
+/** Parses and validates lockfile text (`file` is only for messages). */
+export function parseLockfile(text: string, file: string): Lockfile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(file, "it is not valid JSON (a merge conflict?)", error);
+  }
+  if (!isRecord(data)) throw corrupt(file, "it is not a JSON object");
+  if (data.version !== LOCKFILE_VERSION) throw corrupt(file, `unsupported version ${JSON.stringify(data.version)} (expected ${LOCKFILE_VERSION})`);
+  if (!isRecord(data.assets)) throw corrupt(file, `"assets" is not an object`);
+  const specifiers = data.specifiers ?? [];
+  if (!Array.isArray(specifiers) || !specifiers.every((s) => typeof s === "string")) throw corrupt(file, `"specifiers" is not a list of strings`);
+  const assets: Record<string, LockedAsset> = {};
+  for (const [id, value] of Object.entries(data.assets)) {
+    if (!isLockedAsset(value)) throw corrupt(file, `the entry for asset "${id}" is malformed`);
+    assets[id] = value;
+  }
+  return { version: LOCKFILE_VERSION, assets, specifiers: [...new Set(specifiers as string[])].sort() };
+}
+
+function corrupt(file: string, why: string, cause?: unknown): OgaError {
+  return new OgaError("OGA_BAD_INPUT", `Lockfile ${file} is corrupt: ${why}. Fix it, or delete it and run \`oga prefetch\` to recreate it.`, { cause });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isLockedAsset(v: unknown): v is LockedAsset {
+  if (!isRecord(v) || typeof v.pageUrl !== "string" || typeof v.title !== "string" || !isRecord(v.files)) return false;
+  if (!isRecord(v.author) || typeof v.author.name !== "string") return false;
+  if (!Array.isArray(v.licenses) || typeof v.attribution !== "string") return false;
+  return Object.values(v.files).every((f) => isRecord(f) && typeof f.url === "string" && (f.sha256 === undefined || typeof f.sha256 === "string"));
+}
+
+/**
+ * Merges `ours` over `base`: assets and files in `ours` win, specifiers are united. Used for
+ * read-merge-write so that two processes (client + SSR build, CLI + dev server) keep each other's work.
+ */
+export function mergeLockfiles(base: Lockfile, ours: Lockfile): Lockfile {
+  const assets: Record<string, LockedAsset> = { ...base.assets };
+  for (const [id, asset] of Object.entries(ours.assets)) {
+    const before = base.assets[id];
+    // Keep download facts (sha256/etag) the other side learnt for files we only know by URL.
+    const files: Record<string, LockedFile> = {};
+    for (const [name, file] of Object.entries(asset.files)) {
+      const other = before?.files[name];
+      files[name] = file.sha256 === undefined && other?.sha256 !== undefined && other.url === file.url ? other : file;
+    }
+    assets[id] = { ...asset, files };
+  }
+  return { version: LOCKFILE_VERSION, assets, specifiers: [...new Set([...base.specifiers, ...ours.specifiers])].sort() };
+}
+
+/** The canonical text: sorted keys at every level, 2-space indent, LF, trailing newline. */
+export function formatLockfile(lock: Lockfile): string {
+  return JSON.stringify(sortKeys({ ...lock, specifiers: [...new Set(lock.specifiers)].sort() }), null, 2) + "\n";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) if (value[key] !== undefined) out[key] = sortKeys(value[key]);
+  return out;
+}
+
+/**
+ * Writes `text` to `file` atomically (temp file in the same directory + rename) unless the
+ * file already holds exactly that text. Returns whether it wrote.
+ */
+export async function writeFileIfChanged(file: string, text: string): Promise<boolean> {
+  const current = await readFile(file, "utf8").catch(() => undefined);
+  if (current === text) return false;
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  return true;
+}
+
+/**
+ * Read-merge-write: re-reads the file on disk, merges `lock` over it and writes the result when
+ * it differs. Returns the merged lockfile.
+ */
+export async function updateLockfile(file: string, lock: Lockfile): Promise<Lockfile> {
+  const merged = mergeLockfiles(await readLockfile(file), lock);
+  await writeFileIfChanged(file, formatLockfile(merged));
+  return merged;
+}
+
+/** Writes `lock` as is (no merge): for commands that remove entries on purpose (`oga update`). */
+export async function writeLockfile(file: string, lock: Lockfile): Promise<boolean> {
+  return writeFileIfChanged(file, formatLockfile(lock));
+}
