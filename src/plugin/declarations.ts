@@ -67,11 +67,11 @@ function addAssetModules(modules: Map<string, string>, id: string, asset: Locked
 
 /** The one-`*` ambient module name that matches a glob specifier: text before the first and after the last glob character. */
 export function globDeclarationName(specifier: string): string {
-  const first = specifier.search(/[*?[\]{}()!+@]/);
+  const first = specifier.search(/[*{}]/);
   if (first === -1) return specifier;
   let last = first;
   for (let i = specifier.length - 1; i >= first; i--) {
-    if (/[*?[\]{}()!+@]/.test(specifier[i]!)) {
+    if (/[*{}]/.test(specifier[i]!)) {
       last = i;
       break;
     }

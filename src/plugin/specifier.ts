@@ -50,7 +50,9 @@ export function parseSpecifier(specifier: string): ParsedSpecifier {
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     fail(specifier, "it must not contain empty, '.' or '..' path segments");
   }
-  if (picomatch.scan(rest).isGlob) return { kind: "glob", specifier, id, pattern: rest };
+  // Only `*` and `{…}` make a glob: real file names often hold `(1)` or `[v2]`, which picomatch
+  // would read as extglobs or classes, and `?` is refused above as a query.
+  if (/[*{]/.test(rest)) return { kind: "glob", specifier, id, pattern: rest };
   return { kind: "file", specifier, id, file: rest };
 }
 
