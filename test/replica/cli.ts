@@ -1,0 +1,24 @@
+/** `npx tsx test/replica/cli.ts [--port N] [--host H]`: the replica by hand, until Ctrl-C. */
+import { parseArgs } from "node:util";
+import { startReplica } from "./index.js";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "8125" }, host: { type: "string", default: "127.0.0.1" } },
+});
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`replica: --port must be a port number, got ${values.port}`);
+  process.exit(2);
+}
+
+const replica = await startReplica({ port, host: values.host });
+console.log(`OpenGameArt replica at ${replica.url}`);
+console.log(`  asset:  ${replica.url}/content/battle-theme-a`);
+console.log(`  search: ${replica.url}/art-search-advanced?field_art_type_tid%5B%5D=12&items_per_page=24`);
+console.log(`${replica.catalogue.slugs().length} assets; Ctrl-C to stop.`);
+
+const stop = (): void => {
+  void replica.close().then(() => process.exit(0));
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

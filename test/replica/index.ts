@@ -1,0 +1,78 @@
+/**
+ * The local OpenGameArt.org for tests: `const replica = await startReplica()` serves the
+ * seeded catalogue on a free loopback port; `await replica.close()` when done.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Catalogue, type ReplicaAssetDef } from "./catalogue.js";
+import { Faults } from "./faults.js";
+import { fillerAssets } from "./filler.js";
+import { RequestLog } from "./request-log.js";
+import { NAMED_ASSETS } from "./seed.js";
+import { createHandler } from "./server.js";
+
+export interface ReplicaOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The catalogue to serve; default: the named assets of seed.ts plus the filler. */
+  assets?: readonly ReplicaAssetDef[];
+}
+
+export interface Replica {
+  /** `http://127.0.0.1:PORT`, no trailing slash: the origin the plugin is pointed at. */
+  url: string;
+  requests: RequestLog;
+  catalogue: Catalogue;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+/** The default catalogue's definitions (fresh objects each call). */
+export function defaultAssets(): ReplicaAssetDef[] {
+  return [...NAMED_ASSETS, ...fillerAssets()];
+}
+
+export async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
+  const host = options.host ?? "127.0.0.1";
+  const catalogue = new Catalogue(options.assets ?? defaultAssets());
+  const faults = new Faults();
+  const requests = new RequestLog();
+  const site = { origin: "", catalogue, faults, requests };
+  const server: Server = createServer(createHandler(site));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  site.origin = url;
+  return {
+    url,
+    requests,
+    catalogue,
+    faults,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Hanging faults and keep-alive sockets would hold close() open forever.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export { Catalogue, minimalAsset } from "./catalogue.js";
+export type { FileBody, ReplicaAsset, ReplicaAssetDef, ReplicaAuthor, ReplicaFile, ReplicaFileDef, ReplicaUser } from "./catalogue.js";
+export { Faults } from "./faults.js";
+export type { FaultAction, FaultHandle, FaultMatch, FaultRule } from "./faults.js";
+export { RequestLog } from "./request-log.js";
+export type { LoggedRequest, RequestFilter } from "./request-log.js";
+export { etagOf } from "./files.js";
+export { encodePath, rawurlencode } from "./html.js";
+export { generatedBytes, png, pseudoRandomBytes, silentMp3, wav } from "./media.js";
+export { zip } from "./zip.js";
+export { NAMED_ASSETS, USERS } from "./seed.js";

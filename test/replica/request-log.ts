@@ -1,0 +1,70 @@
+/** Every request the replica saw, so tests can prove what a client did or did not fetch. */
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface LoggedRequest {
+  method: string;
+  /** The raw request target, query included (`/art-search-advanced?keys=x&page=1`). */
+  path: string;
+  /** The path without query, percent-decoded (`/sites/default/files/Hit Sound!.wav`). */
+  pathname: string;
+  /** Response status; 0 while no answer was sent (a `hang` fault, or still in progress). */
+  status: number;
+  /** Request headers. */
+  headers: IncomingHttpHeaders;
+  /** The fault that fired for it, if any. */
+  fault: string | null;
+}
+
+/**
+ * A string filter is a prefix of the raw or decoded path, optionally led by a method
+ * (`"HEAD /sites/default/files/"`); a RegExp is tested on both; a function gets the entry.
+ */
+export type RequestFilter = string | RegExp | ((request: LoggedRequest) => boolean);
+
+function toPredicate(filter: RequestFilter | undefined): (r: LoggedRequest) => boolean {
+  if (filter === undefined) return () => true;
+  if (typeof filter === "function") return filter;
+  if (filter instanceof RegExp) return (r) => filter.test(r.path) || filter.test(r.pathname);
+  const withMethod = /^([A-Z]+) (\/.*)$/.exec(filter);
+  const method = withMethod?.[1];
+  const prefix = withMethod?.[2] ?? filter;
+  return (r) => (method === undefined || r.method === method) && (r.path.startsWith(prefix) || r.pathname.startsWith(prefix));
+}
+
+export class RequestLog implements Iterable<LoggedRequest> {
+  #entries: LoggedRequest[] = [];
+
+  /** Called by the server as each request arrives; the entry's status is filled in later. */
+  record(entry: LoggedRequest): LoggedRequest {
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  get entries(): readonly LoggedRequest[] {
+    return this.#entries;
+  }
+
+  get length(): number {
+    return this.#entries.length;
+  }
+
+  [Symbol.iterator](): Iterator<LoggedRequest> {
+    return this.#entries[Symbol.iterator]();
+  }
+
+  filter(filter?: RequestFilter): LoggedRequest[] {
+    return this.#entries.filter(toPredicate(filter));
+  }
+
+  count(filter?: RequestFilter): number {
+    return this.filter(filter).length;
+  }
+
+  last(filter?: RequestFilter): LoggedRequest | undefined {
+    return this.filter(filter).at(-1);
+  }
+
+  reset(): void {
+    this.#entries = [];
+  }
+}
