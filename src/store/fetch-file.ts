@@ -201,6 +201,11 @@ function describeBodyError(error: unknown, url: string, received: number, declar
   if (signal.aborted) return signal.reason;
   if (error instanceof OgaError) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  // A stalled server is a network problem; a body that ended early is a broken file.
+  if (code === "UND_ERR_BODY_TIMEOUT") {
+    return new OgaError("OGA_UNREACHABLE", `Downloading ${url} stalled after ${received} bytes: ${reason}`, { cause: error });
+  }
   if (declared !== null && received < declared) {
     return new OgaError(
       "OGA_INTEGRITY",

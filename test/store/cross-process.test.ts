@@ -1,0 +1,36 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+import type { CachedFile } from "../../src/store/fetch-file.js";
+import { startFileServer } from "./file-server.js";
+import { bytes, tempDir } from "./setup.js";
+
+const run = promisify(execFile);
+const worker = fileURLToPath(new URL("./fetch-worker.ts", import.meta.url));
+
+it("two processes downloading the same file into one cache all succeed and leave one clean blob", async () => {
+  const server = await startFileServer();
+  const { dir, remove } = await tempDir();
+  try {
+    const body = bytes(2_000_000);
+    server.setFile("/sites/default/files/pack.zip", body);
+    const url = `${server.url}/sites/default/files/pack.zip`;
+    const outputs = await Promise.all(
+      [1, 2].map(() => run(process.execPath, ["--import", "tsx", worker, server.url, dir, url, "pack.zip"])),
+    );
+    const results = outputs.map((o) => JSON.parse(o.stdout) as CachedFile);
+    const digest = createHash("sha256").update(body).digest("hex");
+    expect(new Set(results.map((r) => r.path))).toEqual(new Set([path.join(dir, "files", digest, "pack.zip")]));
+    // Compare hashes, not buffers: toEqual walks a 2 MB buffer byte by byte, for seconds.
+    expect(createHash("sha256").update(await readFile(results[0]?.path ?? "")).digest("hex")).toBe(digest);
+    expect(await readdir(path.join(dir, "tmp"))).toEqual([]);
+    expect(await readdir(path.join(dir, "index"))).toHaveLength(1);
+  } finally {
+    await server.close();
+    await remove();
+  }
+});

@@ -1,0 +1,15 @@
+// Run in a child process by cross-process.test.ts: fetches one file into a shared cache and
+// prints the result as JSON. argv: <origin> <cacheDir> <url> <name>
+import { SiteHttp } from "../../src/site/http.js";
+import { Cache } from "../../src/store/cache.js";
+import { fetchFile } from "../../src/store/fetch-file.js";
+
+const [origin = "", dir = "", url = "", name = ""] = process.argv.slice(2);
+const http = new SiteHttp({ origin, userAgent: "oga-store-test", connections: 1, retries: 0 });
+try {
+  const cache = await Cache.open(dir);
+  const result = await fetchFile(http, cache, { url, name });
+  process.stdout.write(JSON.stringify(result));
+} finally {
+  await http.close();
+}
