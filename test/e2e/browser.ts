@@ -1,0 +1,65 @@
+/**
+ * Headless Debian Chromium through playwright-core, and a page wrapper that records what the
+ * tests must prove did not happen: console errors, page errors, failed or refused requests.
+ */
+/// <reference lib="dom" />
+// page.evaluate() callbacks run in the browser; the DOM types let them be checked like the game.
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
+
+/** What the playground exposes for this test (playground/src/main.ts, `window.__game`). */
+export interface GameHandle {
+  images: HTMLImageElement[];
+  music: HTMLAudioElement;
+  effects: HTMLAudioElement[];
+}
+
+declare global {
+  interface Window {
+    __game?: GameHandle;
+  }
+}
+
+/** Debian's build; a test must never download a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--no-sandbox", // containers and CI run as root
+      "--autoplay-policy=no-user-gesture-required",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught exceptions, failed requests and HTTP errors, one line each. */
+  problems: string[];
+  /** Every response the page received, in order. */
+  responses: Response[];
+}
+
+export async function openWatchedPage(browser: Browser, url: string): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: { width: 720, height: 620 } });
+  const problems: string[] = [];
+  const responses: Response[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? "unknown"})`);
+  });
+  page.on("response", (response) => {
+    responses.push(response);
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(url);
+  return { page, problems, responses };
+}
