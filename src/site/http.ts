@@ -1,0 +1,305 @@
+/**
+ * The one way this package talks to the site: a private undici Agent with retry and redirect
+ * interceptors, an origin policy, and errors translated into `OgaError`s a user can act on.
+ */
+import { Readable } from "node:stream";
+import { Agent, interceptors, type Dispatcher } from "undici";
+import { OgaError } from "../errors.js";
+import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
+
+export interface SiteHttpOptions {
+  /** The site, e.g. `"https://opengameart.org"`. */
+  origin: string;
+  /** Sent with every request; names the tool (`vite-plugin-oga/<version> (+https://…)`). */
+  userAgent: string;
+  /** Agent connections per origin (= client concurrency). */
+  connections: number;
+  /** Extra hosts files may come from (`"cdn.example.org"`, or `"host:port"`). */
+  allowHosts?: string[];
+  /** Connect, headers and body timeouts in seconds (fractions allowed). Default 30. */
+  timeoutSeconds?: number;
+  /** Retries after the first attempt, with exponential backoff; honours Retry-After. Default 4. */
+  retries?: number;
+  /** First backoff delay in ms, doubling per retry. Default 500. */
+  retryMinDelayMs?: number;
+  /** Largest backoff delay in ms. Default 10 000. */
+  retryMaxDelayMs?: number;
+  /** Largest wait in ms a Retry-After header may impose. Default 60 000. */
+  retryAfterMaxMs?: number;
+  /** Redirects followed per request. Default 5. */
+  maxRedirections?: number;
+}
+
+export interface FileResponse {
+  status: 200 | 304;
+  /** Final URL after redirects. */
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
+  /** Content-Length, or `null` when the server does not say. */
+  size: number | null;
+  /**
+   * Empty for 304. For 200 the caller must consume it (e.g. `stream/promises.pipeline`) or
+   * destroy it; destroying emits an `error` event, so have a listener or use `pipeline`.
+   */
+  body: Readable;
+}
+
+type ResponseData = Dispatcher.ResponseData;
+
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+const HTML_NAME = /\.x?html?$/i;
+
+function header(response: ResponseData, name: string): string | null {
+  const value = response.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** The last URL the redirect interceptor visited (its `context.history`), or the request URL. */
+function finalUrl(response: ResponseData, requested: URL): string {
+  const history = (response.context as { history?: readonly URL[] } | undefined)?.history;
+  const last = history?.[history.length - 1];
+  return last ? last.href : requested.href;
+}
+
+/** Discards a body we will not read, so the connection goes back to the pool. */
+async function discard(response: ResponseData): Promise<void> {
+  await response.body.dump().catch(() => undefined);
+}
+
+export class SiteHttp {
+  readonly origin: string;
+  readonly #allowHosts: ReadonlySet<string>;
+  readonly #agent: Agent;
+  readonly #dispatcher: Dispatcher;
+  readonly #userAgent: string;
+  readonly #timeoutSeconds: number;
+
+  constructor(options: SiteHttpOptions) {
+    let site: URL;
+    try {
+      site = new URL(options.origin);
+    } catch (cause) {
+      throw new OgaError("OGA_BAD_INPUT", `invalid site URL ${JSON.stringify(options.origin)}; expected e.g. "https://opengameart.org"`, { cause });
+    }
+    if (site.protocol !== "http:" && site.protocol !== "https:") {
+      throw new OgaError("OGA_BAD_INPUT", `invalid site URL ${JSON.stringify(options.origin)}: only http and https are supported`);
+    }
+    this.origin = site.origin;
+    this.#allowHosts = new Set((options.allowHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.#userAgent = options.userAgent;
+    this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const timeoutMs = Math.max(1, Math.round(this.#timeoutSeconds * 1000));
+    this.#agent = new Agent({ connections: options.connections, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const retry = createRetryCallback({
+      retries: options.retries ?? 4,
+      minDelayMs: options.retryMinDelayMs ?? 500,
+      maxDelayMs: options.retryMaxDelayMs ?? 10_000,
+      maxRetryAfterMs: options.retryAfterMaxMs ?? 60_000,
+      statusCodes: RETRY_STATUS_CODES,
+      errorCodes: RETRY_ERROR_CODES,
+    });
+    // compose() wraps inside-out: the host guard sees every dispatch, including each retry and
+    // each redirect hop, before a connection is opened; the redirect interceptor is outermost.
+    this.#dispatcher = this.#agent.compose(
+      hostGuard((url) => this.#isAllowed(url)),
+      interceptors.retry({
+        retry,
+        // false: a final 5xx reaches us as a response (with its status) instead of a bare error.
+        throwOnError: false,
+        statusCodes: [...RETRY_STATUS_CODES],
+        errorCodes: [...RETRY_ERROR_CODES],
+        maxRetries: options.retries ?? 4,
+      }),
+      interceptors.redirect({ maxRedirections: options.maxRedirections ?? 5 }),
+    );
+  }
+
+  #isAllowed(url: URL): boolean {
+    if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+    if (url.origin === this.origin) return true;
+    return this.#allowHosts.has(url.host.toLowerCase()) || this.#allowHosts.has(url.hostname.toLowerCase());
+  }
+
+  /**
+   * Checks that a URL may be fetched: it must be on the configured origin or on a host listed in
+   * `allowHosts`. Relative URLs resolve against the origin.
+   *
+   * @param what what the URL is for, named in the error ("file", "page").
+   * @throws OgaError `OGA_OFF_ORIGIN` naming the URL and the `allowHosts` option.
+   */
+  assertAllowed(url: string, what: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, this.origin);
+    } catch (cause) {
+      throw new OgaError("OGA_BAD_INPUT", `invalid ${what} URL ${JSON.stringify(url)}`, { cause });
+    }
+    if (!this.#isAllowed(parsed)) throw offOrigin(what, parsed, this.origin);
+    return parsed;
+  }
+
+  /**
+   * GETs an HTML page.
+   *
+   * @returns the final URL (after redirects) and the page's HTML.
+   * @throws OgaError `OGA_NOT_FOUND` (404/410), `OGA_PARSE` (not HTML), `OGA_HTTP` (other status
+   *   after retries), `OGA_UNREACHABLE` (network failure after retries), `OGA_OFF_ORIGIN`.
+   *   An aborted signal rejects with the signal's reason.
+   */
+  async getPage(url: string, options: { signal?: AbortSignal } = {}): Promise<{ url: string; html: string }> {
+    const target = this.assertAllowed(url, "page");
+    const response = await this.#send(target, { accept: "text/html,application/xhtml+xml" }, options.signal);
+    const status = response.statusCode;
+    if (status !== 200) {
+      await discard(response);
+      if (status === 404 || status === 410) throw new OgaError("OGA_NOT_FOUND", `no such page: ${target.href} (HTTP ${status})`);
+      throw unexpectedStatus(status, target);
+    }
+    const type = header(response, "content-type");
+    if (!type || !HTML_TYPE.test(type)) {
+      await discard(response);
+      throw new OgaError("OGA_PARSE", `expected an HTML page at ${target.href} but got ${type ?? "no content-type"}`);
+    }
+    try {
+      return { url: finalUrl(response, target), html: await response.body.text() };
+    } catch (error) {
+      throw this.#translate(error, target, options.signal);
+    }
+  }
+
+  /**
+   * GETs a file, conditional on `etag` (If-None-Match) when given. Redirects to hosts outside the
+   * policy are refused before they are followed.
+   *
+   * @throws OgaError `OGA_NOT_FOUND` (404/410), `OGA_HTTP` (other status, or an HTML page served
+   *   with 200 in place of a non-HTML file), `OGA_UNREACHABLE`, `OGA_OFF_ORIGIN`.
+   */
+  async openFile(url: string, options: { etag?: string | null; signal?: AbortSignal } = {}): Promise<FileResponse> {
+    const target = this.assertAllowed(url, "file");
+    const headers: Record<string, string> = {};
+    if (options.etag) headers["if-none-match"] = options.etag;
+    const response = await this.#send(target, headers, options.signal);
+    const status = response.statusCode;
+    const common = {
+      url: finalUrl(response, target),
+      etag: header(response, "etag"),
+      lastModified: header(response, "last-modified"),
+    };
+    if (status === 304) {
+      // Drain the (empty) 304 body here so the connection is reusable and a caller that simply
+      // drops the stream leaks nothing.
+      await discard(response);
+      return { status, ...common, etag: common.etag ?? options.etag ?? null, size: null, body: Readable.from([]) };
+    }
+    if (status !== 200) {
+      await discard(response);
+      if (status === 404 || status === 410) throw new OgaError("OGA_NOT_FOUND", `file not found: ${target.href} (HTTP ${status})`);
+      throw unexpectedStatus(status, target);
+    }
+    const type = header(response, "content-type");
+    const name = decodeURIComponent(new URL(common.url).pathname.split("/").pop() ?? "");
+    if (type && HTML_TYPE.test(type) && !HTML_NAME.test(name)) {
+      await discard(response);
+      throw new OgaError(
+        "OGA_HTTP",
+        `${target.href} answered with an HTML page (${type}) instead of the file; the site may be serving an error or maintenance page`,
+      );
+    }
+    const length = header(response, "content-length");
+    const size = length !== null && /^\d+$/.test(length) ? Number(length) : null;
+    return { status, ...common, size, body: response.body };
+  }
+
+  /** Closes the connections once in-flight requests finish. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #send(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<ResponseData> {
+    signal?.throwIfAborted();
+    try {
+      return await this.#dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: "GET",
+        headers: { "user-agent": this.#userAgent, ...headers },
+        signal,
+      });
+    } catch (error) {
+      throw this.#translate(error, url, signal);
+    }
+  }
+
+  /** Turns an undici error into the error a caller should see. */
+  #translate(error: unknown, url: URL, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted) return signal.reason;
+    if (error instanceof OgaError) return error;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "UND_ERR_INVALID_ARG") {
+      // e.g. the redirect interceptor's loop detection
+      return new OgaError("OGA_HTTP", `request for ${url.href} failed: ${(error as Error).message}`, { cause: error });
+    }
+    return new OgaError("OGA_UNREACHABLE", `could not reach ${url.origin}: ${describeNetworkError(error, this.#timeoutSeconds)}`, { cause: error });
+  }
+}
+
+function offOrigin(what: string, url: URL, origin: string): OgaError {
+  return new OgaError(
+    "OGA_OFF_ORIGIN",
+    `refusing to fetch ${what} ${url.href}: it is not on ${origin}; add "${url.host}" to the allowHosts option if you trust it`,
+  );
+}
+
+function unexpectedStatus(status: number, url: URL): OgaError {
+  const retried = (RETRY_STATUS_CODES as readonly number[]).includes(status) ? " after retries" : "";
+  const redirect = status >= 300 && status < 400 ? " (too many redirects or no Location)" : "";
+  return new OgaError("OGA_HTTP", `unexpected HTTP ${status}${redirect} from ${url.href}${retried}`);
+}
+
+function describeNetworkError(error: unknown, timeoutSeconds: number): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `connection timed out after ${timeoutSeconds} s`;
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return `no response within ${timeoutSeconds} s`;
+    case "UND_ERR_BODY_TIMEOUT":
+      return `the download stalled for ${timeoutSeconds} s`;
+    default: {
+      const message = error instanceof Error ? error.message : String(error);
+      return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;
+    }
+  }
+}
+
+/** A no-op controller for failing a dispatch that never reached a connection. */
+const REFUSED_CONTROLLER: Dispatcher.DispatchController = {
+  aborted: false,
+  paused: false,
+  reason: null,
+  abort() {},
+  pause() {},
+  resume() {},
+};
+
+/**
+ * An interceptor that fails any dispatch to a URL outside the origin policy. It sits inside the
+ * redirect interceptor, so it checks every hop *before* connecting, rather than inspecting the
+ * final URL after a request to a foreign host was already made.
+ */
+function hostGuard(isAllowed: (url: URL) => boolean): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const url = new URL(opts.path, opts.origin);
+    if (isAllowed(url)) return dispatch(opts, handler);
+    const error = new OgaError(
+      "OGA_OFF_ORIGIN",
+      `refusing redirect to ${url.href}: it is not on the configured site; add "${url.host}" to the allowHosts option if you trust it`,
+    );
+    // Fail asynchronously, as a real connection error would: the redirect handler calls
+    // dispatch from inside its own response callbacks.
+    queueMicrotask(() => handler.onResponseError?.(REFUSED_CONTROLLER, error));
+    return true;
+  };
+}
