@@ -1,0 +1,103 @@
+import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import { ogaPlugin } from "../../src/plugin/index.js";
+
+export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+
+/** A fresh copy of `test/fixtures/<name>` plus a private cache dir, both under os.tmpdir(). */
+export async function makeProject(name: string): Promise<{ root: string; cacheDir: string; lockfile: string; cleanup(): Promise<void> }> {
+  const base = await mkdtemp(path.join(os.tmpdir(), `oga-${name}-`));
+  const root = path.join(base, "project");
+  await cp(path.join(FIXTURES, name), root, { recursive: true });
+  return {
+    root,
+    cacheDir: path.join(base, "cache"),
+    lockfile: path.join(root, "oga.lock.json"),
+    cleanup: () => rm(base, { recursive: true, force: true }),
+  };
+}
+
+/** Plugin options for a test: replica URL, private cache, and never frozen by the CI variable. */
+export function testOptions(project: { root: string; cacheDir: string; lockfile: string }, url: string, extra: OgaPluginOptions = {}): OgaPluginOptions {
+  // Absolute lockfile and dts paths: plain Rollup has no root and would use process.cwd().
+  return { url, cacheDir: project.cacheDir, lockfile: project.lockfile, dts: path.join(project.root, "src/oga-env.d.ts"), frozen: false, ...extra };
+}
+
+export type Bundler = "vite8" | "vite7" | "rollup";
+
+export interface BuildResult {
+  outDir: string;
+  /** Emitted asset files (relative to outDir), sorted. */
+  assets: string[];
+  /** What the fixture's main.js put on `globalThis.__oga`. */
+  values: Record<string, unknown>;
+}
+
+let run = 0;
+
+/** Builds `<root>/src/main.js` with a real bundler, writes to `<root>/dist`, and evaluates the entry chunk. */
+export async function buildFixture(
+  bundler: Bundler,
+  root: string,
+  options: OgaPluginOptions,
+  config: { base?: string; assetsInlineLimit?: number } = {},
+): Promise<BuildResult> {
+  const outDir = path.join(root, "dist");
+  await rm(outDir, { recursive: true, force: true });
+  const input = path.join(root, "src/main.js");
+  if (bundler === "rollup") {
+    const { rollup } = await import("rollup");
+    const bundle = await rollup({ input, plugins: [ogaPlugin(options) as never], onwarn: () => undefined, logLevel: "silent" });
+    await bundle.write({ dir: outDir, format: "es", assetFileNames: "assets/[name]-[hash][extname]" });
+    await bundle.close();
+  } else {
+    const { build } = bundler === "vite8" ? await import("vite") : ((await import("vite7")) as unknown as typeof import("vite"));
+    await build({
+      root,
+      configFile: false,
+      logLevel: "silent",
+      base: config.base ?? "/",
+      plugins: [ogaPlugin(options) as never],
+      build: {
+        outDir,
+        emptyOutDir: true,
+        assetsInlineLimit: config.assetsInlineLimit ?? 0,
+        modulePreload: false,
+        rollupOptions: { input },
+      },
+    });
+  }
+  const all = await listFiles(outDir);
+  const entry = all.find((f) => f.endsWith(".js") && !f.includes("assets/") ) ?? all.find((f) => f.endsWith(".js"));
+  if (!entry) throw new Error(`no JS chunk in ${outDir}: ${all.join(", ")}`);
+  const g = globalThis as { __oga?: Record<string, unknown> };
+  delete g.__oga;
+  await import(pathToFileURL(path.join(outDir, entry)).href + `?run=${run++}`);
+  return { outDir, assets: all.filter((f) => !f.endsWith(".js")), values: g.__oga ?? {} };
+}
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(path.join(dir, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+/** The bytes a built URL points at: a data: URL, a file: URL, or a path under `base`. */
+export async function bytesOf(url: string, outDir: string, base = "/"): Promise<Buffer> {
+  if (url.startsWith("data:")) {
+    const comma = url.indexOf(",");
+    const meta = url.slice(0, comma);
+    const data = url.slice(comma + 1);
+    return meta.endsWith(";base64") ? Buffer.from(data, "base64") : Buffer.from(decodeURIComponent(data));
+  }
+  if (url.startsWith("file:")) return readFile(fileURLToPath(url));
+  if (!url.startsWith(base)) throw new Error(`${url} does not start with base ${base}`);
+  return readFile(path.join(outDir, url.slice(base.length)));
+}
