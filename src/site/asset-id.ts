@@ -17,7 +17,7 @@ function badInput(input: string, why: string): OgaError {
   return new OgaError("OGA_BAD_INPUT", `invalid asset id ${JSON.stringify(input)}: ${why}; expected ${EXAMPLE}`);
 }
 
-/** Decodes and checks one slug; returns it normalised to the site's percent-encoding. */
+/** Decodes and checks one slug; returns it decoded (the id form). */
 function normaliseSlug(input: string, raw: string): string {
   let decoded: string;
   try {
@@ -31,7 +31,7 @@ function normaliseSlug(input: string, raw: string): string {
   if (/[?#]/.test(decoded)) throw badInput(input, "query strings and fragments are not allowed");
   // Slugs never hold whitespace or control characters; seeing one usually means a title was typed.
   if (/[\s\u0000-\u001f\u007f]/.test(decoded)) throw badInput(input, "slugs contain no spaces (use the page's slug, not its title)");
-  return encodeSlug(decoded);
+  return decoded;
 }
 
 /**
@@ -39,7 +39,8 @@ function normaliseSlug(input: string, raw: string): string {
  *
  * Accepts a slug (`battle-theme-a`; percent-encoded UTF-8 or raw Unicode, which is encoded),
  * a root-relative path (`/content/<slug>`, `/node/<n>`) or a full page URL on `origin`.
- * The id is the slug in the site's percent-encoding. For `/node/<n>` the slug is unknown until
+ * The id is the decoded slug (`música-de-batalla`, readable in lockfiles and credits); the page
+ * URL carries it in the site's percent-encoding. For `/node/<n>` the slug is unknown until
  * the page is read, so the id is `node/<n>` until the parser reads the page's canonical URL.
  *
  * @throws OgaError `OGA_BAD_INPUT` for anything else, with an example of a valid id.
@@ -69,7 +70,7 @@ export function assetPageUrl(origin: string, idOrUrl: string): { id: string; pag
     path = input;
   } else {
     const slug = normaliseSlug(input, input);
-    return { id: slug, pageUrl: `${base}/content/${slug}` };
+    return { id: slug, pageUrl: `${base}/content/${encodeSlug(slug)}` };
   }
 
   const trimmed = path.replace(/\/+$/, "");
@@ -78,11 +79,17 @@ export function assetPageUrl(origin: string, idOrUrl: string): { id: string; pag
   const content = /^\/content\/(.+)$/.exec(trimmed);
   if (!content) throw badInput(input, "the path is not /content/<slug> or /node/<number>");
   const slug = normaliseSlug(input, content[1]!);
-  return { id: slug, pageUrl: `${base}/content/${slug}` };
+  return { id: slug, pageUrl: `${base}/content/${encodeSlug(slug)}` };
+}
+
+/** The page URL of an asset id (`node/<n>` ids keep their `/node/` address). */
+export function pageUrlOfId(origin: string, id: string): string {
+  const base = new URL(origin).origin;
+  return id.startsWith("node/") ? `${base}/${id}` : `${base}/content/${encodeSlug(id)}`;
 }
 
 /**
- * The asset id a page URL names (`/content/<slug>` → the slug in the site's encoding,
+ * The asset id a page URL names (`/content/<slug>` → the decoded slug,
  * `/node/<n>` → `node/<n>`), or `null` when the URL is not an asset page.
  */
 export function assetIdFromPageUrl(pageUrl: string): string | null {
@@ -98,7 +105,7 @@ export function assetIdFromPageUrl(pageUrl: string): string | null {
   const content = /^\/content\/([^/]+)$/.exec(path);
   if (!content) return null;
   try {
-    return encodeSlug(decodeURIComponent(content[1]!));
+    return decodeURIComponent(content[1]!);
   } catch {
     return null;
   }

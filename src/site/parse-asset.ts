@@ -7,7 +7,7 @@
  */
 import { removeElement } from "domutils";
 import { OgaError } from "../errors.js";
-import { assetIdFromPageUrl } from "./asset-id.js";
+import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
 import { attr, blockText, inlineText, parseHtml, selector, type HtmlElement } from "./dom.js";
 import { parseSiteDate } from "./eastern-time.js";
 import { parseFileLink } from "./parse-file-link.js";
@@ -175,8 +175,7 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
 
   const id = canonicalId(document, pageUrl) ?? assetIdFromPageUrl(pageUrl);
   if (!id) throw parseError("the page URL does not name an asset (/content/<slug>)", pageUrl);
-  const origin = new URL(pageUrl).origin;
-  const canonicalUrl = id.startsWith("node/") ? `${origin}/${id}` : `${origin}/content/${id}`;
+  const canonicalUrl = pageUrlOfId(pageUrl, id);
 
   const authorField = $.author.one(root);
   const { author, submitter } = parsePeople(authorField, pageUrl);

@@ -5,7 +5,7 @@
  * comments pager or a sidebar list elsewhere on the page can never be mistaken for results.
  */
 import { OgaError } from "../errors.js";
-import { assetIdFromPageUrl } from "./asset-id.js";
+import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
 import { attr, inlineText, parseHtml, selector } from "./dom.js";
 import type { SearchPage, SearchResult } from "./types.js";
 
@@ -50,7 +50,7 @@ export function parseSearchPage(html: string, pageUrl: string): SearchPage {
     }
     const id = assetIdFromPageUrl(url.href);
     if (!id || results.some((r) => r.id === id)) continue;
-    results.push({ id, title: inlineText(link), pageUrl: id.startsWith("node/") ? `${origin}/${id}` : `${origin}/content/${id}` });
+    results.push({ id, title: inlineText(link), pageUrl: pageUrlOfId(origin, id) });
   }
   // The header is the documented place; the whole view is a fallback for themes that move it.
   const headerText = inlineText($.header.one(view) ?? view);

@@ -201,9 +201,10 @@ describe("parseAssetPage", () => {
       expect(asset.pageUrl).toBe("http://127.0.0.1:4000/content/battle-theme-a");
     });
 
-    it("keeps a percent-encoded UTF-8 slug in the site's encoding", () => {
+    it("decodes a percent-encoded UTF-8 slug", () => {
       const asset = parseAssetPage(assetPage(), "https://opengameart.org/content/m%c3%basica-%E6%88%A6");
-      expect(asset.id).toBe("m%C3%BAsica-%E6%88%A6");
+      expect(asset.id).toBe("música-戦");
+      expect(asset.pageUrl).toBe("https://opengameart.org/content/m%C3%BAsica-%E6%88%A6");
     });
   });
 });

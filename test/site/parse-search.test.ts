@@ -14,7 +14,7 @@ describe("parseSearchPage", () => {
     expect(page).toEqual({
       results: [
         { id: "battle-theme-a", title: "Battle Theme A", pageUrl: "https://opengameart.org/content/battle-theme-a" },
-        { id: "m%C3%BAsica", title: "Música & más", pageUrl: "https://opengameart.org/content/m%C3%BAsica" },
+        { id: "música", title: "Música & más", pageUrl: "https://opengameart.org/content/m%C3%BAsica" },
       ],
       total: 3671,
       lastPage: 152,
