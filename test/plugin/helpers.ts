@@ -101,3 +101,13 @@ export async function bytesOf(url: string, outDir: string, base = "/"): Promise<
   if (!url.startsWith(base)) throw new Error(`${url} does not start with base ${base}`);
   return readFile(path.join(outDir, url.slice(base.length)));
 }
+
+/** The bytes the replica serves for an asset's file. */
+export async function replicaBytes(replica: { catalogue: { findFile(slug: string, name: string): { open(): unknown } | undefined } }, slug: string, name: string): Promise<Buffer> {
+  const body = replica.catalogue.findFile(slug, name)?.open();
+  if (body === undefined) throw new Error(`replica has no ${slug}/${name}`);
+  if (Buffer.isBuffer(body)) return body;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
