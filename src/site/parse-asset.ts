@@ -17,6 +17,8 @@ import { LICENSES, findArtType, type LicenseId } from "./vocabulary.js";
 
 const $ = {
   nodeArt: selector("div.node-art"),
+  nodeCollection: selector("div.node-collection"),
+  collectionMembers: selector("span.art-preview-title a[href]"),
   comments: selector("#comments"),
   title: selector('div[property="dc:title"] h2'),
   ogTitle: selector('meta[property="og:title"]'),
@@ -155,6 +157,18 @@ function readInteger(text: string): number | null {
   return match ? Number(match[0].replace(/,/g, "")) : null;
 }
 
+/** The error for a page without `div.node-art`; a collection gets a hint at its members. */
+function notAnAssetPage(document: ReturnType<typeof parseHtml>, pageUrl: string): OgaError {
+  const collection = $.nodeCollection.one(document);
+  if (!collection) return parseError("not an asset page (no div.node-art)", pageUrl);
+  const members = $.collectionMembers
+    .all(collection)
+    .map((link) => assetIdFromPageUrl(new URL(attr(link, "href")!, pageUrl).href))
+    .filter((id): id is string => id !== null);
+  const hint = members.length > 0 ? `; its assets include ${members.slice(0, 5).join(", ")}${members.length > 5 ? ", …" : ""}` : "";
+  return new OgaError("OGA_PARSE", `${pageUrl} is a collection (a list of other assets), not an asset page${hint}`);
+}
+
 /**
  * Parses an asset page.
  *
@@ -168,7 +182,7 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
   // Comments carry their own usernames, fields and pager; drop them before reading anything.
   for (const comments of $.comments.all(document)) removeElement(comments);
   const root = $.nodeArt.one(document);
-  if (!root) throw parseError("not an asset page (no div.node-art)", pageUrl);
+  if (!root) throw notAnAssetPage(document, pageUrl);
 
   const title = readTitle(root, document);
   if (!title) throw parseError('required field "title" not found (div[property="dc:title"] h2, og:title, <title>)', pageUrl);
