@@ -37,6 +37,7 @@ export function searchFilters(options: OptionBag): SearchFilters {
   const sortBy = optionalString(options, "sortBy", "--sort-by");
   const tagOp = optionalString(options, "tagOp", "--tag-op");
   const pageLimit = optionalPositiveInteger(options, "pageLimit", "--page-limit");
+  const itemsPerPage = optionalPositiveInteger(options, "itemsPerPage", "--items-per-page");
   if (keys !== undefined) filters.keys = keys;
   if (title !== undefined) filters.title = title;
   if (submitter !== undefined) filters.submitter = submitter;
@@ -56,6 +57,7 @@ export function searchFilters(options: OptionBag): SearchFilters {
     filters.tagOperation = (op === "not-empty" ? "not empty" : op) satisfies TagOperation;
   }
   if (pageLimit !== undefined) filters.pageLimit = pageLimit;
+  if (itemsPerPage !== undefined) filters.itemsPerPage = itemsPerPage;
   return filters;
 }
 
@@ -86,6 +88,7 @@ export const searchCommand: CliCommand = {
       .option("--tag <tag>", "Tag, repeatable; combined by --tag-op")
       .option("--tag-op <op>", `How tags combine: ${TAG_OPS.join("|")} (default or)`)
       .option("--page-limit <n>", "Stop after this many result pages")
+      .option("--items-per-page <n>", "Results per page request (the site's own form offers 24 or 48; default 144, as the Python oga asked)")
       .option("--json", "One JSON object per result (NDJSON)")
       .option("--delay <seconds>", `Pause between result pages, to be gentle with the site (env OGA_SEARCH_DELAY, default ${DEFAULT_SEARCH_DELAY})`)
       .example("  $ oga search --type music --license cc0 --tag battle --page-limit 1")
