@@ -111,6 +111,9 @@ describe("asset pages", () => {
     expect(textContent(described)).toBe("Full soundtrack (OGG, 44.1 kHz)");
     for (const href of hrefs) expect((await get(new URL(href).pathname)).status).toBe(200);
 
+    const sprites = await page("/content/tiny-sprites");
+    expect(texts(sprites.doc, ".field-name-field-art-files span.file a")).toEqual(["hero_16.png", "slime_32.png", "boss_64x48.png"]);
+
     const remix = await page("/content/battle-theme-a-remix");
     const remixLinks = all(".field-name-field-art-files span.file a", remix.doc);
     expect(remixLinks.map((a) => [getAttributeValue(a, "href"), textContent(a)])).toEqual([
@@ -335,6 +338,14 @@ describe("search", () => {
     for (let p = 2; p <= lastPage; p++) for (const slug of (await search(`sort_by=created&items_per_page=24&page=${p}`)).slugs) seen.add(slug);
     expect(seen.size).toBe(total); // every asset once, no overlap
 
+    // Like Drupal's theme_pager, the last page has first/previous but no next/last.
+    const final = await search(`sort_by=created&items_per_page=24&page=${lastPage}`);
+    expect(final.last).toBeUndefined();
+    expect(all("ul.pager li.pager-next", final.doc)).toHaveLength(0);
+    expect(attr(final.doc, "ul.pager li.pager-first a", "href")).toBe("/art-search-advanced?sort_by=created&items_per_page=24");
+    // A page past the end shows the last page, as Drupal clamps it.
+    expect((await search(`sort_by=created&items_per_page=24&page=${lastPage + 5}`)).slugs).toEqual(final.slugs);
+
     // Newest first, by the catalogue's own dates.
     const dates = first.slugs.map((s) => replica.catalogue.getAsset(s)!.postedAt.getTime());
     expect([...dates].sort((a, b) => b - a)).toEqual(dates);
@@ -351,9 +362,9 @@ describe("search", () => {
   });
 
   it("narrows with every filter", async () => {
-    const all = (await search("items_per_page=500")).slugs;
-    expect(all).toHaveLength(art().length);
-    expect(all).toHaveLength(art().length < DEFAULT_ITEMS_PER_PAGE ? all.length : art().length);
+    const everything = (await search("items_per_page=500")).slugs;
+    expect(everything).toHaveLength(art().length);
+    expect((await search("")).slugs).toHaveLength(DEFAULT_ITEMS_PER_PAGE);
     const expectations: Array<[string, (slug: string) => boolean]> = [
       ["keys=orchestral", (s) => /orchestral/i.test(JSON.stringify(replica.catalogue.getAsset(s)))],
       ["title=theme", (s) => /theme/i.test(replica.catalogue.getAsset(s)!.title)],
@@ -372,9 +383,9 @@ describe("search", () => {
     for (const [query, predicate] of expectations) {
       const { slugs } = await search(`${query}&items_per_page=500`);
       expect(slugs.length, query).toBeGreaterThan(0);
-      expect(slugs.length, query).toBeLessThan(all.length);
+      expect(slugs.length, query).toBeLessThan(everything.length);
       expect(slugs.every(predicate), query).toBe(true);
-      expect(slugs.length, query).toBe(all.filter(predicate).length);
+      expect(slugs.length, query).toBe(everything.filter(predicate).length);
     }
   });
 

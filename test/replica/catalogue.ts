@@ -28,7 +28,10 @@ export interface ReplicaFileDef {
   /** Path under `/sites/default/files/` as stored (`battleThemeA_0.mp3`, `musicpacks/x.zip`). */
   path: string;
   body: FileBody;
-  /** Link text; default the stored name without a `_N` duplicate suffix (`battleThemeA.mp3`). */
+  /**
+   * Link text; default the stored file name. A renamed duplicate (`battleThemeA_0.mp3`) gives
+   * the name as uploaded here (`battleThemeA.mp3`): only the site knows which `_N` it added.
+   */
   label?: string;
   /** The uploader's description used as link text; the link then carries `title="<filename>"`. */
   describedAs?: string;
@@ -116,11 +119,6 @@ export function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** `battleThemeA_0.mp3` → `battleThemeA.mp3`: the name the uploader gave before the site renamed it. */
-export function uploadedName(path: string): string {
-  return basename(path).replace(/_\d+(\.[^.]+)$/, "$1");
-}
-
 /** A file whose content can be replaced: `setFileContent` swaps the body and moves mtime on. */
 class StoredFile implements ReplicaFile {
   readonly asset: string;
@@ -137,7 +135,7 @@ class StoredFile implements ReplicaFile {
   constructor(asset: string, def: ReplicaFileDef) {
     this.asset = asset;
     this.path = def.path;
-    this.label = def.describedAs ?? def.label ?? uploadedName(def.path);
+    this.label = def.describedAs ?? def.label ?? basename(def.path);
     this.describedAs = def.describedAs ?? null;
     this.mime = def.mime ?? mimeOf(def.path);
     this.host = def.host ?? null;

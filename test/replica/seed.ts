@@ -158,8 +158,8 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     fileHrefs: "relative",
     files: [
       // Same upload name as battle-theme-a's file: the shared directory stored it as _0.
-      { path: "battleThemeA_0.mp3", body: () => silentMp3(1), downloads: 301 },
-      { path: "remix_notes_59.txt", body: Buffer.from("Tempo 140, key D minor.\n"), downloads: 12 },
+      { path: "battleThemeA_0.mp3", label: "battleThemeA.mp3", body: () => silentMp3(1), downloads: 301 },
+      { path: "remix_notes_59.txt", label: "remix_notes.txt", body: Buffer.from("Tempo 140, key D minor.\n"), downloads: 12 },
     ],
   },
   {
