@@ -8,12 +8,12 @@ import { positiveInteger, searchPageUrl, validateSearchFilters } from "./search-
 import type { SearchFilters, SearchResult } from "./types.js";
 
 /** Pause between result pages: paging is the crawl-like part, and the site asks for restraint. */
-export const DEFAULT_PAGE_DELAY_MS = 1000;
+export const DEFAULT_PAGE_DELAY_SECONDS = 1;
 
 export interface SearchOptions {
   signal?: AbortSignal;
-  /** Milliseconds to wait before each page after the first. Default 1000. */
-  pageDelayMs?: number;
+  /** Seconds to wait before each page after the first (fractions allowed; 0 in tests). Default 1. */
+  delaySeconds?: number;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface SearchOptions {
 export async function* searchAssets(http: Pick<SiteHttp, "origin" | "getPage">, filters: SearchFilters = {}, options: SearchOptions = {}): AsyncGenerator<SearchResult, void, undefined> {
   validateSearchFilters(filters);
   const pageLimit = positiveInteger("pageLimit", filters.pageLimit) ?? Number.POSITIVE_INFINITY;
-  const delayMs = options.pageDelayMs ?? DEFAULT_PAGE_DELAY_MS;
+  const delayMs = Math.max(0, (options.delaySeconds ?? DEFAULT_PAGE_DELAY_SECONDS) * 1000);
   const seen = new Set<string>();
   let lastPage = 0;
   for (let page = 0; page <= lastPage && page < pageLimit; page++) {

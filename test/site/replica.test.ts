@@ -132,14 +132,14 @@ describe("search against the replica", () => {
     const art = replica.catalogue.assets().filter((a) => a.kind === "art");
     const itemsPerPage = Math.ceil(art.length / 4);
     const before = replica.requests.count((r) => r.pathname === "/art-search-advanced");
-    const results = await collect(searchAssets(http, { itemsPerPage, sortBy: "created" }, { pageDelayMs: 0 }));
+    const results = await collect(searchAssets(http, { itemsPerPage, sortBy: "created" }, { delaySeconds: 0 }));
     expect(results.map((r) => r.id).sort()).toEqual(art.map((a) => a.slug).sort());
     expect(replica.requests.count((r) => r.pathname === "/art-search-advanced") - before).toBe(4);
   });
 
   it("stops after three pages with pageLimit and keeps the site's order", async () => {
-    const full = await collect(searchAssets(http, { itemsPerPage: 5 }, { pageDelayMs: 0 }));
-    const limited = await collect(searchAssets(http, { itemsPerPage: 5, pageLimit: 3 }, { pageDelayMs: 0 }));
+    const full = await collect(searchAssets(http, { itemsPerPage: 5 }, { delaySeconds: 0 }));
+    const limited = await collect(searchAssets(http, { itemsPerPage: 5, pageLimit: 3 }, { delaySeconds: 0 }));
     expect(limited).toHaveLength(15);
     expect(limited).toEqual(full.slice(0, 15));
     const favorites = limited.map((r) => replica.catalogue.getAsset(r.id)!.favorites);
@@ -147,7 +147,7 @@ describe("search against the replica", () => {
   });
 
   it("filters by type and license", async () => {
-    const results = await collect(searchAssets(http, { types: ["music"], licenses: ["cc-by-30"], itemsPerPage: 3 }, { pageDelayMs: 0 }));
+    const results = await collect(searchAssets(http, { types: ["music"], licenses: ["cc-by-30"], itemsPerPage: 3 }, { delaySeconds: 0 }));
     expect(results.length).toBeGreaterThan(0);
     for (const result of results) {
       const asset = replica.catalogue.getAsset(result.id)!;

@@ -42,32 +42,32 @@ describe("searchAssets", () => {
 
   it("walks every page up to the pager's last page and dedups ids", async () => {
     const site = fakeSite(pages);
-    expect(await collect(searchAssets(site.http, {}, { pageDelayMs: 0 }))).toEqual(["a", "b", "c", "d"]);
+    expect(await collect(searchAssets(site.http, {}, { delaySeconds: 0 }))).toEqual(["a", "b", "c", "d"]);
     expect(site.asked.map((u) => new URL(u).searchParams.get("page"))).toEqual([null, "1", "2"]);
   });
 
   it("fetches lazily: stopping early requests no further page", async () => {
     const site = fakeSite(pages);
-    expect(await collect(searchAssets(site.http, {}, { pageDelayMs: 0 }), 2)).toEqual(["a", "b"]);
+    expect(await collect(searchAssets(site.http, {}, { delaySeconds: 0 }), 2)).toEqual(["a", "b"]);
     expect(site.asked).toHaveLength(1);
   });
 
   it("stops at pageLimit", async () => {
     const site = fakeSite(pages);
-    expect(await collect(searchAssets(site.http, { pageLimit: 2 }, { pageDelayMs: 0 }))).toEqual(["a", "b", "c"]);
+    expect(await collect(searchAssets(site.http, { pageLimit: 2 }, { delaySeconds: 0 }))).toEqual(["a", "b", "c"]);
     expect(site.asked).toHaveLength(2);
   });
 
   it("waits between pages, not before the first", async () => {
     const site = fakeSite(pages);
     const started = Date.now();
-    await collect(searchAssets(site.http, {}, { pageDelayMs: 150 }));
+    await collect(searchAssets(site.http, {}, { delaySeconds: 0.15 }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it("passes the filters into the page URLs", async () => {
     const site = fakeSite(pages);
-    await collect(searchAssets(site.http, { types: ["music"], keys: "battle" }, { pageDelayMs: 0 }), 1);
+    await collect(searchAssets(site.http, { types: ["music"], keys: "battle" }, { delaySeconds: 0 }), 1);
     expect(site.asked[0]).toBe(`${ORIGIN}/art-search-advanced?keys=battle&sort_by=count&sort_order=DESC&items_per_page=144&field_art_type_tid%5B%5D=12`);
   });
 
@@ -82,7 +82,7 @@ describe("searchAssets", () => {
     const site = fakeSite(pages);
     const controller = new AbortController();
     const started = Date.now();
-    const run = collect(searchAssets(site.http, {}, { pageDelayMs: 10_000, signal: controller.signal }));
+    const run = collect(searchAssets(site.http, {}, { delaySeconds: 10, signal: controller.signal }));
     setTimeout(() => controller.abort(), 50);
     await expect(run).rejects.toMatchObject({ name: "AbortError" });
     expect(Date.now() - started).toBeLessThan(2000);
