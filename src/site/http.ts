@@ -199,7 +199,7 @@ export class SiteHttp {
       throw unexpectedStatus(status, target);
     }
     const type = header(response, "content-type");
-    const name = decodeURIComponent(new URL(common.url).pathname.split("/").pop() ?? "");
+    const name = new URL(common.url).pathname.split("/").pop() ?? "";
     if (type && HTML_TYPE.test(type) && !HTML_NAME.test(name)) {
       await discard(response);
       throw new OgaError(
