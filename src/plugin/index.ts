@@ -37,8 +37,11 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let vite: ViteResolvedConfig | undefined;
   let resolver: AssetResolver | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
-  /** Resolved id → the user's file that imported it (Vite 8 drops "imported by" from errors). */
-  const importers = new Map<string, string>();
+  /**
+   * Resolved id → the user's file that imported it and the specifier the user wrote there (Vite 8
+   * drops "imported by" from errors; our own per-file imports inherit their record's origin).
+   */
+  const origins = new Map<string, { importer: string; specifier: string }>();
   /** Specifiers written in user code (not the per-file imports our own modules make). */
   const userSpecifiers = new Set<string>();
   let logTarget: HookContext | undefined;
@@ -70,11 +73,13 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   };
 
   const fail = (ctx: HookContext, error: unknown, specifier: string, id: string): never => {
-    const importer = importers.get(id);
-    const where = importer ? `${path.relative(options?.root ?? process.cwd(), importer) || importer}: ` : "";
+    const origin = origins.get(id);
+    const where = origin ? `${path.relative(options?.root ?? process.cwd(), origin.importer) || origin.importer}: ` : "";
+    const userSpecifier = origin?.specifier ?? specifier;
     const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
     const message = error instanceof Error ? error.message : String(error);
-    return ctx.error({ code, message: `${where}${message.includes(specifier) ? message : `"${specifier}": ${message}`}`, cause: error, plugin: PLUGIN_NAME });
+    const what = message.startsWith(`"${userSpecifier}"`) ? "" : `"${userSpecifier}": `;
+    return ctx.error({ code, message: `${where}${what}${message}`, cause: error, plugin: PLUGIN_NAME });
   };
 
   async function loadModule(ctx: HookContext, id: string): Promise<{ code: string; moduleSideEffects: false; meta?: unknown } | null> {
@@ -129,10 +134,13 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
         // Same check as the filter: Vite 5's dev server ignores hook filters.
         if (!OGA_SOURCE.test(source)) return null;
         const id = isVirtualId(source) ? source : toVirtualId(source);
-        if (importer) {
-          const user = isVirtualId(importer) ? importers.get(importer.split("?")[0]!) : importer;
-          if (user) importers.set(id, user);
-          if (!isVirtualId(importer)) userSpecifiers.add(fromVirtualId(id)?.specifier ?? source);
+        if (importer && isVirtualId(importer)) {
+          const origin = origins.get(importer.split("?")[0]!);
+          if (origin && !origins.has(id)) origins.set(id, origin);
+        } else if (importer) {
+          const specifier = fromVirtualId(id)?.specifier ?? source;
+          origins.set(id, { importer, specifier });
+          userSpecifiers.add(specifier);
         }
         return id;
       },

@@ -67,5 +67,7 @@ export function fileSpecifier(id: string, file: string): string {
 
 /** A matcher for a glob specifier's pattern against an asset's file names. */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  return picomatch(pattern, { dot: true });
+  const isMatch = picomatch(pattern, { dot: true });
+  // Wrapped so it is safe to pass to `Array#filter`: picomatch's second parameter returns an object.
+  return (name) => isMatch(name);
 }
