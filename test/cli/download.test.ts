@@ -1,0 +1,151 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startReplica, type Replica, type ReplicaFile } from "../replica/index.js";
+import { ANSI, lines, runOga, tempDir } from "./run-oga.js";
+
+let replica: Replica;
+let cache: Awaited<ReturnType<typeof tempDir>>;
+const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
+const FILES = "/sites/default/files/";
+
+async function sha256Of(file: ReplicaFile): Promise<string> {
+  const body = file.open();
+  const hash = createHash("sha256");
+  if (Buffer.isBuffer(body)) return hash.update(body).digest("hex");
+  for await (const chunk of body as Readable) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+async function sha256OfPath(file: string): Promise<string> {
+  return createHash("sha256").update(await readFile(file)).digest("hex");
+}
+
+/** Replica file behind a printed path: the last segment is the file's name. */
+function replicaFile(slug: string, printed: string): ReplicaFile {
+  const file = replica.catalogue.findFile(slug, path.basename(printed));
+  if (!file) throw new Error(`no replica file for ${printed}`);
+  return file;
+}
+
+beforeAll(async () => {
+  replica = await startReplica();
+  cache = await tempDir();
+});
+afterEach(() => replica.faults.clear());
+afterAll(async () => {
+  await replica.close();
+  await cache.remove();
+});
+
+describe("oga download", () => {
+  it("prints one cache path per file; each holds the file's bytes", async () => {
+    const asset = replica.catalogue.getAsset("imminent-threat")!;
+    const run = await runOga(["download", "imminent-threat"], { env: env() });
+    expect(run.code).toBe(0);
+    const paths = lines(run.stdout);
+    expect(paths).toHaveLength(asset.files.length);
+    for (const printed of paths) {
+      expect(printed.startsWith(cache.dir)).toBe(true);
+      expect(await sha256OfPath(printed)).toBe(await sha256Of(replicaFile("imminent-threat", printed)));
+    }
+    // Plain lines on a pipe: one per file, no bar, no escapes.
+    expect(lines(run.stderr)).toEqual(paths.map((p) => expect.stringMatching(new RegExp(`^downloaded ${escape(path.basename(p))} \\(`))));
+    expect(run.stderr).not.toMatch(ANSI);
+    expect(run.stderr).not.toContain("\r");
+  });
+
+  it("a second run transfers no bodies: only 304s, and says up to date per file", async () => {
+    const asset = replica.catalogue.getAsset("imminent-threat")!;
+    const first = await runOga(["download", "imminent-threat"], { env: env() });
+    expect(first.code).toBe(0);
+    replica.requests.reset();
+    const second = await runOga(["download", "imminent-threat"], { env: env() });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const fileRequests = replica.requests.filter(FILES);
+    expect(fileRequests).toHaveLength(asset.files.length);
+    expect(fileRequests.map((r) => r.status)).toEqual(asset.files.map(() => 304));
+    expect(lines(second.stderr)).toEqual(asset.files.map(() => expect.stringMatching(/^up to date /)));
+  });
+
+  it("--out places the files in DIR/<id>/<name> and prints those paths", async () => {
+    const out = await tempDir("oga-out-");
+    try {
+      const run = await runOga(["download", "battle-theme-a", "--out", out.dir], { env: env() });
+      expect(run.code).toBe(0);
+      const asset = replica.catalogue.getAsset("battle-theme-a")!;
+      const expected = asset.files.map((f) => path.join(out.dir, "battle-theme-a", path.basename(f.path)));
+      expect(lines(run.stdout)).toEqual(expected);
+      for (const file of expected) expect(await sha256OfPath(file)).toBe(await sha256Of(replicaFile("battle-theme-a", file)));
+      // Nothing but the files: temp names were renamed away.
+      expect((await readdir(path.join(out.dir, "battle-theme-a"))).sort()).toEqual(expected.map((f) => path.basename(f)).sort());
+      // Running again over existing (possibly hard-linked) files leaves them whole.
+      const again = await runOga(["download", "battle-theme-a", "--out", out.dir], { env: env() });
+      expect(again.code).toBe(0);
+      expect((await readdir(path.join(out.dir, "battle-theme-a"))).sort()).toEqual(expected.map((f) => path.basename(f)).sort());
+      for (const file of expected) expect((await stat(file)).size).toBe(replicaFile("battle-theme-a", file).size);
+    } finally {
+      await out.remove();
+    }
+  });
+
+  it("--file downloads only the named files", async () => {
+    replica.requests.reset();
+    const run = await runOga(["download", "imminent-threat", "--file", "imminent_threat_loop.ogg", "--file", "Imminent Threat Collection.zip"], { env: env() });
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout).map((p) => path.basename(p))).toEqual(["imminent_threat_loop.ogg", "Imminent Threat Collection.zip"]);
+    expect(replica.requests.count(FILES)).toBe(2);
+  });
+
+  it("an unknown --file exits 1 listing the asset's files", async () => {
+    const run = await runOga(["download", "battle-theme-a", "--file", "nope.mp3"], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^oga: .*nope\.mp3.*battleThemeA\.mp3/);
+    expect(lines(run.stderr)).toHaveLength(1);
+  });
+
+  it("Ctrl-C aborts with exit 130 and leaves the cache valid for the next run", async () => {
+    const hung = "/sites/default/files/musicpacks/";
+    replica.faults.add({ path: hung, kind: "hang" });
+    replica.requests.reset();
+    const fresh = await tempDir();
+    try {
+      const run = await runOga(["download", "imminent-threat"], {
+        env: { OGA_URL: replica.url, OGA_CACHE_DIR: fresh.dir },
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (replica.requests.count(hung) > 0) {
+              clearInterval(poll);
+              child.kill("SIGINT");
+            }
+          }, 20);
+          child.on("close", () => clearInterval(poll));
+        },
+      });
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/^oga: interrupted$/m);
+      // The aborted transfer's temp file was removed, and every blob that is there is whole.
+      expect(await readdir(path.join(fresh.dir, "tmp"))).toEqual([]);
+      for (const sha of await readdir(path.join(fresh.dir, "files"))) {
+        for (const name of await readdir(path.join(fresh.dir, "files", sha))) {
+          expect(await sha256OfPath(path.join(fresh.dir, "files", sha, name))).toBe(sha);
+        }
+      }
+      replica.faults.clear();
+      const again = await runOga(["download", "imminent-threat"], { env: { OGA_URL: replica.url, OGA_CACHE_DIR: fresh.dir } });
+      expect(again.code).toBe(0);
+      for (const printed of lines(again.stdout)) {
+        expect(await sha256OfPath(printed)).toBe(await sha256Of(replicaFile("imminent-threat", printed)));
+      }
+    } finally {
+      await fresh.remove();
+    }
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
