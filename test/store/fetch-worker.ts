@@ -1,5 +1,5 @@
 // Run in a child process by cross-process.test.ts: fetches one file into a shared cache and
-// prints the result as JSON. argv: <origin> <cacheDir> <url> <name>
+// prints the result and the peak RSS as JSON. argv: <origin> <cacheDir> <url> <name>
 import { SiteHttp } from "../../src/site/http.js";
 import { Cache } from "../../src/store/cache.js";
 import { fetchFile } from "../../src/store/fetch-file.js";
@@ -9,7 +9,8 @@ const http = new SiteHttp({ origin, userAgent: "oga-store-test", connections: 1,
 try {
   const cache = await Cache.open(dir);
   const result = await fetchFile(http, cache, { url, name });
-  process.stdout.write(JSON.stringify(result));
+  // maxRSS is in KiB; the parent uses it to check that memory stays flat for big files.
+  process.stdout.write(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 } finally {
   await http.close();
 }
