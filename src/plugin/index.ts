@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import MagicString from "magic-string";
 import { OgaError, isOgaError } from "../errors.js";
@@ -90,7 +91,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const parsed = parseSpecifier(specifier);
       if (parsed.kind === "credits") return { code: creditsModuleCode(), moduleSideEffects: false };
       const res = getResolver();
-      ctx.addWatchFile(res.options.lockfile);
+      // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
+      // server turns watched files into imports and fails on a missing one.
+      if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       const names = res.selectFiles(parsed, asset);
       const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
