@@ -39,5 +39,6 @@ function creditFromMeta(meta: Meta): Credit {
     author: { name: meta.author.name, url: meta.author.url },
     // The asset may be used under any one of its licenses; list them all until a policy picks one.
     license: meta.licenses.join(" / "),
+    attribution: meta.attribution,
   };
 }

@@ -12,6 +12,8 @@ export interface Credit {
   author: { name: string; url: string | null };
   /** The license shown to players: the chosen one, or every license offered joined by " / ". */
   license: string;
+  /** The author's own attribution wording, shown as given ("" when the page has none). */
+  attribution: string;
 }
 
 export function renderCredits(list: HTMLElement, credits: readonly Credit[]): void {
@@ -29,6 +31,9 @@ function creditItem(credit: Credit): HTMLLIElement {
     text(" — "),
     Object.assign(document.createElement("span"), { className: "license", textContent: credit.license }),
   );
+  if (credit.attribution) {
+    item.append(Object.assign(document.createElement("small"), { className: "attribution", textContent: credit.attribution }));
+  }
   return item;
 }
 

@@ -123,10 +123,13 @@ function drawFloor(ctx: CanvasRenderingContext2D, tiles: HTMLImageElement, width
   for (let y = 0; y < height; y += size) {
     for (let x = 0; x < width; x += size) {
       // Mostly the first tile, sometimes another: a floor with some texture, stable between frames.
-      const pick = (x * 7 + y * 13) % 11 === 0 ? ((x + y) / size) % columns : 0;
+      const pick = (x * 7 + y * 13) % 23 === 0 ? ((x + y) / size) % columns : 0;
       ctx.drawImage(tiles, pick * TILE, 0, TILE, TILE, x, y, size, size);
     }
   }
+  // The tileset's colours come from its author, not from us: dim them so the sprites stand out.
+  ctx.fillStyle = "rgb(12 14 30 / 0.6)";
+  ctx.fillRect(0, 0, width, height);
 }
 
 function drawCentered(ctx: CanvasRenderingContext2D, image: HTMLImageElement, x: number, y: number, scale = 1): void {

@@ -63,3 +63,16 @@ export async function openWatchedPage(browser: Browser, url: string): Promise<Wa
   await page.goto(url);
   return { page, problems, responses };
 }
+
+/**
+ * Waits until the game has loaded its sprites (`window.__game`). On a timeout the error lists
+ * what the page reported, which says far more than "Timeout exceeded".
+ */
+export async function waitForGame(watched: WatchedPage, timeoutMs = 15_000): Promise<void> {
+  try {
+    await watched.page.waitForFunction(() => window.__game !== undefined, null, { timeout: timeoutMs });
+  } catch (error) {
+    const seen = watched.problems.length > 0 ? watched.problems.join("\n") : "(no errors logged)";
+    throw new Error(`the game did not start within ${timeoutMs} ms:\n${seen}`, { cause: error });
+  }
+}

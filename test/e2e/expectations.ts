@@ -27,11 +27,22 @@ export interface ExpectedCredit {
   title: string;
   author: string;
   licenses: string[];
+  /** The page's attribution field as plain text, the way a reader sees it ("" when none). */
+  attribution: string;
 }
 
 export function expectedCredit(asset: ReplicaAsset): ExpectedCredit {
   const author = asset.author.kind === "submitter" ? asset.submitter.name : asset.author.name;
-  return { id: asset.slug, title: asset.title, author, licenses: [...asset.licenses] };
+  return { id: asset.slug, title: asset.title, author, licenses: [...asset.licenses], attribution: plainText(asset.attribution ?? "") };
+}
+
+/** Enough HTML-to-text for the replica's attribution fields: tags dropped, spaces collapsed. */
+function plainText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** sha256 of every file of the given assets: whatever the page loads must be one of these. */

@@ -13,7 +13,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startReplica, type Replica } from "../replica/index.js";
 import { MP3_FRAME_BYTES, MP3_FRAME_SECONDS } from "../replica/media.js";
-import { launchChromium, openWatchedPage, type WatchedPage } from "./browser.js";
+import { launchChromium, openWatchedPage, waitForGame, type WatchedPage } from "./browser.js";
 import { expectedCredit, fileHashes, importedAssetIds, sha256 } from "./expectations.js";
 import {
   buildPlayground,
@@ -28,7 +28,9 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCREENSHOT = path.join(REPO_ROOT, "test/.tmp/playground.png");
 
 let replica: Replica;
-let site: SiteOptions;
+/** The build and the dev server each get their own cache and lockfile: dev must work cold too. */
+let buildSite: SiteOptions;
+let devSite: SiteOptions;
 let outDir: string;
 let browser: Browser;
 let assetIds: string[];
@@ -38,17 +40,19 @@ let knownFiles: Map<string, string>;
 beforeAll(async () => {
   replica = await startReplica();
   await mkdir(path.join(REPO_ROOT, "test/.tmp"), { recursive: true });
-  site = { url: replica.url, workDir: await mkdtemp(path.join(REPO_ROOT, "test/.tmp/e2e-")) };
+  const scratch = (): Promise<string> => mkdtemp(path.join(REPO_ROOT, "test/.tmp/e2e-"));
+  buildSite = { url: replica.url, workDir: await scratch() };
+  devSite = { url: replica.url, workDir: await scratch() };
   assetIds = await importedAssetIds(PLAYGROUND_ROOT);
   knownFiles = await fileHashes(replica.catalogue, assetIds);
-  outDir = await buildPlayground(site);
+  outDir = await buildPlayground(buildSite);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await replica?.close();
-  if (site) await rm(site.workDir, { recursive: true, force: true });
+  for (const site of [buildSite, devSite]) if (site) await rm(site.workDir, { recursive: true, force: true });
 });
 
 test("the playground imports assets the replica has", () => {
@@ -70,8 +74,8 @@ async function servedFile(url: string): Promise<string | undefined> {
 }
 
 describe.each([
-  { mode: "vite preview", start: (): Promise<RunningServer> => previewPlayground(site, outDir), screenshot: true },
-  { mode: "vite dev", start: (): Promise<RunningServer> => devPlayground(site), screenshot: false },
+  { mode: "vite preview", start: (): Promise<RunningServer> => previewPlayground(buildSite, outDir), screenshot: true },
+  { mode: "vite dev", start: (): Promise<RunningServer> => devPlayground(devSite), screenshot: false },
 ])("$mode", ({ start, screenshot }) => {
   let server: RunningServer;
   let watched: WatchedPage;
@@ -79,7 +83,7 @@ describe.each([
   beforeAll(async () => {
     server = await start();
     watched = await openWatchedPage(browser, server.url);
-    await watched.page.waitForFunction(() => window.__game !== undefined, null, { timeout: 30_000 });
+    await waitForGame(watched);
   });
 
   afterAll(async () => {
@@ -182,6 +186,7 @@ describe.each([
       expect(item.href).toBe(`${replica.url}/content/${item.id}`);
       expect(item.text).toContain(expected.author);
       for (const license of expected.licenses) expect(item.text).toContain(license);
+      expect(item.text).toContain(expected.attribution);
     }
   });
 

@@ -1,0 +1,91 @@
+/**
+ * `npm run playground [-- --live] [-- --dev]`: build the playground and serve it.
+ *
+ * Default: against the replica (a local OpenGameArt started here on a free port), so it works on
+ * a fresh machine without internet. Its files go to playground/.oga-cache, never to the user's
+ * cache: the replica's assets share ids with the real site but not their bytes.
+ * --live: against https://opengameart.org with the user's cache and playground/oga.lock.json,
+ * exactly like a project of one's own.
+ * --dev: run the dev server instead of build + preview.
+ */
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build, createServer, preview, type InlineConfig } from "vite";
+import { playgroundConfig, type OgaOptions } from "../playground/vite.config.js";
+import { startReplica } from "../test/replica/index.js";
+
+const ROOT = fileURLToPath(new URL("../playground/", import.meta.url));
+
+const { values: flags } = parseArgs({
+  options: {
+    live: { type: "boolean", default: false },
+    dev: { type: "boolean", default: false },
+    port: { type: "string" },
+  },
+});
+
+interface Site {
+  options: OgaOptions;
+  close(): Promise<void>;
+}
+
+async function replicaSite(): Promise<Site> {
+  const replica = await startReplica();
+  const cacheDir = path.join(ROOT, ".oga-cache");
+  // The replica's port changes every run, so a lock from an earlier run names a dead origin.
+  const lockfile = path.join(cacheDir, "replica.lock.json");
+  await rm(lockfile, { force: true });
+  console.log(`replica of OpenGameArt at ${replica.url}`);
+  return { options: { url: replica.url, cacheDir, lockfile, frozen: false }, close: () => replica.close() };
+}
+
+function liveSite(): Site {
+  return { options: {}, close: async () => undefined };
+}
+
+async function serve(config: InlineConfig, port: number | undefined): Promise<{ url: string; close(): Promise<void> }> {
+  if (flags.dev) {
+    const server = await createServer({ ...config, server: { port } });
+    await server.listen();
+    return { url: server.resolvedUrls?.local[0] ?? "", close: () => server.close() };
+  }
+  await build(config);
+  const server = await preview({ ...config, preview: { port } });
+  return { url: server.resolvedUrls?.local[0] ?? "", close: () => server.close() };
+}
+
+function portFlag(): number | undefined {
+  if (flags.port === undefined) return undefined;
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port ${flags.port}: not a port number`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = portFlag();
+  const site = flags.live ? liveSite() : await replicaSite();
+  const config: InlineConfig = { ...playgroundConfig(site.options), root: ROOT, configFile: false };
+  let server: { url: string; close(): Promise<void> };
+  try {
+    server = await serve(config, port);
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+  console.log(`\nplayground (${flags.dev ? "dev" : "preview"}, ${flags.live ? "opengameart.org" : "replica"}): ${server.url}`);
+  console.log("press Ctrl-C to stop");
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await site.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
