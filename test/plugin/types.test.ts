@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReplica, type Replica } from "../replica/index.js";
+import { buildFixture, makeProject, testOptions } from "./helpers.js";
+
+const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
+const CLIENT_DTS = fileURLToPath(new URL("../../client.d.ts", import.meta.url));
+const GAME_TS = `import music from "oga:battle-theme-a";
+import { files, meta } from "oga:tiny-sprites";
+import jump from "oga:retro-sfx-pack/jump.wav";
+import tracks from "oga:imminent-threat/**/*.ogg";
+
+export const urls: string[] = [music, files["hero_16.png"], files["boss_64x48.png"], jump, tracks["imminent_threat_loop.ogg"]];
+export const credit: string = \`\${meta.title} by \${meta.author.name} (\${meta.licenses.join(" or ")})\`;
+`;
+
+async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
+    return { ok: true, output: stdout };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+const game = () => path.join(project.root, "src/game.ts");
+
+beforeAll(async () => {
+  replica = await startReplica();
+  project = await makeProject("typed");
+  await buildFixture("vite8", project.root, testOptions(project, replica.url));
+}, 60_000);
+afterAll(async () => {
+  await replica.close();
+  await project.cleanup();
+});
+
+describe("generated declarations under a real tsc --noEmit", () => {
+  it("are written to src/oga-env.d.ts, sorted, with the glob declared through a one-* pattern", async () => {
+    const dts = await readFile(path.join(project.root, "src/oga-env.d.ts"), "utf8");
+    const names = [...dts.matchAll(/^declare module "([^"]+)"/gm)].map((m) => m[1]!);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain("oga:imminent-threat/*.ogg");
+    expect(names.filter((n) => (n.match(/\*/g) ?? []).length > 1)).toEqual([]);
+    expect(dts).not.toContain("\r");
+  });
+
+  it("accept correct names", async () => {
+    await writeFile(game(), GAME_TS);
+    const result = await tsc(project.root);
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
+  }, 60_000);
+
+  it("reject a misspelled file name in a files record", async () => {
+    await writeFile(game(), GAME_TS.replace('files["hero_16.png"]', 'files["hero_61.png"]'));
+    const result = await tsc(project.root);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("hero_61.png");
+  }, 60_000);
+
+  it("reject a misspelled file specifier", async () => {
+    await writeFile(game(), GAME_TS.replace("oga:retro-sfx-pack/jump.wav", "oga:retro-sfx-pack/jupm.wav"));
+    const result = await tsc(project.root);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("oga:retro-sfx-pack/jupm.wav");
+    expect(result.output).toContain("TS2307");
+  }, 60_000);
+
+  it("before the first build, the client fallback type-checks the same code", async () => {
+    await rm(path.join(project.root, "src/oga-env.d.ts"));
+    await writeFile(game(), GAME_TS);
+    expect((await tsc(project.root)).ok).toBe(false);
+    await copyFile(CLIENT_DTS, path.join(project.root, "src/client.d.ts"));
+    const result = await tsc(project.root);
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
+  }, 60_000);
+});
