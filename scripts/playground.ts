@@ -31,7 +31,14 @@ interface Site {
   close(): Promise<void>;
 }
 
+/** Environment overrides beat plugin options; in replica mode they would point the build elsewhere. */
+const SITE_ENV = ["OGA_URL", "OGA_CACHE_DIR", "OGA_OFFLINE", "OGA_FROZEN"] as const;
+
 async function replicaSite(): Promise<Site> {
+  for (const name of SITE_ENV) {
+    if (process.env[name] !== undefined) console.warn(`ignoring ${name} (the replica run uses its own site and cache)`);
+    delete process.env[name];
+  }
   const replica = await startReplica();
   const cacheDir = path.join(ROOT, ".oga-cache");
   // The replica's port changes every run, so a lock from an earlier run names a dead origin.

@@ -22,6 +22,14 @@ async function playgroundConfig(options: OgaPluginOptions): Promise<UserConfig> 
   return loaded.playgroundConfig(options);
 }
 
+/**
+ * The plugin's environment overrides beat its options, so a developer's OGA_URL or CI's
+ * OGA_FROZEN would silently redirect these runs; the test states its site in options only.
+ */
+export function clearSiteEnvironment(): void {
+  for (const name of ["OGA_URL", "OGA_CACHE_DIR", "OGA_OFFLINE", "OGA_FROZEN"]) delete process.env[name];
+}
+
 export interface SiteOptions {
   /** The replica's origin. */
   url: string;

@@ -17,6 +17,7 @@ import { launchChromium, openWatchedPage, waitForGame, type WatchedPage } from "
 import { expectedCredit, fileHashes, importedAssetIds, sha256 } from "./expectations.js";
 import {
   buildPlayground,
+  clearSiteEnvironment,
   devPlayground,
   PLAYGROUND_ROOT,
   previewPlayground,
@@ -38,6 +39,7 @@ let assetIds: string[];
 let knownFiles: Map<string, string>;
 
 beforeAll(async () => {
+  clearSiteEnvironment();
   replica = await startReplica();
   await mkdir(path.join(REPO_ROOT, "test/.tmp"), { recursive: true });
   const scratch = (): Promise<string> => mkdtemp(path.join(REPO_ROOT, "test/.tmp/e2e-"));
