@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startReplica, type Replica, type ReplicaFile } from "../replica/index.js";
-import { ANSI, lines, runOga, tempDir } from "./run-oga.js";
+import { ANSI, lines, runOga, runShell, tempDir } from "./run-oga.js";
 
 let replica: Replica;
 let cache: Awaited<ReturnType<typeof tempDir>>;
@@ -105,6 +105,26 @@ describe("oga download", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^oga: .*nope\.mp3.*battleThemeA\.mp3/);
     expect(lines(run.stderr)).toHaveLength(1);
+  });
+
+  it("draws a progress bar on a terminal, and plain lines there when CI is set", async () => {
+    // util-linux `script` runs the command on a pseudo-terminal, so stderr.isTTY is true.
+    const onTerminal = (extra: Record<string, string>) =>
+      runShell(`script -qec '"$NODE" "$BIN" download tiny-sprites' /dev/null`, { env: { ...env(), ...extra } });
+    const fresh = await tempDir();
+    try {
+      const bar = await onTerminal({ OGA_CACHE_DIR: fresh.dir });
+      expect(bar.code).toBe(0);
+      expect(bar.stdout).toMatch(/\d+\/3 files/);
+      expect(bar.stdout).toMatch(ANSI);
+      expect(bar.stdout).toMatch(/downloaded hero_16\.png \(/);
+      const ci = await onTerminal({ OGA_CACHE_DIR: fresh.dir, CI: "true" });
+      expect(ci.code).toBe(0);
+      expect(ci.stdout).not.toMatch(ANSI);
+      expect(ci.stdout).toMatch(/^up to date hero_16\.png /m);
+    } finally {
+      await fresh.remove();
+    }
   });
 
   it("Ctrl-C aborts with exit 130 and leaves the cache valid for the next run", async () => {
