@@ -3,7 +3,7 @@
  * per line on stdout; how each file was obtained goes to stderr.
  */
 import type { CliCommand } from "./command.js";
-import { writeLine } from "./io.js";
+import { say, writeLine } from "./io.js";
 import { optionalString, stringList } from "./options.js";
 import { outputPath, placeFile } from "./place-file.js";
 import { createProgressReporter, reportFile } from "./progress.js";
@@ -25,6 +25,8 @@ export const downloadCommand: CliCommand = {
     const files = stringList(options, "file", "--file");
     const client = context.client();
     const asset = await client.describe(id!);
+    // Not an error: `xargs -n1 oga download` over search results must go on past an empty asset.
+    if (asset.files.length === 0 && !asset.filesUnavailable) say(io, `${asset.id}: the page lists no files`);
     const progress = createProgressReporter(io);
     let cached;
     try {

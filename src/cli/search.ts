@@ -78,6 +78,7 @@ export const searchCommand: CliCommand = {
   description: "Search assets; prints `<id> <title>` per result as pages arrive",
   configure(command) {
     command
+      .usage("search [options]")
       .option("--keys <words>", "Words anywhere on the page")
       .option("--title <words>", "Words in the title")
       .option("--submitter <name>", "Submitter name begins with or contains this")

@@ -107,6 +107,12 @@ describe("oga download", () => {
     expect(lines(run.stderr)).toHaveLength(1);
   });
 
+  it("an asset whose files are withdrawn exits 1 saying so", async () => {
+    const run = await runOga(["download", "withdrawn-tracks"], { env: env() });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^oga: withdrawn-tracks: .*unavailable/)]);
+  });
+
   it("draws a progress bar on a terminal, and plain lines there when CI is set", async () => {
     // util-linux `script` runs the command on a pseudo-terminal, so stderr.isTTY is true.
     const onTerminal = (extra: Record<string, string>) =>
