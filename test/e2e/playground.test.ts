@@ -147,6 +147,18 @@ describe.each([
     expect(await ranged[0]!.request().headerValue("range")).toMatch(/^bytes=\d+-/);
   });
 
+  test("the play button starts and pauses the music", async () => {
+    const { page } = watched;
+    await page.click("#music-toggle");
+    // The label follows the element's play/pause events, which arrive after the click returns.
+    const labelSays = (text: string): boolean => document.getElementById("music-toggle")!.textContent!.includes(text);
+    await page.waitForFunction(() => !window.__game!.music.paused && window.__game!.music.currentTime > 0);
+    await page.waitForFunction(labelSays, "Pause", { timeout: 5_000 });
+    await page.click("#music-toggle");
+    expect(await page.evaluate(() => window.__game!.music.paused)).toBe(true);
+    await page.waitForFunction(labelSays, "Play", { timeout: 5_000 });
+  });
+
   test("every sound effect loads, and input plays them", async () => {
     await watched.page.keyboard.press("Space");
     await watched.page.mouse.click(100, 150);
