@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { OgaError } from "./errors.js";
+import { OgaError, isOgaError } from "./errors.js";
 import { assetPageUrl } from "./site/asset-id.js";
 import { findAssetFile } from "./site/find-file.js";
 import { SiteHttp } from "./site/http.js";
@@ -137,7 +137,14 @@ export function createClient(options: ClientOptions = {}): OgaClient {
       }
       return cached.asset;
     }
-    const page = await http.getPage(pageUrl, { signal: signalOf(describeOptions.signal) });
+    const page = await http.getPage(pageUrl, { signal: signalOf(describeOptions.signal) }).catch((error: unknown) => {
+      if (!isOgaError(error, "OGA_NOT_FOUND")) throw error;
+      throw new OgaError(
+        "OGA_NOT_FOUND",
+        `no asset "${idOrUrl}" on ${origin} (${pageUrl} answered 404); the id is the last part of the asset's page URL, as in ${origin}/content/battle-theme-a`,
+        { cause: error },
+      );
+    });
     const asset = parseAssetPage(page.html, page.url);
     await store.writeDescription(asset);
     return asset;
