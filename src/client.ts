@@ -32,6 +32,15 @@ export interface ClientOptions {
   offline?: boolean;
   /** Connect, headers and body timeouts in seconds. Default 30. */
   timeoutSeconds?: number;
+  /**
+   * Retries of a failed request (network error, timeout, cut-off body, 429/500/502/503/504),
+   * after the first attempt. A body cut off mid-way resumes with a Range request. Default 4.
+   */
+  retries?: number;
+  /** First wait before a retry, in seconds; doubles on each retry (at most 10 s). Default 0.5. */
+  retryDelaySeconds?: number;
+  /** Longest wait a `Retry-After` header may ask for, in seconds; longer asks are cut. Default 60. */
+  maxRetryAfterSeconds?: number;
   /** Refuse files larger than this many bytes (`OGA_TOO_LARGE`). Default: no limit. */
   maxFileSize?: number;
   /** Seconds to wait between search result pages (the site asks crawlers to be gentle). Default 1. */
@@ -115,6 +124,9 @@ export function createClient(options: ClientOptions = {}): OgaClient {
     connections: concurrency,
     allowHosts: options.allowHosts ?? [],
     ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+    ...(options.retries !== undefined && { retries: nonNegativeInteger(options.retries, "retries") }),
+    ...(options.retryDelaySeconds !== undefined && { retryMinDelayMs: seconds(options.retryDelaySeconds, "retryDelaySeconds") * 1000 }),
+    ...(options.maxRetryAfterSeconds !== undefined && { retryAfterMaxMs: seconds(options.maxRetryAfterSeconds, "maxRetryAfterSeconds") * 1000 }),
   });
   // Limit one layer only: file transfers. Page fetches are few and never wait on a file.
   const limitFiles = pLimit(concurrency);
@@ -244,6 +256,20 @@ function parseOrigin(url: string): string {
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new OgaError("OGA_BAD_INPUT", `${name}: expected a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new OgaError("OGA_BAD_INPUT", `${name}: expected an integer >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seconds(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new OgaError("OGA_BAD_INPUT", `${name}: expected a number of seconds >= 0, got ${String(value)}`);
   }
   return value;
 }

@@ -35,8 +35,12 @@ export interface OgaPluginOptions {
   allowHosts?: string[];
   /** Connect/headers/body timeout in seconds. Default: the client's (30). */
   timeoutSeconds?: number;
-  /** Refuse files larger than this many bytes. Default: no limit. */
+  /** Refuse files larger than this many bytes (`OGA_TOO_LARGE`). Default: no limit. */
   maxFileSize?: number;
+  /** Retries of a failed request (network error, cut-off body, 429/5xx). Default: the client's (4). */
+  retries?: number;
+  /** First wait before a retry in seconds, doubling each time. Default: the client's (0.5). */
+  retryDelaySeconds?: number;
 }
 
 /** Options after defaults and environment overrides; paths are absolute. */
@@ -52,6 +56,8 @@ export interface ResolvedOgaOptions {
   allowHosts: string[];
   timeoutSeconds: number | undefined;
   maxFileSize: number | undefined;
+  retries: number | undefined;
+  retryDelaySeconds: number | undefined;
 }
 
 /** Applies defaults and `OGA_*` environment overrides for a project `root`. */
@@ -75,6 +81,8 @@ export function resolveOptions(
     allowHosts: options.allowHosts ?? [],
     timeoutSeconds: options.timeoutSeconds,
     maxFileSize: options.maxFileSize,
+    retries: options.retries,
+    retryDelaySeconds: options.retryDelaySeconds,
   };
 }
 

@@ -39,7 +39,7 @@ const stores = new Map<string, SharedStore>();
  * describes and downloads (`Map<key, Promise>`).
  */
 function sharedStore(options: ResolvedOgaOptions): SharedStore {
-  const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize]);
+  const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize, options.retries, options.retryDelaySeconds]);
   let store = stores.get(key);
   if (!store) {
     const client = createClient({
@@ -49,6 +49,8 @@ function sharedStore(options: ResolvedOgaOptions): SharedStore {
       allowHosts: options.allowHosts,
       ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
       ...(options.maxFileSize !== undefined && { maxFileSize: options.maxFileSize }),
+      ...(options.retries !== undefined && { retries: options.retries }),
+      ...(options.retryDelaySeconds !== undefined && { retryDelaySeconds: options.retryDelaySeconds }),
     });
     store = { client, describes: new Map(), files: new Map() };
     stores.set(key, store);

@@ -21,10 +21,17 @@ export interface RetryPolicy {
 /** Statuses worth another try: rate limiting, and the nginx front's passing 5xx answers. */
 export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504] as const;
 
-/** Network errors worth another try; the two timeouts are not retried by undici by default. */
+/**
+ * Network errors worth another try; the two timeouts are not retried by undici by default.
+ * `UND_ERR_RES_CONTENT_LENGTH_MISMATCH` is how undici reports a connection that closed or was
+ * reset in the middle of a body (fewer bytes than Content-Length): the retry interceptor then
+ * resumes from the last byte with `Range` + `If-Match`, and refuses the resumed part when the
+ * ETag changed, so a file is never stitched together from two versions.
+ */
 export const RETRY_ERROR_CODES = [
   "ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "ETIMEDOUT",
   "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
 ] as const;
 
 /** Milliseconds a `Retry-After` value asks for (seconds or an HTTP date), or `null`. */
