@@ -9,6 +9,7 @@ import { Faults } from "./faults.js";
 import { fillerAssets } from "./filler.js";
 import { RequestLog } from "./request-log.js";
 import { NAMED_ASSETS } from "./seed.js";
+import { PACK_ASSETS } from "./packs.js";
 import { createHandler } from "./server.js";
 
 export interface ReplicaOptions {
@@ -31,7 +32,7 @@ export interface Replica {
 
 /** The default catalogue's definitions (fresh objects each call). */
 export function defaultAssets(): ReplicaAssetDef[] {
-  return [...NAMED_ASSETS, ...fillerAssets()];
+  return [...NAMED_ASSETS, ...PACK_ASSETS, ...fillerAssets()];
 }
 
 export async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
@@ -76,3 +77,4 @@ export { encodePath, rawurlencode } from "./html.js";
 export { generatedBytes, png, pseudoRandomBytes, silentMp3, wav } from "./media.js";
 export { zip } from "./zip.js";
 export { NAMED_ASSETS, USERS } from "./seed.js";
+export { BOMB_SIZE, PACK_ASSETS, bonusZipEntries, cp437, tilesZipEntries } from "./packs.js";

@@ -11,6 +11,15 @@ export interface ZipEntry {
   data?: Uint8Array;
   /** Default: deflate for data that shrinks, store otherwise. */
   method?: "store" | "deflate";
+  /**
+   * The name's bytes as stored, for names in legacy encodings (CP437 without the UTF-8 flag, as
+   * old Windows zippers wrote them). Default: `name` in UTF-8, flagged when it is not ASCII.
+   */
+  rawName?: { bytes: Uint8Array; utf8Flag: boolean };
+  /** Unix mode in the external attributes (e.g. `0o120777` for a symlink). Default 0644 / 0755 for directories. */
+  mode?: number;
+  /** Uncompressed size written in the headers when it should lie (a zip bomb hiding its size). */
+  declaredSize?: number;
 }
 
 const CRC_TABLE = (() => {
@@ -38,14 +47,15 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
   const central: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const name = Buffer.from(entry.name, "utf8");
+    const name = entry.rawName ? Buffer.from(entry.rawName.bytes) : Buffer.from(entry.name, "utf8");
     const raw = Buffer.from(entry.data ?? new Uint8Array(0));
     const deflated = entry.method === "store" || raw.length === 0 ? null : deflateRawSync(raw);
     const useDeflate = deflated !== null && (entry.method === "deflate" || deflated.length < raw.length);
     const body = useDeflate && deflated ? deflated : raw;
     const method = useDeflate ? 8 : 0;
     const crc = crc32(raw);
-    const utf8Flag = /[^\x20-\x7e]/.test(entry.name) ? 0x0800 : 0;
+    const utf8Flag = (entry.rawName ? entry.rawName.utf8Flag : /[^\x20-\x7e]/.test(entry.name)) ? 0x0800 : 0;
+    const declared = entry.declaredSize ?? raw.length;
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -56,7 +66,7 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
     local.writeUInt16LE(DOS_DATE, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt32LE(declared, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28); // extra length
     parts.push(local, name, body);
@@ -71,11 +81,11 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
     header.writeUInt16LE(DOS_DATE, 14);
     header.writeUInt32LE(crc, 16);
     header.writeUInt32LE(body.length, 20);
-    header.writeUInt32LE(raw.length, 24);
+    header.writeUInt32LE(declared, 24);
     header.writeUInt16LE(name.length, 28);
     // extra, comment, disk start, internal attributes: zero
     const isDir = entry.name.endsWith("/");
-    const mode = isDir ? 0o40755 : 0o100644;
+    const mode = entry.mode ?? (isDir ? 0o40755 : 0o100644);
     header.writeUInt32LE(((mode << 16) | (isDir ? 0x10 : 0)) >>> 0, 38);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
