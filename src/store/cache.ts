@@ -12,6 +12,7 @@ import {
   renameReplacing,
   sha256Hex,
   tempPath,
+  tempWriterIsGone,
   writeJsonAtomic,
 } from "./fs-utils.js";
 
@@ -230,13 +231,15 @@ export class Cache {
   }
 
   private async sweepTemp(staleMs: number): Promise<void> {
-    // By mtime, not by creation: a download in progress in another process keeps writing to its
-    // temp file, so only files nobody touched for a long time are abandoned.
+    // A temp file whose writer process no longer exists (killed with SIGKILL, a crash) is
+    // abandoned at once. Otherwise by mtime, not by creation: a download in progress in another
+    // process (or on another host sharing the cache) keeps writing to its temp file, so only
+    // files nobody touched for a long time are abandoned.
     const now = Date.now();
     for (const name of await readdir(this.tmpDir)) {
       const file = path.join(this.tmpDir, name);
       try {
-        if (now - (await lstat(file)).mtimeMs > staleMs) await rm(file, { recursive: true, force: true });
+        if (tempWriterIsGone(name) || now - (await lstat(file)).mtimeMs > staleMs) await rm(file, { recursive: true, force: true });
       } catch (error) {
         if (!isNotFound(error)) throw error; // another process swept it first
       }

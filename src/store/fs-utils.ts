@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -21,9 +22,35 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** A fresh, unique path inside `tmpDir`; the pid and time help when reading a stuck tmp dir. */
+/** This machine's name as it appears in temp file names (no `-`, so the name splits cleanly). */
+const HOST = hostname().replace(/[^A-Za-z0-9.]/g, "_") || "host";
+
+/**
+ * A fresh, unique path inside `tmpDir`: `<time>-<host>-<pid>-<random>.<label>.tmp`. The host
+ * and pid name the writer, so a later process can tell a temp file whose writer was killed
+ * ({@link tempWriter}); the time helps a person reading a stuck tmp dir.
+ */
 export function tempPath(tmpDir: string, label: string): string {
-  return path.join(tmpDir, `${Date.now()}-${process.pid}-${randomBytes(6).toString("hex")}.${label}.tmp`);
+  return path.join(tmpDir, `${Date.now()}-${HOST}-${process.pid}-${randomBytes(6).toString("hex")}.${label}.tmp`);
+}
+
+/**
+ * Whether the process that created a temp file (named by {@link tempPath}) is certainly gone:
+ * it was on this machine and no process with its pid exists. `false` when unsure (another
+ * host sharing the cache, an older name format, a pid now reused), so callers fall back to age.
+ */
+export function tempWriterIsGone(fileName: string): boolean {
+  const match = /^\d+-([^-]+)-(\d+)-[0-9a-f]+\./.exec(fileName);
+  if (!match || match[1] !== HOST) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 /** True for the errors that mean "nothing there" (including a file where a directory was expected). */

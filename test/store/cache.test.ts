@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, truncate, utimes, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -45,6 +46,19 @@ describe("Cache.open", () => {
     const reopened = await Cache.open(first.dir);
     expect(await readdir(tmp)).toEqual(["fresh.part.tmp"]);
     expect((await readdir(reopened.dir)).sort()).toEqual(["files", "index", "pages", "stamps", "tmp"]);
+  });
+
+  it("sweeps a fresh temp file at once when its writer process is gone (kill -9), not a live writer's", async () => {
+    const first = await open();
+    const tmp = path.join(first.dir, "tmp");
+    // A child that has exited is a pid known to be free (until reused, which only keeps the file).
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const live = path.basename(first.tempPath("part")); // this process: alive
+    const orphan = path.basename(first.tempPath("part")).replace(`-${process.pid}-`, `-${dead}-`);
+    await writeFile(path.join(tmp, live), "live");
+    await writeFile(path.join(tmp, orphan), "orphan");
+    await Cache.open(first.dir);
+    expect(await readdir(tmp)).toEqual([live]);
   });
 });
 
