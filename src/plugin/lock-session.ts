@@ -1,5 +1,5 @@
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
-import { emptyLockfile, readLockfile, updateLockfile } from "../store/lockfile.js";
+import { emptyLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations.js";
 
 /**
@@ -57,7 +57,10 @@ export class LockSession {
       let lockWritten = false;
       if (this.dirty && !this.frozen) {
         this.dirty = false;
-        this.lock = await updateLockfile(this.file, this.lock);
+        const merged = await updateLockfile(this.file, this.lock);
+        // Imports that resolved while the file was being written changed this.lock in place;
+        // merging (ours last) keeps them and still picks up what another process wrote.
+        this.lock = mergeLockfiles(merged, this.lock);
         lockWritten = true;
       }
       const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock);
