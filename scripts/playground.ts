@@ -1,5 +1,7 @@
 /**
- * `npm run playground [-- --live] [-- --dev]`: build the playground and serve it.
+ * `npm run playground [-- --live] [-- --dev] [-- --port N]`: build the playground and serve it.
+ * Run as `node --import tsx scripts/playground.ts`: the `tsx` CLI would put a parent process in
+ * front that relays Ctrl-C with a 30 ms deadline and kills the server when the machine is busy.
  *
  * Default: against the replica (a local OpenGameArt started here on a free port), so it works on
  * a fresh machine without internet. Its files go to playground/.oga-cache, never to the user's
@@ -83,13 +85,17 @@ async function main(): Promise<void> {
   }
   console.log(`\nplayground (${flags.dev ? "dev" : "preview"}, ${flags.live ? "opengameart.org" : "replica"}): ${server.url}`);
   console.log("press Ctrl-C to stop");
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    // A second Ctrl-C means "now": do not wait for connections to drain.
+    if (stopping) process.exit(130);
+    stopping = true;
     await server.close();
     await site.close();
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
 }
 
 main().catch((error: unknown) => {

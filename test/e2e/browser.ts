@@ -54,7 +54,7 @@ export async function openWatchedPage(browser: Browser, url: string): Promise<Wa
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? "unknown"})`);
+    problems.push(`request failed: ${request.resourceType()} ${request.url()} (${request.failure()?.errorText ?? "unknown"})`);
   });
   page.on("response", (response) => {
     responses.push(response);

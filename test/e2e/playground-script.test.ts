@@ -9,7 +9,6 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "vitest";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 
 let child: ChildProcess | undefined;
 
@@ -35,7 +34,12 @@ test("serves the built game from the replica, then stops on Ctrl-C", async () =>
   const env = { ...process.env };
   // A developer's own OGA_URL must not matter; the script says it ignores it.
   env.OGA_URL = "http://127.0.0.1:9";
-  child = spawn(TSX, ["scripts/playground.ts", "--port", "0"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // What `npm run playground` runs (see scripts/playground.ts on why not the tsx CLI).
+  child = spawn(process.execPath, ["--import", "tsx", "scripts/playground.ts", "--port", "0"], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   const url = await waitForLine(child, /^playground \(preview, replica\): (http\S+)/, output);
 
