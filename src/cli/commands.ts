@@ -3,5 +3,19 @@ import type { CliCommand } from "./command.js";
 import { describeCommand } from "./describe.js";
 import { downloadCommand } from "./download.js";
 import { searchCommand } from "./search.js";
+import { prefetchCommand } from "./prefetch.js";
+import { verifyCommand } from "./verify.js";
+import { updateCommand } from "./update.js";
+import { outdatedCommand } from "./outdated.js";
+import { syncCommand } from "./sync.js";
 
-export const COMMANDS: readonly CliCommand[] = [describeCommand(), downloadCommand, searchCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  describeCommand(),
+  downloadCommand,
+  searchCommand,
+  prefetchCommand,
+  verifyCommand,
+  updateCommand,
+  outdatedCommand,
+  syncCommand,
+];

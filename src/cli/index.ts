@@ -35,7 +35,9 @@ function buildCli(commands: readonly CliCommand[], onInvoke: (invocation: Invoca
     // cac passes positional arguments first and the option bag last.
     registered.action((...values: unknown[]) => {
       const options = values.pop() as OptionBag;
-      onInvoke({ command, args: values.map((v) => String(v)), options });
+      // Variadic arguments (`[...ids]`) arrive as one array; an omitted optional one as undefined.
+      const args = values.flatMap((v) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]));
+      onInvoke({ command, args, options });
     });
   }
   cli.help();

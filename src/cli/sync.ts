@@ -1,0 +1,28 @@
+/**
+ * `oga sync [root]`: writes the declarations from the lockfile alone, with no network, so CI can
+ * run `tsc` before the build that would otherwise write them.
+ */
+import { writeDeclarations } from "../plugin/declarations.js";
+import { readExistingLockfile } from "../plugin/lock-maintenance.js";
+import type { CliCommand } from "./command.js";
+import { say } from "./io.js";
+import { CliUsageError } from "./options.js";
+import { addProjectOptions, projectOptions, shownPath } from "./project.js";
+
+export const syncCommand: CliCommand = {
+  spec: "sync [root]",
+  description: "Write the oga: type declarations from the lockfile (no network)",
+  configure(command) {
+    addProjectOptions(command)
+      .example("  $ oga sync && tsc --noEmit")
+      .example("  $ oga sync --dts types/oga-env.d.ts");
+  },
+  async run(context, [root], options) {
+    const resolved = projectOptions(context, options, root);
+    if (resolved.dts === false) throw new CliUsageError("--dts false leaves oga sync nothing to do");
+    const lock = await readExistingLockfile(resolved.lockfile);
+    const written = await writeDeclarations(resolved.dts, lock);
+    const count = lock.specifiers.length;
+    say(context.io, `${written ? "wrote" : "up to date:"} ${shownPath(resolved.dts)} (${count} import${count === 1 ? "" : "s"} from ${shownPath(resolved.lockfile)})`);
+  },
+};
