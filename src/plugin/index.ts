@@ -95,7 +95,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       // server turns watched files into imports and fails on a missing one.
       if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
-      const names = res.selectFiles(parsed, asset);
+      const names = await res.select(parsed, asset);
       const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
       let code: string;
       if (parsed.kind === "file") {

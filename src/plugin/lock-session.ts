@@ -1,6 +1,7 @@
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
 import { emptyLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations.js";
+import { withLockedEntry } from "../store/locked-entries.js";
 
 /**
  * The lockfile of one project as this process sees it: read once per build, changed in memory as
@@ -38,7 +39,18 @@ export class LockSession {
     if (!asset) return;
     const before = asset.files[name];
     if (before && before.sha256 === file.sha256 && before.etag === file.etag && before.size === file.size && before.url === file.url) return;
-    asset.files[name] = file;
+    // Entries used from an archive stay recorded while the archive's bytes stay the same.
+    asset.files[name] = before?.entries && before.sha256 === file.sha256 && !file.entries ? { ...file, entries: before.entries } : file;
+    this.dirty = true;
+  }
+
+  /** Records an archive entry a build used: `chain` is the entry path per archive level, outermost first. */
+  setEntry(id: string, name: string, chain: readonly string[], entry: { size: number; sha256: string }): void {
+    const file = this.lock.assets[id]?.files[name];
+    if (!file) return;
+    const next = withLockedEntry(file.entries, chain, entry);
+    if (!next.changed) return;
+    file.entries = next.entries;
     this.dirty = true;
   }
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { defaultCacheDir } from "../store/cache-dir.js";
+import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
 
 /** Defaults, in one place. */
 export const DEFAULT_URL = "https://opengameart.org";
@@ -37,6 +38,12 @@ export interface OgaPluginOptions {
   timeoutSeconds?: number;
   /** Refuse files larger than this many bytes (`OGA_TOO_LARGE`). Default: no limit. */
   maxFileSize?: number;
+  /**
+   * Zip packs (`oga:<id>/<pack>.zip/<entry>`): `maxEntrySize` refuses an entry that declares or
+   * inflates to more bytes (zip bombs; default 1 GiB), `includeJunk` keeps `__MACOSX/`,
+   * `.DS_Store` and `Thumbs.db` entries (default `false`).
+   */
+  archives?: { maxEntrySize?: number; includeJunk?: boolean };
   /** Retries of a failed request (network error, cut-off body, 429/5xx). Default: the client's (4). */
   retries?: number;
   /** First wait before a retry in seconds, doubling each time. Default: the client's (0.5). */
@@ -56,6 +63,7 @@ export interface ResolvedOgaOptions {
   allowHosts: string[];
   timeoutSeconds: number | undefined;
   maxFileSize: number | undefined;
+  archives: { maxEntrySize: number; includeJunk: boolean };
   retries: number | undefined;
   retryDelaySeconds: number | undefined;
 }
@@ -81,6 +89,7 @@ export function resolveOptions(
     allowHosts: options.allowHosts ?? [],
     timeoutSeconds: options.timeoutSeconds,
     maxFileSize: options.maxFileSize,
+    archives: { maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE), includeJunk: options.archives?.includeJunk ?? false },
     retries: options.retries,
     retryDelaySeconds: options.retryDelaySeconds,
   };

@@ -3,6 +3,7 @@ import { OgaError, isOgaError } from "../errors.js";
 import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
+import { ArchiveResolver } from "./resolve-archive.js";
 import { globMatcher, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
@@ -89,6 +90,8 @@ function dedupe<T>(map: Map<string, Promise<T>>, key: string, start: () => Promi
  */
 export class AssetResolver {
   readonly session: LockSession;
+  /** Paths that continue inside the asset's zip files. */
+  readonly archives: ArchiveResolver;
   private readonly store: SharedStore;
 
   constructor(
@@ -97,6 +100,7 @@ export class AssetResolver {
   ) {
     this.session = lockSession(options.lockfile, options.dts, options.frozen);
     this.store = sharedStore(options);
+    this.archives = new ArchiveResolver(options, this.session, (id, name, specifier) => this.file(id, name, specifier));
   }
 
   private pageUrl(id: string): string {
@@ -145,10 +149,21 @@ export class AssetResolver {
     throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}". Its files: ${listing}.`);
   }
 
+  /**
+   * Like {@link selectFiles}, but a file path may continue inside a zip of the asset and globs
+   * match zip entries too (keys like `tiles.zip/png/floor.png`). Downloads a zip only when the
+   * specifier can reach inside it.
+   */
+  async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
+    if (parsed.kind === "asset" || (parsed.kind === "file" && asset.files[parsed.file])) return this.selectFiles(parsed, asset);
+    return this.archives.select(parsed, asset);
+  }
+
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
   async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
     const asset = await this.asset(id, specifier);
     const locked = asset.files[name];
+    if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
     if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${Object.keys(asset.files).sort().join(", ")}.`);
     if (this.options.frozen && locked.sha256 === undefined) {
       throw new OgaError(
@@ -198,7 +213,7 @@ export class AssetResolver {
       specifiers.map(async (parsed) => {
         if (parsed.kind === "credits") return [];
         const asset = await this.asset(parsed.id, parsed.specifier);
-        const files = await Promise.all(this.selectFiles(parsed, asset).map((name) => this.file(parsed.id, name, parsed.specifier)));
+        const files = await Promise.all((await this.select(parsed, asset)).map((name) => this.file(parsed.id, name, parsed.specifier)));
         this.recordSpecifier(parsed.specifier);
         return files;
       }),

@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { OgaError } from "../errors.js";
 import type { Asset } from "../site/types.js";
+import { isLockedEntries, mergeLockedEntries, type LockedEntry } from "./locked-entries.js";
 
 /** Format version of `oga.lock.json`. */
 export const LOCKFILE_VERSION = 1;
@@ -13,6 +14,8 @@ export interface LockedFile {
   size: number | null;
   etag?: string | null;
   sha256?: string;
+  /** For an archive: the entries builds used from it (see locked-entries.ts). */
+  entries?: Record<string, LockedEntry>;
 }
 
 /** What the lockfile keeps of an asset: enough to build and credit it without the site. */
@@ -105,7 +108,7 @@ function isLockedAsset(v: unknown): v is LockedAsset {
   if (!isRecord(v) || typeof v.pageUrl !== "string" || typeof v.title !== "string" || !isRecord(v.files)) return false;
   if (!isRecord(v.author) || typeof v.author.name !== "string") return false;
   if (!Array.isArray(v.licenses) || typeof v.attribution !== "string") return false;
-  return Object.values(v.files).every((f) => isRecord(f) && typeof f.url === "string" && (f.sha256 === undefined || typeof f.sha256 === "string"));
+  return Object.values(v.files).every((f) => isRecord(f) && typeof f.url === "string" && (f.sha256 === undefined || typeof f.sha256 === "string") && (f.entries === undefined || isLockedEntries(f.entries)));
 }
 
 /**
@@ -120,7 +123,10 @@ export function mergeLockfiles(base: Lockfile, ours: Lockfile): Lockfile {
     const files: Record<string, LockedFile> = {};
     for (const [name, file] of Object.entries(asset.files)) {
       const other = before?.files[name];
-      files[name] = file.sha256 === undefined && other?.sha256 !== undefined && other.url === file.url ? other : file;
+      const kept = file.sha256 === undefined && other?.sha256 !== undefined && other.url === file.url ? other : file;
+      // Entries used by either side, as long as both speak of the same archive bytes.
+      const entries = other && other !== kept && other.sha256 === kept.sha256 ? mergeLockedEntries(other.entries, kept.entries) : kept.entries;
+      files[name] = entries ? { ...kept, entries } : kept;
     }
     assets[id] = { ...asset, files };
   }

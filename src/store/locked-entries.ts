@@ -1,0 +1,104 @@
+/**
+ * What the lockfile keeps of archive entries: the size and sha256 of each entry that a build
+ * used, nested under the archive file (and under an inner archive for a zip inside a zip).
+ *
+ * ```json
+ * "tiles.zip": { "url": "…", "sha256": "…", "size": 1234,
+ *   "entries": { "png/floor.png": { "sha256": "…", "size": 96 } } }
+ * ```
+ * Only used entries are listed: the archive's own sha256 already pins every byte inside it, and
+ * the entries say which of those bytes the game ships.
+ */
+
+/** An entry of a locked archive. */
+export interface LockedEntry {
+  size: number;
+  sha256: string;
+  /** Entries used inside this entry, when it is itself an archive. */
+  entries?: Record<string, LockedEntry>;
+}
+
+/** Whether `value` is a valid `entries` record (recursively). */
+export function isLockedEntries(value: unknown): value is Record<string, LockedEntry> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((e) => {
+    if (typeof e !== "object" || e === null) return false;
+    const r = e as Record<string, unknown>;
+    return typeof r.size === "number" && typeof r.sha256 === "string" && (r.entries === undefined || isLockedEntries(r.entries));
+  });
+}
+
+/** Unites two entries records of the same archive bytes; `ours` wins where both know an entry. */
+export function mergeLockedEntries(
+  base: Record<string, LockedEntry> | undefined,
+  ours: Record<string, LockedEntry> | undefined,
+): Record<string, LockedEntry> | undefined {
+  if (!base) return ours;
+  if (!ours) return base;
+  const out: Record<string, LockedEntry> = { ...base };
+  for (const [entryPath, entry] of Object.entries(ours)) {
+    const other = base[entryPath];
+    const entries = other && other.sha256 === entry.sha256 ? mergeLockedEntries(other.entries, entry.entries) : entry.entries;
+    out[entryPath] = entries ? { ...entry, entries } : entry;
+  }
+  return out;
+}
+
+/** Every used path below an archive, as `<entry>` and `<inner.zip>/<entry>` (no leading archive name). */
+export function lockedEntryPaths(entries: Record<string, LockedEntry> | undefined): string[] {
+  const out: string[] = [];
+  for (const [entryPath, entry] of Object.entries(entries ?? {})) {
+    out.push(entryPath);
+    for (const inner of lockedEntryPaths(entry.entries)) out.push(`${entryPath}/${inner}`);
+  }
+  return out;
+}
+
+/**
+ * Records `entry` at `chain` (entry paths, outermost first) inside `entries`, creating parents as
+ * needed. Returns the new record and whether anything changed.
+ */
+export function withLockedEntry(
+  entries: Record<string, LockedEntry> | undefined,
+  chain: readonly string[],
+  entry: { size: number; sha256: string },
+): { entries: Record<string, LockedEntry>; changed: boolean } {
+  const [head, ...rest] = chain;
+  const out = { ...(entries ?? {}) };
+  if (head === undefined) return { entries: out, changed: false };
+  const before = out[head];
+  if (rest.length === 0) {
+    if (before && before.sha256 === entry.sha256 && before.size === entry.size) return { entries: out, changed: false };
+    out[head] = { size: entry.size, sha256: entry.sha256, ...(before?.sha256 === entry.sha256 && before.entries && { entries: before.entries }) };
+    return { entries: out, changed: true };
+  }
+  if (!before) return { entries: out, changed: false }; // the outer archive is recorded first
+  const inner = withLockedEntry(before.entries, rest, entry);
+  if (inner.changed) out[head] = { ...before, entries: inner.entries };
+  return { entries: out, changed: inner.changed };
+}
+
+/** The locked entry at `chain`, if recorded. */
+export function lockedEntryAt(entries: Record<string, LockedEntry> | undefined, chain: readonly string[]): LockedEntry | undefined {
+  let current: LockedEntry | undefined;
+  let level = entries;
+  for (const step of chain) {
+    current = level?.[step];
+    if (!current) return undefined;
+    level = current.entries;
+  }
+  return current;
+}
+
+/**
+ * Every path of a locked asset a specifier can name: its files, and `<file>/<entry>` for each
+ * archive entry a build used (sorted). Declarations list these as exact modules and record keys.
+ */
+export function lockedAssetPaths(asset: { files: Record<string, { entries?: Record<string, LockedEntry> }> }): string[] {
+  const out: string[] = [];
+  for (const [name, file] of Object.entries(asset.files)) {
+    out.push(name);
+    for (const inner of lockedEntryPaths(file.entries)) out.push(`${name}/${inner}`);
+  }
+  return out.sort();
+}

@@ -1,0 +1,101 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bonusZipEntries, startReplica, tilesZipEntries, wav, type Replica } from "../replica/index.js";
+import { buildFixture, bytesOf as bytesAtUrl, makeProject, testOptions, type Bundler } from "./helpers.js";
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+beforeAll(async () => {
+  replica = await startReplica();
+});
+afterAll(async () => {
+  await replica.close();
+});
+beforeEach(async () => {
+  project = await makeProject("packs");
+  replica.requests.reset();
+});
+afterEach(async () => {
+  await project.cleanup();
+});
+
+/** The bytes the replica put in each entry, by path inside the asset (archive name included). */
+function entryBytes(): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const e of tilesZipEntries()) if (e.data) out.set(`tiles.zip/${e.name}`, Buffer.from(e.data));
+  for (const e of bonusZipEntries()) if (e.data) out.set(`extras.zip/bonus.zip/${e.name}`, Buffer.from(e.data));
+  return out;
+}
+
+const TILE_KEYS = [
+  "tiles.zip/png/Sprites Ünïcödé/héros.png",
+  "tiles.zip/png/door (open).png",
+  "tiles.zip/png/floor.png",
+  "tiles.zip/png/menú Ñandú.png",
+  "tiles.zip/png/wall.png",
+];
+
+/** Emitted names keep non-ASCII letters, which URLs carry percent-encoded. */
+function bytesOf(url: string, outDir: string): Promise<Buffer> {
+  return bytesAtUrl(url.startsWith("/") ? decodeURI(url) : url, outDir);
+}
+
+/** Every file under `dir`, relative, sorted. */
+async function tree(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await tree(path.join(dir, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+describe.each<Bundler>(["vite8", "vite7", "rollup"])("zip packs under %s", (bundler) => {
+  it("imports entries and globs into zips; emits only the imported entries, byte for byte, never the zips", async () => {
+    const { values, outDir, assets } = await buildFixture(bundler, project.root, testOptions(project, replica.url));
+    const v = values as { floor: string; tiles: Record<string, string>; coin: string; sounds: Record<string, string>; beat: string };
+    const bytes = entryBytes();
+    expect(await bytesOf(v.floor, outDir)).toEqual(bytes.get("tiles.zip/png/floor.png"));
+    expect(await bytesOf(v.coin, outDir)).toEqual(bytes.get("extras.zip/bonus.zip/coin.png"));
+    // Keys are paths inside the asset, archive name included; junk (__MACOSX/png/._floor.png) is left out.
+    expect(Object.keys(v.tiles).sort()).toEqual(TILE_KEYS);
+    for (const [key, url] of Object.entries(v.tiles)) expect(await bytesOf(url, outDir)).toEqual(bytes.get(key));
+    expect(Object.keys(v.sounds)).toEqual(["tiles.zip/sfx/step.wav"]);
+    expect(await bytesOf(v.sounds["tiles.zip/sfx/step.wav"]!, outDir)).toEqual(bytes.get("tiles.zip/sfx/step.wav"));
+    expect(await bytesOf(v.beat, outDir)).toEqual(wav(300, 110));
+
+    // 5 tiles (floor shared with its own import), the coin, step.wav, the beat: nothing else.
+    // (Other files, such as credits, may be emitted by other features; none may come from the packs.)
+    expect(assets.filter((a) => /\.(png|wav)$/.test(a))).toHaveLength(8);
+    expect(assets.filter((a) => /\.zip$|gem|preview|Read Me|notes|DS_Store|Thumbs|\._/.test(a))).toEqual([]);
+    expect(replica.requests.count("GET /sites/default/files/dungeon_preview.png")).toBe(0);
+  });
+
+  it("records the entries used in the lockfile; a rebuild neither downloads nor unzips again", async () => {
+    await buildFixture(bundler, project.root, testOptions(project, replica.url));
+    const lock = JSON.parse(await readFile(project.lockfile, "utf8")) as {
+      assets: Record<string, { files: Record<string, { sha256: string; entries?: Record<string, { size: number; sha256: string; entries?: Record<string, unknown> }> }> }>;
+    };
+    const tiles = lock.assets["dungeon-pack"]!.files["tiles.zip"]!;
+    expect(Object.keys(tiles.entries!).sort()).toEqual([...TILE_KEYS.map((k) => k.slice("tiles.zip/".length)), "sfx/step.wav"].sort());
+    const floor = entryBytes().get("tiles.zip/png/floor.png")!;
+    expect(tiles.entries!["png/floor.png"]).toEqual({ size: floor.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(Object.keys(lock.assets["dungeon-pack"]!.files["extras.zip"]!.entries!["bonus.zip"]!.entries!)).toEqual(["coin.png"]);
+
+    // Extracted entries are blobs: their mtimes prove a warm rebuild reuses them.
+    const blobs = path.join(project.cacheDir, "files");
+    const before = new Map<string, number>();
+    for (const f of await tree(blobs)) before.set(f, (await stat(path.join(blobs, f))).mtimeMs);
+    expect([...before.keys()].some((f) => f.endsWith("/floor.png"))).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    replica.requests.reset();
+    const again = await buildFixture(bundler, project.root, testOptions(project, replica.url));
+    expect(replica.requests.count()).toBe(0);
+    const after = await tree(blobs);
+    expect(after).toEqual([...before.keys()]);
+    for (const f of after) expect((await stat(path.join(blobs, f))).mtimeMs, f).toBe(before.get(f));
+    expect(await bytesOf((again.values as { floor: string }).floor, again.outDir)).toEqual(floor);
+  });
+});
