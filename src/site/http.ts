@@ -5,6 +5,7 @@
 import { Readable } from "node:stream";
 import { Agent, interceptors, type Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
+import { guardedConnector } from "./paused-parser-guard.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
 
 export interface SiteHttpOptions {
@@ -91,7 +92,13 @@ export class SiteHttp {
     this.#userAgent = options.userAgent;
     this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     const timeoutMs = Math.max(1, Math.round(this.#timeoutSeconds * 1000));
-    this.#agent = new Agent({ connections: options.connections, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    this.#agent = new Agent({
+      connections: options.connections,
+      // undici's connector plus a guard against its crash on a body cut while paused (see there).
+      connect: guardedConnector({ timeout: timeoutMs }),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
     const retry = createRetryCallback({
       retries: options.retries ?? 4,
       minDelayMs: options.retryMinDelayMs ?? 500,

@@ -13,6 +13,8 @@ export interface LoggedRequest {
   headers: IncomingHttpHeaders;
   /** The fault that fired for it, if any. */
   fault: string | null;
+  /** When it arrived (`performance.now()` of the replica's process), to measure waits between retries. */
+  at: number;
 }
 
 /**
