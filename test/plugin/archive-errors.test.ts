@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BOMB_SIZE, startReplica, type Replica } from "../replica/index.js";
+import { buildFixture, makeProject, testOptions, type Bundler } from "./helpers.js";
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+beforeAll(async () => {
+  replica = await startReplica();
+});
+afterAll(async () => {
+  await replica.close();
+});
+beforeEach(async () => {
+  project = await makeProject("packs");
+});
+afterEach(async () => {
+  await project.cleanup();
+});
+
+const LIMIT = 1 << 20;
+
+/** Builds a main.js importing `specifier` with a 1 MiB entry limit; returns the error's code and text. */
+async function failure(bundler: Bundler, specifier: string): Promise<{ code: string; text: string }> {
+  await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
+  try {
+    await buildFixture(bundler, project.root, testOptions(project, replica.url, { archives: { maxEntrySize: LIMIT } }));
+  } catch (error) {
+    const e = error as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string; code?: string }[] };
+    const inner = e.errors?.[0];
+    return { code: inner?.pluginCode ?? inner?.code ?? e.pluginCode ?? e.code ?? "", text: [e.message, ...(e.errors ?? []).map((i) => i.message)].join("\n") };
+  }
+  throw new Error(`building ${specifier} did not fail`);
+}
+
+async function tree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (!entry.isDirectory()) out.push(path.relative(dir, path.join(entry.parentPath, entry.name)));
+  }
+  return out.sort();
+}
+
+const CASES: [what: string, specifier: string, ...expected: string[]][] = [
+  ["zip-slip", "oga:hostile-packs/zip-slip.zip/readme.txt", '"../evil.txt"', "zip-slip"],
+  ["an absolute path", "oga:hostile-packs/absolute.zip/readme.txt", '"/tmp/oga-absolute-x"', "absolute path"],
+  ["a symlink", "oga:hostile-packs/symlink.zip/readme.txt", '"link"', "symbolic link"],
+  ["a bomb past the limit", "oga:hostile-packs/bomb.zip/bomb.bin", `declares ${BOMB_SIZE} bytes, over the limit of ${LIMIT}`, "zip bomb"],
+  ["a bomb lying about its size", "oga:hostile-packs/lying-bomb.zip/small.bin", "inflates to more than the 1000 bytes it declares", "zip bomb"],
+  ["a truncated archive", "oga:hostile-packs/truncated.zip/a.txt", "truncated.zip is not a valid zip archive"],
+  ["a glob reaching a hostile archive", "oga:hostile-packs/**/*.txt", "is refused"],
+];
+
+describe.each<Bundler>(["vite8", "vite7", "rollup"])("hostile archives under %s", (bundler) => {
+  it.each(CASES)("%s fails with OGA_ARCHIVE naming the import; nothing outside the cache, no temp files", async (_what, specifier, ...expected) => {
+    const before = await tree(project.root);
+    const { code, text } = await failure(bundler, specifier);
+    expect(code).toBe("OGA_ARCHIVE");
+    expect(text).toContain(path.join("src", "main.js"));
+    expect(text).toContain(`"${specifier}"`);
+    for (const part of expected) expect(text).toContain(part);
+    // The project gained nothing but what a failed build may write (the lockfile of what did resolve).
+    expect((await tree(project.root)).filter((f) => f !== "oga.lock.json" && !f.startsWith("src/oga-env.d.ts"))).toEqual(before);
+    expect(existsSync("/tmp/oga-absolute-x")).toBe(false);
+    expect(existsSync(path.join(project.cacheDir, "evil.txt"))).toBe(false);
+    expect(existsSync(path.join(path.dirname(project.cacheDir), "evil.txt"))).toBe(false);
+    expect(await tree(path.join(project.cacheDir, "tmp"))).toEqual([]);
+    // No blob of hostile content: every blob is a zip the site served or a harmless entry.
+    const blobs = (await tree(path.join(project.cacheDir, "files"))).map((f) => path.basename(f));
+    expect(blobs.filter((b) => !b.endsWith(".zip"))).toEqual([]);
+  });
+
+  it("an entry the archive lacks: OGA_NO_FILE listing what the archive holds", async () => {
+    const { code, text } = await failure(bundler, "oga:dungeon-pack/tiles.zip/png/flor.png");
+    expect(code).toBe("OGA_NO_FILE");
+    expect(text).toContain('tiles.zip has no entry "png/flor.png"');
+    expect(text).toContain("png/floor.png");
+    expect(text).not.toContain("__MACOSX");
+  });
+});
