@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReplica, type Replica } from "../replica/index.js";
+import { buildFixture, FIXTURES, makeProject, testOptions } from "./helpers.js";
+
+const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
+const GAME_TS = `import floor from "oga:dungeon-pack/tiles.zip/png/floor.png";
+import tiles from "oga:dungeon-pack/tiles.zip/**/*.png";
+import coin from "oga:dungeon-pack/extras.zip/bonus.zip/coin.png";
+
+export const urls: string[] = [floor, coin, tiles["tiles.zip/png/wall.png"], tiles["tiles.zip/png/Sprites Ünïcödé/héros.png"]];
+`;
+
+async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
+    return { ok: true, output: stdout };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+const game = () => path.join(project.root, "src/game.ts");
+
+beforeAll(async () => {
+  replica = await startReplica();
+  project = await makeProject("packs");
+  await copyFile(path.join(FIXTURES, "typed/tsconfig.json"), path.join(project.root, "tsconfig.json"));
+  await buildFixture("vite8", project.root, testOptions(project, replica.url));
+}, 60_000);
+afterAll(async () => {
+  await replica.close();
+  await project.cleanup();
+});
+
+describe("declarations for archive entries under a real tsc --noEmit", () => {
+  it("declare each used entry as a module and list glob keys with the archive name", async () => {
+    const dts = await readFile(path.join(project.root, "src/oga-env.d.ts"), "utf8");
+    expect(dts).toContain('declare module "oga:dungeon-pack/tiles.zip/png/floor.png"');
+    expect(dts).toContain('declare module "oga:dungeon-pack/extras.zip/bonus.zip/coin.png"');
+    expect(dts).toContain('declare module "oga:dungeon-pack/tiles.zip/*.png"');
+    expect(dts).toContain('readonly "tiles.zip/png/menú Ñandú.png": string;');
+    expect(dts).not.toContain("__MACOSX");
+  });
+
+  it("accept correct entry keys and specifiers", async () => {
+    await writeFile(game(), GAME_TS);
+    const result = await tsc(project.root);
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
+  }, 60_000);
+
+  it("reject a misspelled entry key", async () => {
+    await writeFile(game(), GAME_TS.replace('tiles["tiles.zip/png/wall.png"]', 'tiles["tiles.zip/png/wal.png"]'));
+    const result = await tsc(project.root);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("tiles.zip/png/wal.png");
+  }, 60_000);
+
+  it("reject a misspelled entry specifier", async () => {
+    await writeFile(game(), GAME_TS.replace("bonus.zip/coin.png", "bonus.zip/coins.png"));
+    const result = await tsc(project.root);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("TS2307");
+    expect(result.output).toContain("oga:dungeon-pack/extras.zip/bonus.zip/coins.png");
+  }, 60_000);
+});
