@@ -4,7 +4,8 @@ import MagicString from "magic-string";
 import { OgaError, isOgaError } from "../errors.js";
 import { fileUrlModuleCode, type UrlStrategy } from "./file-url.js";
 import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
-import { assetMeta, assetModuleCode, creditsModuleCode, globModuleCode, type FileImport } from "./module-code.js";
+import { assetMeta, assetModuleCode, globModuleCode, type FileImport } from "./module-code.js";
+import { CreditsBuild } from "./credits-build.js";
 import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
@@ -54,6 +55,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else process.stderr.write(line + "\n");
   };
   const report = new DownloadReport(log);
+  // Built now so a bad `licenses` or `credits` option fails when the config loads.
+  const credits = new CreditsBuild(userOptions, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver => {
     options ??= resolveOptions(userOptions, process.cwd());
@@ -89,12 +92,14 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const { specifier, view } = decoded;
     try {
       const parsed = parseSpecifier(specifier);
-      if (parsed.kind === "credits") return { code: creditsModuleCode(), moduleSideEffects: false };
+      if (parsed.kind === "credits") return { code: credits.moduleCode(vite?.command === "serve"), moduleSideEffects: false };
       const res = getResolver();
       // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
       // server turns watched files into imports and fails on a missing one.
       if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
+      // Refuses an asset with no allowed license here, where the importing file is known.
+      credits.admit(parsed.id, asset);
       const names = await res.select(parsed, asset);
       const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
       let code: string;
@@ -124,6 +129,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       // Push onto the resolved list: returning `server.fs.allow` from `config` would replace
       // Vite's default and make the user's own `src/` answer 403.
       config.server.fs.allow.push(options.cacheDir);
+    },
+
+    configureServer(server: Parameters<CreditsBuild["watch"]>[0]) {
+      credits.watch(server);
     },
 
     async buildStart(this: HookContext) {
@@ -165,6 +174,14 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
         if (isVirtualId(id) || !SCRIPT.test(id.split("?")[0]!) || !code.includes("oga:")) return null;
         return pointDefaultImportsAtMainView(code);
       },
+    },
+
+    renderChunk(this: HookContext, code: string, _chunk: unknown, _output: unknown, meta: { chunks: Record<string, { moduleIds: string[] }> }) {
+      return credits.fillPlaceholder(this, code, Object.values(meta.chunks));
+    },
+
+    generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>) {
+      credits.emitFiles(this, Object.values(bundle));
     },
 
     async buildEnd(this: HookContext) {

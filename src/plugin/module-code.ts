@@ -50,8 +50,3 @@ export function assetModuleCode(meta: AssetMeta, main: FileImport | null, files:
 export function globModuleCode(files: FileImport[]): string {
   return imports(files) + `export default ${record(files)};\n`;
 }
-
-/** `oga:credits` is reserved; until the credits feature lands it is an empty list. */
-export function creditsModuleCode(): string {
-  return `export const credits = [];\nexport default credits;\n`;
-}

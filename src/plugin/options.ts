@@ -2,6 +2,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { defaultCacheDir } from "../store/cache-dir.js";
 import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
+import type { CreditsOption } from "./credits.js";
 
 /** Defaults, in one place. */
 export const DEFAULT_URL = "https://opengameart.org";
@@ -48,6 +49,19 @@ export interface OgaPluginOptions {
   retries?: number;
   /** First wait before a retry in seconds, doubling each time. Default: the client's (0.5). */
   retryDelaySeconds?: number;
+  /**
+   * Allowed licenses in preference order, as the site names them or as CLI slugs
+   * (`["CC0", "OGA-BY 4.0", "CC-BY 4.0"]`). An asset gets the first allowed license it is offered
+   * under; an asset with none fails the build (`OGA_LICENSE`). Default: every license, the most
+   * permissive first (no attribution, then attribution only, then share-alike).
+   */
+  licenses?: string[];
+  /**
+   * Credits files written next to the bundle, shaped like Vite's `build.license`: `true` writes
+   * `CREDITS.md` and `credits.json`, `false` none, `{ fileName }` the named file(s) (`.json` → JSON,
+   * `.txt` → plain text, else Markdown). Default `true`. `oga:credits` works either way.
+   */
+  credits?: CreditsOption;
 }
 
 /** Options after defaults and environment overrides; paths are absolute. */

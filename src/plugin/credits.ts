@@ -1,0 +1,188 @@
+/**
+ * `oga:credits` and the credits files, the way Vite 8's `build.license` works: walk the output
+ * chunks' module ids, so only what the bundle really holds is listed (lazy chunks included).
+ *
+ * In a build the module is a placeholder that `renderChunk` fills once every chunk is known, so
+ * code that imports `oga:credits` before anything else still gets the whole list. In dev it is
+ * the list of assets loaded so far, refreshed as imports are added.
+ */
+import { randomBytes } from "node:crypto";
+import MagicString from "magic-string";
+import { OgaError } from "../errors.js";
+import type { LockedAsset } from "../store/lockfile.js";
+import { creditFor, formatCredits, formatForFileName, sortCredits, type Credit } from "./credits-format.js";
+import type { LicensePolicy } from "./license-policy.js";
+
+/** The resolved id of `oga:credits` (what `toVirtualId("oga:credits")` gives). */
+export const CREDITS_MODULE_ID = "\0oga:credits.js";
+
+/** What `load` records on every asset, file and glob module (`meta.oga`). */
+export interface OgaModuleMeta {
+  specifier: string;
+  /** The asset id the module belongs to. */
+  asset: string;
+  pageUrl: string;
+}
+
+/** What the credits need of the module graph: `meta.oga` of a module and who imports it. */
+export interface ModuleGraphReader {
+  meta(id: string): OgaModuleMeta | undefined;
+  importers(id: string): readonly string[];
+}
+
+/**
+ * Asset ids of the `oga:` modules the given chunks render, deduplicated. Chunks list only the
+ * modules they render, so an asset whose modules were tree-shaken away is not credited.
+ *
+ * A per-file module that only passes its URL on (`import u from "<blob>?url"; export default u`)
+ * renders nothing under Rollup, which points importers straight at Vite's `?url` module; so a
+ * rendered module imported by one of ours counts for that module's asset too.
+ */
+export function bundledAssetIds(chunks: Iterable<{ moduleIds: readonly string[] }>, graph: ModuleGraphReader): Set<string> {
+  const ids = new Set<string>();
+  for (const chunk of chunks) {
+    for (const moduleId of chunk.moduleIds) {
+      const own = graph.meta(moduleId);
+      if (own) {
+        ids.add(own.asset);
+        continue;
+      }
+      for (const importer of graph.importers(moduleId)) {
+        const meta = graph.meta(importer);
+        if (meta) ids.add(meta.asset);
+      }
+    }
+  }
+  return ids;
+}
+
+/** `meta.oga` from a module info's `meta`, validated (other plugins may use `meta` too). */
+export function ogaMetaOf(meta: unknown): OgaModuleMeta | undefined {
+  const oga = (meta as { oga?: unknown } | null | undefined)?.oga as Partial<OgaModuleMeta> | undefined;
+  return oga && typeof oga.asset === "string" && typeof oga.specifier === "string" ? (oga as OgaModuleMeta) : undefined;
+}
+
+/**
+ * The build-time stand-in for the list. A string literal survives every minifier (comments do
+ * not), and `JSON.parse` of the unreplaced token throws, so a missed replacement is loud, never an
+ * empty credits screen. The random part keeps user code from ever matching it.
+ */
+export class CreditsPlaceholder {
+  readonly token = `__OGA_CREDITS_${randomBytes(6).toString("hex")}__`;
+  /** `JSON.parse("<token>")` as rendered (any quote style a plugin before us may have picked). */
+  private readonly call = new RegExp(`JSON\\.parse\\(\\s*(["'\`])${this.token}\\1\\s*\\)`, "g");
+  /** The bare literal, should some tool have rewritten the call around it. */
+  private readonly literal = new RegExp(`(["'\`])${this.token}\\1`, "g");
+
+  /** The module code `load` returns for `oga:credits` in a build. */
+  moduleCode(): string {
+    return `export const credits = /* @__PURE__ */ JSON.parse(${JSON.stringify(this.token)});\nexport default credits;\n`;
+  }
+
+  /** True when the chunk holds the placeholder (cheap test before any work). */
+  isIn(code: string): boolean {
+    return code.includes(this.token);
+  }
+
+  /**
+   * Replaces the placeholder with the list as an indented array literal: readable in the output,
+   * one line per field. That moves every later line of the chunk, so the map (magic-string,
+   * hires) is what keeps the rest of the chunk pointing at its sources.
+   */
+  fill(code: string, credits: readonly Credit[]): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+    const s = new MagicString(code);
+    let replaced = false;
+    for (const match of code.matchAll(this.call)) {
+      s.overwrite(match.index!, match.index! + match[0].length, JSON.stringify(credits, null, 2));
+      replaced = true;
+    }
+    if (!replaced) {
+      for (const match of code.matchAll(this.literal)) {
+        s.overwrite(match.index!, match.index! + match[0].length, JSON.stringify(JSON.stringify(credits)));
+        replaced = true;
+      }
+    }
+    return replaced ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+  }
+}
+
+/**
+ * The dev-server module: the list as known now. The array object survives hot updates
+ * (`import.meta.hot.data`) and is refilled in place, so every importer's `credits` is current
+ * without a page reload when a lazily loaded level brings new assets.
+ */
+export function devCreditsModuleCode(credits: readonly Credit[]): string {
+  return [
+    `const list = ${JSON.stringify(credits)};`,
+    `export const credits = import.meta.hot?.data.credits ?? list;`,
+    `if (import.meta.hot) {`,
+    `  credits.splice(0, credits.length, ...list);`,
+    `  import.meta.hot.data.credits = credits;`,
+    `  import.meta.hot.accept();`,
+    `}`,
+    `export default credits;`,
+    ``,
+  ].join("\n");
+}
+
+/** The `credits` plugin option, shaped like Vite 8's `build.license`. */
+export type CreditsOption =
+  | boolean
+  | {
+      /**
+       * File name(s) relative to the output directory. A name ending in `.json` gets JSON, `.txt`
+       * plain text, anything else Markdown. Default `["CREDITS.md", "credits.json"]`.
+       */
+      fileName?: string | string[];
+    };
+
+/** Default credits files, written next to the bundle. */
+export const DEFAULT_CREDITS_FILES = ["CREDITS.md", "credits.json"] as const;
+
+/**
+ * The credits files to emit for an option value (`true`/`undefined` → both defaults, `false` → none).
+ * @throws OgaError `OGA_BAD_INPUT` for an empty or absolute name, or one that leaves the output directory.
+ */
+export function creditsFileNames(option: CreditsOption | undefined): string[] {
+  if (option === false) return [];
+  const names = option === undefined || option === true ? [...DEFAULT_CREDITS_FILES] : [option.fileName ?? [...DEFAULT_CREDITS_FILES]].flat();
+  for (const name of names) {
+    if (typeof name !== "string" || !name || name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes("..")) {
+      throw new OgaError("OGA_BAD_INPUT", `credits.fileName: ${JSON.stringify(name)} must be a relative path inside the output directory (e.g. "CREDITS.md" or "legal/credits.json").`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** The files to emit: `{ fileName, source }` per configured name. */
+export function creditsFiles(fileNames: readonly string[], credits: readonly Credit[]): { fileName: string; source: string }[] {
+  const sorted = sortCredits(credits);
+  return fileNames.map((fileName) => ({ fileName, source: formatCredits(sorted, formatForFileName(fileName)) }));
+}
+
+/**
+ * The one summary line about share-alike and copyleft licenses, or `null` when none ships:
+ * such a license can oblige the project to share its own art, or its code, alike.
+ */
+export function shareAlikeSummary(credits: readonly Credit[]): string | null {
+  const shared = sortCredits(credits).filter((c) => c.shareAlike);
+  if (shared.length === 0) return null;
+  const list = shared.map((c) => `${c.id} (${c.license})`).join(", ");
+  return `${shared.length === 1 ? "1 asset ships" : `${shared.length} assets ship`} under a share-alike license: ${list}. Derivatives must be shared under the same license; see the credits.`;
+}
+
+/**
+ * Credits for the given asset ids from their locked records (so they work offline), each under
+ * the license the policy picks.
+ */
+export function creditsForAssets(ids: Iterable<string>, lookup: (id: string) => LockedAsset | undefined, policy: LicensePolicy): Credit[] {
+  const credits: Credit[] = [];
+  for (const id of ids) {
+    const asset = lookup(id);
+    // Every bundled asset module was loaded through the lock session, so this is a bug, and
+    // silently leaving an asset uncredited is exactly what this feature exists to prevent.
+    if (!asset) throw new Error(`vite-plugin-oga: asset "${id}" is in the bundle but not in the lock session`);
+    credits.push(creditFor(id, asset, policy.choose(id, asset.licenses)));
+  }
+  return sortCredits(credits);
+}

@@ -1,0 +1,240 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { SourceMapConsumer } from "source-map-js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Credit } from "../../src/plugin/credits-format.js";
+import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import { startReplica, type Replica } from "../replica/index.js";
+import { buildCredits } from "./credits-build.js";
+import { makeProject, testOptions, type Bundler } from "./helpers.js";
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+beforeAll(async () => {
+  replica = await startReplica();
+});
+afterAll(async () => {
+  await replica.close();
+});
+beforeEach(async () => {
+  project = await makeProject("game");
+});
+afterEach(async () => {
+  // A build that fails early leaves the other downloads of the shared store finishing for a
+  // moment; they may still be writing into the cache directory.
+  await project.cleanup().catch(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await project.cleanup();
+  });
+});
+
+const CC0 = "https://creativecommons.org/publicdomain/zero/1.0/";
+const BY3 = "https://creativecommons.org/licenses/by/3.0/";
+const BY4 = "https://creativecommons.org/licenses/by/4.0/";
+const SA3 = "https://creativecommons.org/licenses/by-sa/3.0/";
+
+function credit(id: string, fields: Omit<Credit, "id" | "text" | "pageUrl" | "shareAlike"> & { shareAlike?: boolean }): Credit {
+  const pageUrl = `${replica.url}/content/${id}`;
+  const license = fields.licenseUrl ? `${fields.license} (${fields.licenseUrl})` : fields.license;
+  return {
+    id,
+    title: fields.title,
+    pageUrl,
+    author: fields.author,
+    license: fields.license,
+    licenseUrl: fields.licenseUrl,
+    shareAlike: fields.shareAlike ?? false,
+    licenses: fields.licenses,
+    attribution: fields.attribution,
+    text: `"${fields.title}" by ${fields.author.name}, licensed ${license}, from ${pageUrl}`,
+  };
+}
+
+/** The four assets the game fixture imports, under the default (most permissive) choice. */
+function fixtureCredits(): Credit[] {
+  return [
+    credit("battle-theme-a", {
+      title: "Battle Theme A",
+      author: { name: "cynicmusic", url: `${replica.url}/users/cynicmusic` },
+      license: "CC0",
+      licenseUrl: CC0,
+      licenses: ["CC0", "CC-BY 3.0"],
+      attribution: "Credit: cynicmusic / link back to cynicmusic.com",
+    }),
+    credit("imminent-threat", {
+      title: "Imminent Threat",
+      author: { name: "Matthew Pablo", url: "http://www.matthewpablo.com/" },
+      license: "CC-BY 3.0",
+      licenseUrl: BY3,
+      licenses: ["CC-BY 3.0"],
+      attribution: "Music by Matthew Pablo, http://www.matthewpablo.com",
+    }),
+    credit("retro-sfx-pack", {
+      title: "Retro SFX Pack",
+      author: { name: "Bart K.", url: `${replica.url}/users/bart` },
+      license: "CC-BY 4.0",
+      licenseUrl: BY4,
+      licenses: ["CC-BY 4.0"],
+      attribution: "Sounds by Bart K.",
+    }),
+    // No attribution text on its page.
+    credit("tiny-sprites", {
+      title: "Tiny Sprites",
+      author: { name: "Kenney", url: `${replica.url}/users/kenney` },
+      license: "CC0",
+      licenseUrl: CC0,
+      licenses: ["CC0"],
+      attribution: "",
+    }),
+  ];
+}
+
+/** The fixture's imports, with `oga:credits` imported first: the list must still be complete. */
+async function writeMain(extra = "", globals = ""): Promise<void> {
+  await writeFile(
+    path.join(project.root, "src/main.js"),
+    [
+      `import credits from "oga:credits";`,
+      `import music from "oga:battle-theme-a";`,
+      `import { files as sprites } from "oga:tiny-sprites";`,
+      `import jump from "oga:retro-sfx-pack/jump.wav";`,
+      `import tracks from "oga:imminent-threat/*.ogg";`,
+      extra,
+      `globalThis.__oga = { ${globals}credits, used: [music, sprites, jump, tracks] };`,
+      ``,
+    ].join("\n"),
+  );
+}
+
+const options = (extra: OgaPluginOptions = {}) => testOptions(project, replica.url, extra);
+
+describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundler) => {
+  it("oga:credits imported first lists every bundled asset; CREDITS.md and credits.json match", async () => {
+    await writeMain();
+    const out = await buildCredits(bundler, project.root, options());
+    const expected = fixtureCredits();
+    expect(out.values.credits).toEqual(expected);
+    expect(JSON.parse(await out.read("credits.json"))).toEqual(expected);
+
+    const md = await out.read("CREDITS.md");
+    expect(md).toContain("# Credits\n\nThis project uses 4 assets from OpenGameArt.org.\n");
+    expect(md).toContain(
+      [
+        "## Battle Theme A",
+        "",
+        `- Author: [cynicmusic](<${replica.url}/users/cynicmusic>)`,
+        `- License: [CC0](<${CC0}>) (also offered under CC-BY 3.0)`,
+        `- Source: <${replica.url}/content/battle-theme-a>`,
+        "",
+        "Attribution requested by the author:",
+        "",
+        "> Credit: cynicmusic / link back to cynicmusic.com",
+        "",
+      ].join("\n"),
+    );
+    // Stable order: by asset id.
+    const headings = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(["Battle Theme A", "Imminent Threat", "Retro SFX Pack", "Tiny Sprites"]);
+    // An asset without attribution text gets no attribution block.
+    const tiny = md.slice(md.indexOf("## Tiny Sprites"));
+    expect(tiny).toBe(["## Tiny Sprites", "", `- Author: [Kenney](<${replica.url}/users/kenney>)`, `- License: [CC0](<${CC0}>)`, `- Source: <${replica.url}/content/tiny-sprites>`, ""].join("\n"));
+    // Nothing share-alike ships, so no summary line.
+    expect(out.logs.filter((l) => l.includes("share-alike"))).toEqual([]);
+  });
+
+  it("the allow-list picks the first allowed license of each asset, in preference order", async () => {
+    await writeMain();
+    const out = await buildCredits(bundler, project.root, options({ licenses: ["cc-by-30", "CC-BY 4.0", "CC0"] }));
+    const byId = new Map((out.values.credits as Credit[]).map((c) => [c.id, c]));
+    // battle-theme-a is offered under CC0 and CC-BY 3.0; CC-BY 3.0 comes first in the list.
+    expect(byId.get("battle-theme-a")).toMatchObject({ license: "CC-BY 3.0", licenseUrl: BY3, licenses: ["CC0", "CC-BY 3.0"] });
+    expect(byId.get("tiny-sprites")).toMatchObject({ license: "CC0" });
+    expect(byId.get("retro-sfx-pack")).toMatchObject({ license: "CC-BY 4.0" });
+    expect(await out.read("CREDITS.md")).toContain(`- License: [CC-BY 3.0](<${BY3}>) (also offered under CC0)`);
+  });
+
+  it("an asset with no allowed license fails the build, naming the asset, its licenses and the importer", async () => {
+    await writeMain();
+    const error = await buildCredits(bundler, project.root, options({ licenses: ["CC0", "CC-BY 4.0"] })).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string }[] },
+    );
+    expect(error).toBeDefined();
+    const inner = error!.errors?.[0];
+    expect(inner?.pluginCode ?? error!.pluginCode ?? error!.code).toBe("OGA_LICENSE");
+    const text = [error!.message, ...(error!.errors ?? []).map((e) => e.message)].join("\n");
+    expect(text).toContain(path.join("src", "main.js"));
+    expect(text).toContain('"oga:imminent-threat/*.ogg"');
+    expect(text).toContain('asset "imminent-threat" is offered under CC-BY 3.0; none of them is in the allowed licenses (CC0, CC-BY 4.0)');
+  });
+
+  it("after code splitting, the one oga:credits also lists the assets of a lazy chunk; share-alike is reported once", async () => {
+    await writeFile(path.join(project.root, "src/level2.js"), `import tiles from "oga:dungeon-tileset/dungeon_tileset.png";\nexport { tiles };\n`);
+    await writeMain(`const level2 = import("./level2.js").then((m) => m.tiles);`, "level2, ");
+    const out = await buildCredits(bundler, project.root, options());
+    expect(out.chunks).toHaveLength(2);
+    const ids = (out.values.credits as Credit[]).map((c) => c.id);
+    expect(ids).toEqual(["battle-theme-a", "dungeon-tileset", "imminent-threat", "retro-sfx-pack", "tiny-sprites"]);
+    expect((out.values.credits as Credit[])[1]).toMatchObject({ license: "CC-BY-SA 3.0", licenseUrl: SA3, shareAlike: true, attribution: "Eliza Wyatt (elizawy) — please link to this page" });
+    // The list is in exactly one chunk (the one holding oga:credits), not copied into the lazy one.
+    const holding = [];
+    for (const chunk of out.chunks) if ((await out.read(chunk)).includes("Dungeon Tileset")) holding.push(chunk);
+    expect(holding).toEqual(["entry.js"]);
+    expect(await (out.values.level2 as Promise<string>)).toMatch(/dungeon_tileset-[\w-]{8}\.png$/);
+    expect(JSON.parse(await out.read("credits.json")).map((c: Credit) => c.id)).toEqual(ids);
+    expect(out.logs.filter((l) => l.includes("share-alike"))).toEqual([
+      expect.stringContaining("1 asset ships under a share-alike license: dungeon-tileset (CC-BY-SA 3.0)"),
+    ]);
+  });
+
+  it("the source map stays right after the placeholder is replaced", async () => {
+    await writeMain();
+    // A statement with a side effect keeps its place after the list (a const would be hoisted).
+    await writeFile(path.join(project.root, "src/main.js"), (await readFile(path.join(project.root, "src/main.js"), "utf8")) + `globalThis.__ogaMarker = "MARKER";\n`);
+    const out = await buildCredits(bundler, project.root, options(), { sourcemap: true });
+    const code = await out.read("entry.js");
+    const consumer = new SourceMapConsumer(JSON.parse(await out.read("entry.js.map")));
+    // The placeholder's replacement (the JSON list, some kB) comes before the last statement of
+    // main.js; with Vite's minifier both are on one line, so a stale map would be off by columns.
+    const listAt = code.indexOf("Tiny Sprites");
+    const markerAt = code.indexOf("globalThis.__ogaMarker");
+    expect(listAt).toBeGreaterThan(-1);
+    expect(markerAt).toBeGreaterThan(listAt);
+    const before = code.slice(0, markerAt).split("\n");
+    const original = consumer.originalPositionFor({ line: before.length, column: before.at(-1)!.length });
+    expect(original.source).toMatch(/src\/main\.js$/);
+    const mainLines = (await readFile(path.join(project.root, "src/main.js"), "utf8")).split("\n");
+    const line = mainLines.findIndex((l) => l.startsWith("globalThis.__ogaMarker"));
+    expect({ line: original.line, column: original.column }).toEqual({ line: line + 1, column: 0 });
+  });
+
+  it("credits files can be renamed, turned into text, or turned off; oga:credits works either way", async () => {
+    await writeMain();
+    const renamed = await buildCredits(bundler, project.root, options({ credits: { fileName: ["legal/credits.txt", "legal/list.json"] } }));
+    expect(renamed.files.filter((f) => !f.endsWith(".js") && !f.startsWith("assets/"))).toEqual(["legal/credits.txt", "legal/list.json"]);
+    expect(await renamed.read("legal/credits.txt")).toBe(fixtureCredits().map((c) => c.text + (c.attribution ? ` (${c.attribution})` : "") + "\n").join(""));
+    expect(JSON.parse(await renamed.read("legal/list.json"))).toEqual(fixtureCredits());
+
+    const off = await buildCredits(bundler, project.root, options({ credits: false }));
+    expect(off.files.filter((f) => !f.endsWith(".js") && !f.startsWith("assets/"))).toEqual([]);
+    expect(off.values.credits).toEqual(fixtureCredits());
+  });
+});
+
+describe("credits are built from the lockfile", () => {
+  it("a build offline from the lock and cache gives the same credits", async () => {
+    await writeMain();
+    const online = await buildCredits("vite8", project.root, options());
+    replica.requests.reset();
+    const offline = await buildCredits("vite8", project.root, options({ offline: true, frozen: true }));
+    expect(replica.requests.count()).toBe(0);
+    expect(offline.values.credits).toEqual(online.values.credits);
+    expect(await offline.read("CREDITS.md")).toBe(await online.read("CREDITS.md"));
+  });
+
+  it("an asset imported but never used is not credited", async () => {
+    await writeFile(path.join(project.root, "src/main.js"), `import credits from "oga:credits";\nimport unused from "oga:retro-sfx-pack/coin.wav";\nimport music from "oga:battle-theme-a";\nglobalThis.__oga = { credits, music };\n`);
+    const out = await buildCredits("rollup", project.root, options());
+    expect((out.values.credits as Credit[]).map((c) => c.id)).toEqual(["battle-theme-a"]);
+  });
+});
