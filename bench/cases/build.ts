@@ -1,0 +1,33 @@
+/**
+ * One `vite build` of a generated game, timed from just before the plugin is imported (the oga
+ * side pays for loading the plugin, as `vite build` with a config would) to the end of the build.
+ * Importing Vite itself is common to both sides and stays outside the timer.
+ */
+import path from "node:path";
+import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import { importBuilt, readInput, reply } from "./protocol.js";
+
+export interface BuildInput {
+  repoRoot: string;
+  root: string;
+  /** `oga`: the game imports `oga:` specifiers; `local`: the same files from src/assets. */
+  kind: "oga" | "local";
+  plugin?: OgaPluginOptions;
+}
+
+const input = readInput<BuildInput>();
+const { build } = await import("vite");
+const started = performance.now();
+const plugins = [];
+if (input.kind === "oga") {
+  const { oga } = await importBuilt<typeof import("../../src/index.js")>(input.repoRoot, "dist/index.js");
+  plugins.push(oga(input.plugin));
+}
+await build({
+  root: input.root,
+  configFile: false,
+  logLevel: "silent",
+  plugins,
+  build: { outDir: path.join(input.root, "dist"), emptyOutDir: true, rollupOptions: { input: path.join(input.root, "src/main.js") } },
+});
+await reply({ ms: performance.now() - started });

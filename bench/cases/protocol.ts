@@ -1,0 +1,35 @@
+/**
+ * How the runner talks to a measured child: the input is one JSON argument, the answer one JSON
+ * line on stdout. Peak RSS comes from the child itself, so the replica (in the runner) never
+ * counts against what is measured.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+export interface ChildReply {
+  /** The measured wall time in milliseconds (what each case times is said in the case). */
+  ms: number;
+  /** Peak resident set size of this child process, bytes. */
+  maxRssBytes: number;
+  [extra: string]: unknown;
+}
+
+export function readInput<T>(): T {
+  const raw = process.argv[2];
+  if (raw === undefined) throw new Error("bench case: expected one JSON argument");
+  return JSON.parse(raw) as T;
+}
+
+/** Prints the answer and exits: keep-alive sockets or watchers must not keep the child alive. */
+export function reply(result: { ms: number; [extra: string]: unknown }): Promise<never> {
+  // maxRSS is in KiB.
+  const answer: ChildReply = { ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return new Promise<never>(() => {
+    process.stdout.write(JSON.stringify(answer) + "\n", () => process.exit(0));
+  });
+}
+
+/** Loads a module of the built package (dist/), the code users install, by absolute path. */
+export async function importBuilt<T>(repoRoot: string, relative: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(repoRoot, relative)).href)) as T;
+}

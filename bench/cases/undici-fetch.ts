@@ -1,0 +1,29 @@
+/**
+ * The reference when curl is missing (or `--reference undici`): undici alone, the same number of
+ * connections, each body piped straight into its file. No hashing, no temp file, no rename.
+ */
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Agent, request } from "undici";
+import { readInput, reply } from "./protocol.js";
+
+export interface UndiciFetchInput {
+  parallel: number;
+  files: { url: string; out: string }[];
+}
+
+const input = readInput<UndiciFetchInput>();
+const dispatcher = new Agent({ connections: input.parallel });
+const queue = [...input.files];
+let bytes = 0;
+async function worker(): Promise<void> {
+  for (let file = queue.shift(); file; file = queue.shift()) {
+    const response = await request(file.url, { dispatcher });
+    if (response.statusCode !== 200) throw new Error(`${file.url}: HTTP ${response.statusCode}`);
+    response.body.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    await pipeline(response.body, createWriteStream(file.out));
+  }
+}
+const started = performance.now();
+await Promise.all(Array.from({ length: Math.min(input.parallel, input.files.length) }, worker));
+await reply({ ms: performance.now() - started, bytes });

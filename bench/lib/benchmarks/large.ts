@@ -1,0 +1,56 @@
+/** 3. One large generated file through the client, against the reference on one connection. */
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { ClientFetchInput } from "../../cases/client-fetch.js";
+import { encodePath } from "../../../test/replica/html.js";
+import { runCase } from "../child.js";
+import { alternate, type BenchContext } from "../context.js";
+import { MB, type Figure } from "../figure.js";
+import { median, pairedRatios } from "../stats.js";
+import { REPO_ROOT } from "../paths.js";
+
+export const LARGE_SLUG = "bench-large";
+export const LARGE_PATH = "bench/large/large-file.bin";
+
+export async function largeFile(ctx: BenchContext): Promise<Figure> {
+  const url = `${ctx.replica.url}/sites/default/files/${encodePath(LARGE_PATH)}`;
+  const name = path.basename(LARGE_PATH);
+  const bytes = ctx.options.largeBytes;
+  const cacheDir = path.join(ctx.work, "large-cache");
+  const scratch = path.join(ctx.work, "large-reference");
+  const { a: client, b: reference } = await alternate(
+    ctx.options.runs,
+    async () => {
+      await rm(cacheDir, { recursive: true, force: true });
+      const input: ClientFetchInput = { repoRoot: REPO_ROOT, origin: ctx.replica.url, cacheDir, concurrency: ctx.options.parallel, files: [{ url, name }] };
+      const reply = await runCase<{ bytes: number; idleRssBytes: number }>("client-fetch", input);
+      if (reply.bytes !== bytes) throw new Error(`client fetched ${reply.bytes} bytes, expected ${bytes}`);
+      await rm(cacheDir, { recursive: true, force: true });
+      return reply;
+    },
+    async () => {
+      await rm(scratch, { recursive: true, force: true });
+      await mkdir(scratch, { recursive: true });
+      const result = await ctx.reference.fetch([{ url, out: path.join(scratch, name) }], 1, scratch);
+      await rm(scratch, { recursive: true, force: true });
+      return result;
+    },
+    ctx.log,
+    "large file",
+  );
+  const clientRate = client.map((r) => bytes / MB / (r.ms / 1000));
+  const referenceRate = reference.map((r) => bytes / MB / (r.ms / 1000));
+  return {
+    id: "large",
+    title: `Large file: ${(bytes / 2 ** 20).toFixed(0)} MiB through createClient().fetchFile()`,
+    rows: [
+      { label: "oga client", unit: "MB/s", samples: clientRate },
+      { label: `reference: ${ctx.reference.name}`, unit: "MB/s", samples: referenceRate },
+      { label: "ratio client / reference (of medians)", unit: "×", samples: [median(clientRate) / median(referenceRate)], target: { op: ">=", value: 0.9 }, note: "the cold-fetch bar, applied here too" },
+      { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate) },
+      { label: "peak RSS, client process", unit: "MB", samples: client.map((r) => r.maxRssBytes / MB), target: { op: "<", value: 150 } },
+      { label: "RSS of the same process before the transfer", unit: "MB", samples: client.map((r) => r.idleRssBytes / MB) },
+    ],
+    notes: ["The client hashes (sha256) every byte and writes a temp file that it renames into the cache; the reference only writes the file."],
+  };
+}
