@@ -39,7 +39,10 @@ function emittedName(file: string): RegExp {
 
 describe.each<Bundler>(["vite8", "vite7", "rollup"])("build with %s", (bundler) => {
   it("emits exactly the used files, hashed under assets/, and the values point at their bytes", async () => {
-    const { assets, values, outDir } = await buildFixture(bundler, project.root, testOptions(project, replica.url));
+    const { assets: emitted, values, outDir } = await buildFixture(bundler, project.root, testOptions(project, replica.url));
+    // Beside the bundle, the credits files (test/plugin/credits.test.ts checks their content).
+    expect(emitted.filter((a) => !a.startsWith("assets/"))).toEqual(["CREDITS.md", "credits.json"]);
+    const assets = emitted.filter((a) => a.startsWith("assets/"));
     expect(assets).toHaveLength(USED.length);
     for (const [, file] of USED) expect(assets.filter((a) => emittedName(file).test(a))).toHaveLength(1);
     // battleThemeA.ogg, the zip, coin.wav and explosion.wav are never imported.
