@@ -1,0 +1,69 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ViteDevServer } from "vite";
+import { ogaPlugin } from "../../src/plugin/index.js";
+import { startReplica, type Replica } from "../replica/index.js";
+import { makeProject, testOptions } from "./helpers.js";
+
+let replica: Replica;
+let project: Awaited<ReturnType<typeof makeProject>>;
+let server: ViteDevServer | undefined;
+let base: string;
+
+beforeEach(async () => {
+  replica = await startReplica();
+  project = await makeProject("game");
+  await writeFile(path.join(project.root, "src/main.js"), `import credits from "oga:credits";\nimport music from "oga:battle-theme-a";\nexport { credits, music };\n`);
+  const { createServer } = await import("vite");
+  server = await createServer({
+    root: project.root,
+    configFile: false,
+    logLevel: "silent",
+    server: { port: 0, host: "127.0.0.1" },
+    optimizeDeps: { noDiscovery: true, include: [] },
+    plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
+  });
+  await server.listen();
+  base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await replica.close();
+  await project.cleanup();
+});
+
+async function get(url: string): Promise<string> {
+  const res = await fetch(base + url);
+  expect(res.status, url).toBe(200);
+  return res.text();
+}
+
+/** Loads a source file and every `oga:` module it imports (what a browser would do). */
+async function visit(url: string): Promise<void> {
+  const code = await get(url);
+  for (const [, id] of code.matchAll(/from\s+["']([^"']*oga:[^"']*)["']/g)) if (!id!.includes("oga:credits")) await get(id!);
+}
+
+/** The asset ids the served `oga:credits` module lists right now. */
+async function creditedIds(): Promise<string[]> {
+  const code = await get("/@id/__x00__oga:credits.js");
+  const list = /const list = (.*);/.exec(code);
+  expect(list, code).not.toBeNull();
+  return (JSON.parse(list![1]!) as { id: string }[]).map((c) => c.id);
+}
+
+describe("oga:credits in dev", () => {
+  it("lists the assets loaded so far and is refreshed as imports are added", async () => {
+    await visit("/src/main.js");
+    // Vite pre-transforms main.js's imports together, so the list may be served before the
+    // asset loaded; the asset then invalidates it.
+    await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a"]);
+
+    await writeFile(path.join(project.root, "src/level2.js"), `import tiles from "oga:dungeon-tileset/dungeon_tileset.png";\nexport { tiles };\n`);
+    await visit("/src/level2.js");
+    // The module was served before, so only an invalidation makes Vite load it again.
+    await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a", "dungeon-tileset"]);
+  });
+});
