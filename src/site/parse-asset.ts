@@ -39,6 +39,7 @@ const $ = {
   bodyItems: selector(".field-name-body .field-items"),
   previewMedia: selector(".field-name-field-art-preview img[src], .field-name-field-art-preview audio[src], .field-name-field-art-preview video[src], .field-name-field-art-preview source[src]"),
   previewLinks: selector(".field-name-field-art-preview a[href]"),
+  filesField: selector(".field-name-field-art-files"),
   fileItems: selector(".field-name-field-art-files .field-item"),
   fileLinks: selector(".file a[href]"),
   dlcount: selector(".dlcount-number, .dlcount"),
@@ -202,6 +203,12 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
   const description = $.body.one(root) ?? $.anyBody.one(root) ?? $.bodyItems.one(root);
   const attribution = $.attribution.one(root);
   const copyright = $.copyright.one(root);
+  // Every art page has the files field (the site requires a file) or, for withdrawn files, the
+  // "currently unavailable" notice in or instead of it. With neither, "no files" would be a
+  // guess that builds an empty module: the markup has changed, so say so.
+  if (!$.filesField.one(root) && !UNAVAILABLE.test(inlineText(root))) {
+    throw parseError('the files section (".field-name-field-art-files") is missing', pageUrl);
+  }
   const files = readFiles(root, pageUrl);
 
   return {

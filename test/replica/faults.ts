@@ -18,7 +18,9 @@ export type FaultAction =
   /** Answer 200 with a Drupal HTML error page instead of the file or page. */
   | { kind: "html200" }
   /** Redirect (302 by default) to `location`. */
-  | { kind: "redirect"; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+  | { kind: "redirect"; location: string; status?: 301 | 302 | 303 | 307 | 308 }
+  /** Serve the normal HTML page with `edit` applied: markup the parser has never seen. */
+  | { kind: "markup"; edit: (html: string) => string };
 
 export interface FaultMatch {
   /** A prefix of the request path, raw (`/sites/default/files/Hit%20Sound%21.wav`) or decoded, or a RegExp tested on both. */

@@ -87,6 +87,13 @@ function faultReply(rule: FaultRule): Reply | null {
   }
 }
 
+/** An HTML reply with its markup changed by a `markup` fault; other replies pass unchanged. */
+function editMarkup(reply: Reply, edit: (html: string) => string): Reply {
+  if (!Buffer.isBuffer(reply.body) || !/^text\/html/.test(String(reply.headers["content-type"]))) return reply;
+  const body = Buffer.from(edit(reply.body.toString("utf8")), "utf8");
+  return { ...reply, headers: { ...reply.headers, "content-length": body.length }, body };
+}
+
 export function createHandler(site: SiteContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
@@ -114,7 +121,8 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
         sendReply(req, res, { ...textReply(405, "Method Not Allowed"), headers: { allow: "GET, HEAD", "content-length": 0 }, body: null });
         return;
       }
-      const reply = (fault && faultReply(fault)) ?? route(site, pathname, search, req);
+      let reply = (fault && faultReply(fault)) ?? route(site, pathname, search, req);
+      if (fault?.kind === "markup") reply = editMarkup(reply, fault.edit);
       const cut = fault && (fault.kind === "reset" || fault.kind === "truncate") ? fault : undefined;
       sendReply(req, res, reply, cut);
     };
