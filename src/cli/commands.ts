@@ -1,6 +1,7 @@
 /** Every `oga` command, in the order `oga --help` lists them. Add a command here. */
 import type { CliCommand } from "./command.js";
 import { describeCommand } from "./describe.js";
+import { archiveContentsLister } from "./archive-contents.js";
 import { downloadCommand } from "./download.js";
 import { searchCommand } from "./search.js";
 import { prefetchCommand } from "./prefetch.js";
@@ -10,7 +11,7 @@ import { outdatedCommand } from "./outdated.js";
 import { syncCommand } from "./sync.js";
 
 export const COMMANDS: readonly CliCommand[] = [
-  describeCommand(),
+  describeCommand({ listContents: archiveContentsLister() }),
   downloadCommand,
   searchCommand,
   prefetchCommand,

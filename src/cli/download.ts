@@ -4,6 +4,9 @@
  */
 import type { CliCommand } from "./command.js";
 import { say, writeLine } from "./io.js";
+import { extractArchive } from "./archive-contents.js";
+import { isArchiveName } from "../store/archive.js";
+import path from "node:path";
 import { optionalString, stringList } from "./options.js";
 import { outputPath, placeFile } from "./place-file.js";
 import { createProgressReporter, reportFile } from "./progress.js";
@@ -14,9 +17,11 @@ export const downloadCommand: CliCommand = {
   configure(command) {
     command
       .option("--out <dir>", "Also place the files in <dir>/<id>/<name> (hard link when possible, else copy)")
+      .option("--extract", "Unpack zip files: their entries (zips inside included) go to <dir>/<id>/<zip name>/<entry> with --out, else their cached paths are printed")
       .option("--file <name>", "Only this file (repeatable); default every file of the asset")
       .example("  $ oga download battle-theme-a")
       .example("  $ oga download battle-theme-a --out assets --file battleThemeA.mp3")
+      .example("  $ oga download imminent-threat --out assets --extract")
       .example(`  $ oga search --type music --page-limit 1 | cut -d" " -f1 | xargs -n1 oga download`);
   },
   async run(context, [id], options) {
@@ -37,8 +42,14 @@ export const downloadCommand: CliCommand = {
     } finally {
       progress.stop();
     }
+    const extract = options.extract === true;
     for (const file of cached) {
       reportFile(io, file);
+      if (extract && isArchiveName(file.name)) {
+        const target = out === undefined ? undefined : path.dirname(outputPath(out, asset.id, file.name));
+        for (const written of await extractArchive(client, file, target)) await writeLine(io.stdout, written);
+        continue;
+      }
       const shown = out === undefined ? file.path : outputPath(out, asset.id, file.name);
       if (out !== undefined) await placeFile(file.path, shown);
       await writeLine(io.stdout, shown);
