@@ -9,6 +9,7 @@ import { verifyCommand } from "./verify.js";
 import { updateCommand } from "./update.js";
 import { outdatedCommand } from "./outdated.js";
 import { syncCommand } from "./sync.js";
+import { creditsCommand } from "./credits.js";
 
 export const COMMANDS: readonly CliCommand[] = [
   describeCommand({ listContents: archiveContentsLister() }),
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CliCommand[] = [
   updateCommand,
   outdatedCommand,
   syncCommand,
+  creditsCommand,
 ];

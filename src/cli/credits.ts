@@ -1,0 +1,38 @@
+/**
+ * `oga credits [root]`: the credits of a project from its lockfile alone (no network), in the
+ * same Markdown, JSON or text a build writes. The lockfile holds every asset the project has
+ * resolved, so this lists those; a build's `CREDITS.md` lists only what its bundle holds.
+ */
+import { formatCredits, type CreditsFormat } from "../plugin/credits-format.js";
+import { creditsForAssets } from "../plugin/credits.js";
+import { createLicensePolicy } from "../plugin/license-policy.js";
+import { readExistingLockfile } from "../plugin/lock-maintenance.js";
+import type { CliCommand } from "./command.js";
+import { writeLine } from "./io.js";
+import { choice, optionalString, stringList } from "./options.js";
+import { addProjectOptions, projectOptions } from "./project.js";
+
+const FORMATS: readonly CreditsFormat[] = ["md", "json", "text"];
+
+export const creditsCommand: CliCommand = {
+  spec: "credits [root]",
+  description: "Print a project's credits from its lockfile (no network)",
+  configure(command) {
+    addProjectOptions(command, { dts: false })
+      .option("--format <format>", "md, json or text (default md)")
+      .option("--license <name>", "Allowed license, in preference order like the plugin's `licenses` (repeatable)")
+      .example("  $ oga credits > CREDITS.md")
+      .example("  $ oga credits --format json | jq -r '.[].text'")
+      .example('  $ oga credits --license CC0 --license "CC-BY 4.0"');
+  },
+  async run(context, [root], options) {
+    const format = choice(optionalString(options, "format", "--format") ?? "md", "--format", FORMATS);
+    const licenses = stringList(options, "license", "--license");
+    // Checked before reading anything: a typo in a license name is a usage error (exit 2).
+    const policy = createLicensePolicy(licenses.length ? licenses : undefined);
+    const resolved = projectOptions(context, options, root);
+    const lock = await readExistingLockfile(resolved.lockfile);
+    const credits = creditsForAssets(Object.keys(lock.assets), (id) => lock.assets[id], policy);
+    await writeLine(context.io.stdout, formatCredits(credits, format).replace(/\n$/, ""));
+  },
+};
