@@ -187,7 +187,16 @@ export class Cache {
     const target = this.blobPath(sha256, name);
     await mkdir(path.dirname(target), { recursive: true });
     try {
-      await renameReplacing(tempFile, target);
+      try {
+        await renameReplacing(tempFile, target);
+      } catch (error) {
+        // Something that is not a file sits at the blob path (checkBlob calls it "modified"):
+        // damage to repair, as a damaged file is repaired by being replaced.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+        await rm(target, { recursive: true, force: true });
+        await renameReplacing(tempFile, target);
+      }
     } catch (error) {
       await rm(tempFile, { force: true });
       // Windows refuses to replace a blob another process holds open; if that blob is
