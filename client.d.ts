@@ -21,3 +21,30 @@ declare module "oga:*" {
     readonly pageUrl: string;
   };
 }
+
+/** Every OpenGameArt asset in the bundle, sorted by id; an exact name, so it beats `oga:*`. */
+declare module "oga:credits" {
+  /** One credited asset (the same records as `credits.json`). */
+  export interface Credit {
+    /** Asset id (page slug). */
+    readonly id: string;
+    readonly title: string;
+    readonly pageUrl: string;
+    /** `url`: profile page or the author's own site, `null` when the page gives none. */
+    readonly author: { readonly name: string; readonly url: string | null };
+    /** The license this project uses: the first of the `licenses` option the asset is offered under. */
+    readonly license: string;
+    /** Its deed, `null` for a license the plugin does not know. */
+    readonly licenseUrl: string | null;
+    /** The chosen license asks derivatives to be shared alike (CC-BY-SA, GPL, LGPL). */
+    readonly shareAlike: boolean;
+    /** Every license the asset is offered under, in page order. */
+    readonly licenses: readonly string[];
+    /** The author's attribution instructions as plain text, `""` when none. */
+    readonly attribution: string;
+    /** Ready-made line: `"Title" by Author, licensed X (deed URL), from page URL`. */
+    readonly text: string;
+  }
+  export const credits: readonly Credit[];
+  export default credits;
+}

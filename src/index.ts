@@ -23,6 +23,8 @@ export { oga as "module.exports" };
 
 export type { OgaPluginOptions } from "./plugin/options.js";
 export type { AssetMeta } from "./plugin/module-code.js";
+export type { Credit, CreditsFormat } from "./plugin/credits-format.js";
+export type { CreditsOption } from "./plugin/credits.js";
 export { createClient, DEFAULT_SITE_URL } from "./client.js";
 export type { ClientOptions, DescribeOptions, DownloadOptions, DownloadProgress, OgaClient } from "./client.js";
 export type { CachedFile, FetchFileOptions } from "./store/fetch-file.js";
