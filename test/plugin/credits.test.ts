@@ -238,3 +238,14 @@ describe("credits are built from the lockfile", () => {
     expect((out.values.credits as Credit[]).map((c) => c.id)).toEqual(["battle-theme-a"]);
   });
 });
+
+describe("credits of zip entries", () => {
+  it.each<Bundler>(["vite7", "rollup"])("%s: an entry imported from an asset's zip pack credits the asset", async (bundler) => {
+    await writeFile(
+      path.join(project.root, "src/main.js"),
+      `import credits from "oga:credits";\nimport beat from "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav";\nglobalThis.__oga = { credits, beat };\n`,
+    );
+    const out = await buildCredits(bundler, project.root, options());
+    expect((out.values.credits as Credit[]).map((c) => c.id)).toEqual(["imminent-threat"]);
+  });
+});
