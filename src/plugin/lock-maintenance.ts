@@ -157,15 +157,21 @@ async function probeFile(http: Pick<SiteHttp, "openFile">, locked: LockedFile): 
   const response = await http.openFile(locked.url, { etag: locked.etag ?? null });
   // A server that ignores If-None-Match still answers with the same ETag for the same bytes.
   if (response.status === 304 || (locked.etag && response.etag === locked.etag)) {
-    response.body.destroy();
+    discard(response.body);
     return locked;
   }
   if (locked.etag) {
-    response.body.destroy();
+    discard(response.body);
     return { url: locked.url, size: response.size ?? locked.size, etag: response.etag };
   }
   const { sha256, size } = await hashStream(response.body);
   return { url: locked.url, size, etag: response.etag, sha256 };
+}
+
+/** Stops a body we do not want; undici reports the abort as an 'error' that must not go unheard. */
+function discard(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 async function hashStream(body: Readable): Promise<{ sha256: string; size: number }> {

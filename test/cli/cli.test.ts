@@ -61,7 +61,7 @@ describe("oga (whole command line)", () => {
     expect(none.stdout).toContain("Commands:");
     const unknown = await runOga(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe(`oga: unknown command "frobnicate"; commands: describe, download, search (see oga --help)\n`);
+    expect(unknown.stderr).toBe(`oga: unknown command "frobnicate"; commands: describe, download, search, prefetch, verify, update, outdated, sync (see oga --help)\n`);
   });
 
   it("a missing argument exits 2 with one line", async () => {
