@@ -3,8 +3,6 @@ import { OgaError, isOgaError } from "./errors.js";
 import { assetPageUrl } from "./site/asset-id.js";
 import { findAssetFile } from "./site/find-file.js";
 import { SiteHttp } from "./site/http.js";
-import { parseAssetPage } from "./site/parse-asset.js";
-import { searchAssets } from "./site/search.js";
 import type { Asset, SearchFilters, SearchResult } from "./site/types.js";
 import { Cache } from "./store/cache.js";
 import { defaultCacheDir } from "./store/cache-dir.js";
@@ -157,6 +155,9 @@ export function createClient(options: ClientOptions = {}): OgaClient {
         { cause: error },
       );
     });
+    // Loaded on first use: the HTML stack costs ~50 ms of CPU and ~10 MB, and a warm build or a
+    // file download never parses a page.
+    const { parseAssetPage } = await import("./site/parse-asset.js");
     const asset = parseAssetPage(page.html, page.url);
     await store.writeDescription(asset);
     return asset;
@@ -214,11 +215,13 @@ export function createClient(options: ClientOptions = {}): OgaClient {
     origin,
     cacheDir,
     describe,
-    search: (filters = {}, searchOptions = {}) =>
-      searchAssets(http, filters, {
+    search: async function* (filters = {}, searchOptions = {}) {
+      const { searchAssets } = await import("./site/search.js");
+      yield* searchAssets(http, filters, {
         signal: signalOf(searchOptions.signal),
         delaySeconds: options.searchDelaySeconds ?? 1,
-      }),
+      });
+    },
     download,
     fetchFile: fetchOne,
     close: () => http.close(),

@@ -3,9 +3,8 @@
  * interceptors, an origin policy, and errors translated into `OgaError`s a user can act on.
  */
 import { Readable } from "node:stream";
-import { Agent, interceptors, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
-import { guardedConnector } from "./paused-parser-guard.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
 
 export interface SiteHttpOptions {
@@ -72,8 +71,12 @@ async function discard(response: ResponseData): Promise<void> {
 export class SiteHttp {
   readonly origin: string;
   readonly #allowHosts: ReadonlySet<string>;
-  readonly #agent: Agent;
-  readonly #dispatcher: Dispatcher;
+  readonly #options: SiteHttpOptions;
+  /**
+   * The undici stack, loaded and built on the first request: undici costs ~100 ms of CPU and
+   * ~20 MB to load, and a warm build or dev server (lockfile + cache) never sends a request.
+   */
+  #stack: Promise<{ agent: Agent; dispatcher: Dispatcher }> | undefined;
   readonly #userAgent: string;
   readonly #timeoutSeconds: number;
 
@@ -91,8 +94,18 @@ export class SiteHttp {
     this.#allowHosts = new Set((options.allowHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean));
     this.#userAgent = options.userAgent;
     this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    this.#options = options;
+  }
+
+  #loadStack(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
+    return (this.#stack ??= this.#buildStack());
+  }
+
+  async #buildStack(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
+    const [{ Agent, interceptors }, { guardedConnector }] = await Promise.all([import("undici"), import("./paused-parser-guard.js")]);
+    const options = this.#options;
     const timeoutMs = Math.max(1, Math.round(this.#timeoutSeconds * 1000));
-    this.#agent = new Agent({
+    const agent = new Agent({
       connections: options.connections,
       // undici's connector plus a guard against its crash on a body cut while paused (see there).
       connect: guardedConnector({ timeout: timeoutMs }),
@@ -109,7 +122,7 @@ export class SiteHttp {
     });
     // compose() wraps inside-out: the host guard sees every dispatch, including each retry and
     // each redirect hop, before a connection is opened; the redirect interceptor is outermost.
-    this.#dispatcher = this.#agent.compose(
+    const dispatcher = agent.compose(
       hostGuard((url) => this.#isAllowed(url)),
       interceptors.retry({
         retry,
@@ -121,6 +134,7 @@ export class SiteHttp {
       }),
       interceptors.redirect({ maxRedirections: options.maxRedirections ?? 5 }),
     );
+    return { agent, dispatcher };
   }
 
   #isAllowed(url: URL): boolean {
@@ -221,13 +235,15 @@ export class SiteHttp {
 
   /** Closes the connections once in-flight requests finish. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    // Never loaded means no connection to close (and no reason to load undici now).
+    if (this.#stack) await (await this.#stack).agent.close();
   }
 
   async #send(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<ResponseData> {
     signal?.throwIfAborted();
     try {
-      return await this.#dispatcher.request({
+      const { dispatcher } = await this.#loadStack();
+      return await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: "GET",
