@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { importBuilt, readInput, reply } from "./protocol.js";
+import { importBuilt, readInput, reply, startTimer } from "./protocol.js";
 
 export interface BuildInput {
   repoRoot: string;
@@ -17,7 +17,7 @@ export interface BuildInput {
 
 const input = readInput<BuildInput>();
 const { build } = await import("vite");
-const started = performance.now();
+const stop = startTimer();
 const plugins = [];
 if (input.kind === "oga") {
   const { oga } = await importBuilt<typeof import("../../src/index.js")>(input.repoRoot, "dist/index.js");
@@ -30,4 +30,4 @@ await build({
   plugins,
   build: { outDir: path.join(input.root, "dist"), emptyOutDir: true, rollupOptions: { input: path.join(input.root, "src/main.js") } },
 });
-await reply({ ms: performance.now() - started });
+await reply(stop());

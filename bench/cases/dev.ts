@@ -5,7 +5,7 @@
  * module whose default export is a URL string, then that URL.
  */
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { importBuilt, readInput, reply } from "./protocol.js";
+import { importBuilt, readInput, reply, startTimer } from "./protocol.js";
 
 export interface DevInput {
   repoRoot: string;
@@ -40,7 +40,7 @@ async function firstAssetBytes(base: string, entry: string): Promise<{ url: stri
 
 const input = readInput<DevInput>();
 const { createServer } = await import("vite");
-const started = performance.now();
+const stop = startTimer();
 const plugins = [];
 if (input.kind === "oga") {
   const { oga } = await importBuilt<typeof import("../../src/index.js")>(input.repoRoot, "dist/index.js");
@@ -57,6 +57,6 @@ await server.listen();
 const address = server.httpServer?.address();
 if (address === null || typeof address !== "object" || address === undefined) throw new Error("dev server has no address");
 const served = await firstAssetBytes(`http://127.0.0.1:${address.port}`, "/src/main.js");
-const ms = performance.now() - started;
+const time = stop();
 await server.close();
-await reply({ ms, ...served });
+await reply({ ...time, ...served });

@@ -33,6 +33,8 @@ export async function devServer(ctx: BenchContext): Promise<Figure> {
       { label: "reference: first local asset served", unit: "ms", samples: localMs },
       { label: "ratio oga / local (of medians)", unit: "×", samples: [median(ogaMs) / median(localMs)] },
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(ogaMs, localMs) },
+      { label: "oga: CPU time (all threads)", unit: "ms", samples: oga.map((r) => r.cpuMs ?? Number.NaN) },
+      { label: "local: CPU time (all threads)", unit: "ms", samples: local.map((r) => r.cpuMs ?? Number.NaN) },
       { label: "replica requests per dev start", unit: "", samples: requests, target: { op: "==", value: 0 } },
       { label: "peak RSS, oga dev server", unit: "MB", samples: oga.map((r) => r.maxRssBytes / MB) },
     ],
