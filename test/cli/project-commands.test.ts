@@ -87,16 +87,18 @@ describe("oga prefetch", () => {
     expect(await readFile(dts(), "utf8")).toContain(`declare module "oga:tiny-sprites/hero_16.png"`);
   });
 
-  it("a second prefetch and a Vite build after it make no request at all", async () => {
+  it("a second prefetch, and Vite 8, Vite 7 and Rollup builds after it, make no request at all", async () => {
     await prefetchGame();
     const again = await oga("prefetch", project.root);
     expect(again.code).toBe(0);
     expect(lines(again.stderr)).toEqual([expect.stringMatching(/^prefetched 4 imports: 9 files, 0 downloaded \(0 B\), 9 already cached; .*unchanged.*unchanged$/)]);
     expect(replica.requests.count()).toBe(0);
     const lockBefore = await readFile(project.lockfile, "utf8");
-    const built = await buildFixture("vite8", project.root, testOptions(project, replica.url, { frozen: true }));
-    expect(built.assets.length).toBeGreaterThan(0);
-    expect(replica.requests.count()).toBe(0);
+    for (const bundler of ["vite8", "vite7", "rollup"] as const) {
+      const built = await buildFixture(bundler, project.root, testOptions(project, replica.url, { frozen: true }));
+      expect(built.assets.length, bundler).toBeGreaterThan(0);
+      expect(replica.requests.count(), bundler).toBe(0);
+    }
     expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
   });
 
@@ -317,6 +319,14 @@ describe("every project command", () => {
     const run = await oga(command, "--root", project.root);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`oga: No lockfile at ${project.lockfile}; run \`oga prefetch\` (or a build) in the project first, or pass --lockfile.\n`);
+    expect(replica.requests.count()).toBe(0);
+  });
+
+  it.each(["update", "outdated"])("%s refuses to run offline (it must ask the site)", async (command) => {
+    await prefetchGame();
+    const run = await runOga([command, "--root", project.root], { env: { ...env(), OGA_OFFLINE: "1" } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`oga: oga ${command} asks the site what changed; it cannot work offline (unset OGA_OFFLINE or drop --offline).\n`);
     expect(replica.requests.count()).toBe(0);
   });
 
