@@ -49,6 +49,12 @@ export class CreditsBuild {
   private readonly policy: LicensePolicy;
   private readonly fileNames: string[];
   private readonly placeholder = new CreditsPlaceholder();
+  /**
+   * Build only: assets with a file module loaded in this build. Vite (`?url`) and our Rollup path
+   * (`emitFile`) emit a file when its module loads, so the file lands in the output even when
+   * tree-shaking later drops the module; it ships, so it is credited.
+   */
+  private readonly loadedFiles = new Set<string>();
   /** Dev only: every asset loaded since the server started, by id. */
   private readonly seen = new Map<string, Credit>();
   private server: CreditsDevServer | undefined;
@@ -71,12 +77,19 @@ export class CreditsBuild {
    * Checks an asset against the allow-list when its module loads; in dev also adds it to the list.
    * @throws OgaError `OGA_LICENSE` when none of its licenses is allowed.
    */
-  admit(id: string, asset: LockedAsset): void {
+  admit(parsed: { kind: string; id: string }, asset: LockedAsset): void {
+    const id = parsed.id;
     const credit = creditFor(id, asset, this.policy.choose(id, asset.licenses));
+    if (parsed.kind === "file") this.loadedFiles.add(id);
     if (!this.server) return;
     const before = this.seen.get(id);
     this.seen.set(id, credit);
     if (!before || JSON.stringify(before) !== JSON.stringify(credit)) this.scheduleReload();
+  }
+
+  /** `buildStart`: a watch rebuild starts from nothing. */
+  startBuild(): void {
+    this.loadedFiles.clear();
   }
 
   /** Code of the `oga:credits` module: the current list in dev, a placeholder in a build. */
@@ -111,6 +124,7 @@ export class CreditsBuild {
       meta: (id) => ogaMetaOf(c.getModuleInfo(id)?.meta),
       importers: (id) => c.getModuleInfo(id)?.importers ?? [],
     });
+    for (const id of this.loadedFiles) ids.add(id);
     const session = this.lockedAsset();
     return creditsForAssets(ids, (id) => session.asset(id), this.policy);
   }

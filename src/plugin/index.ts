@@ -99,7 +99,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
-      credits.admit(parsed.id, asset);
+      credits.admit(parsed, asset);
       const names = await res.select(parsed, asset);
       const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
       let code: string;
@@ -137,6 +137,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
 
     async buildStart(this: HookContext) {
       logTarget = this;
+      credits.startBuild();
       await getResolver().session.reload();
     },
 

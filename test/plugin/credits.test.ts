@@ -231,11 +231,16 @@ describe("credits are built from the lockfile", () => {
     expect(offline.values.credits).toEqual(online.values.credits);
     expect(await offline.read("CREDITS.md")).toBe(await online.read("CREDITS.md"));
   });
+});
 
-  it("an asset imported but never used is not credited", async () => {
+describe.each<Bundler>(["vite8", "vite7", "rollup"])("%s: every file in the output is credited", (bundler) => {
+  it("also one whose import tree-shaking dropped (the bundler emitted the file when it loaded)", async () => {
     await writeFile(path.join(project.root, "src/main.js"), `import credits from "oga:credits";\nimport unused from "oga:retro-sfx-pack/coin.wav";\nimport music from "oga:battle-theme-a";\nglobalThis.__oga = { credits, music };\n`);
-    const out = await buildCredits("rollup", project.root, options());
-    expect((out.values.credits as Credit[]).map((c) => c.id)).toEqual(["battle-theme-a"]);
+    const out = await buildCredits(bundler, project.root, options());
+    const ids = (out.values.credits as Credit[]).map((c) => c.id);
+    const shipped = out.files.filter((f) => f.startsWith("assets/"));
+    expect(shipped.map((f) => f.replace(/-[\w-]{8}\./, "."))).toEqual(["assets/battleThemeA.mp3", "assets/coin.wav"]);
+    expect(ids).toEqual(["battle-theme-a", "retro-sfx-pack"]);
   });
 });
 
