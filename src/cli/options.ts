@@ -19,6 +19,8 @@ export interface GlobalOptions {
   cacheDir: string | undefined;
   concurrency: number | undefined;
   offline: boolean;
+  /** Refuse files over this many bytes (OGA_TOO_LARGE). */
+  maxFileSize: number | undefined;
 }
 
 export function addGlobalOptions(cli: CAC): void {
@@ -26,6 +28,7 @@ export function addGlobalOptions(cli: CAC): void {
   cli.option("--cache-dir <dir>", "Cache directory (env OGA_CACHE_DIR, default ~/.cache/oga)");
   cli.option("--concurrency <n>", "Most files downloaded at once (default 5)");
   cli.option("--offline", "Never touch the network; answer from the cache (env OGA_OFFLINE=1)");
+  cli.option("--max-file-size <bytes>", "Refuse to download a file larger than this (default no limit)");
 }
 
 export function readGlobalOptions(options: OptionBag, env: NodeJS.ProcessEnv): GlobalOptions {
@@ -35,6 +38,7 @@ export function readGlobalOptions(options: OptionBag, env: NodeJS.ProcessEnv): G
     cacheDir: optionalString(options, "cacheDir", "--cache-dir"),
     concurrency: optionalPositiveInteger(options, "concurrency", "--concurrency"),
     offline: options.offline === true || isTruthyEnv(env.OGA_OFFLINE),
+    maxFileSize: optionalPositiveInteger(options, "maxFileSize", "--max-file-size"),
   };
 }
 
@@ -46,6 +50,7 @@ export function clientOptions(global: GlobalOptions, signal: AbortSignal): Clien
     offline: global.offline,
     ...(global.cacheDir !== undefined && { cacheDir: global.cacheDir }),
     ...(global.concurrency !== undefined && { concurrency: global.concurrency }),
+    ...(global.maxFileSize !== undefined && { maxFileSize: global.maxFileSize }),
   };
 }
 

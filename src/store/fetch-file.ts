@@ -217,7 +217,7 @@ function describeBodyError(error: unknown, url: string, received: number, declar
 }
 
 function tooLarge(url: string, what: string, maxSize: number): OgaError {
-  return new OgaError("OGA_TOO_LARGE", `${url} ${what} over the maximum of ${maxSize} bytes; raise maxFileSize to allow it.`);
+  return new OgaError("OGA_TOO_LARGE", `${url} ${what} over the maximum of ${maxSize} bytes; raise maxFileSize (\`oga --max-file-size\`) to allow it.`);
 }
 
 function changedUpstream(url: string, expected: string, got: string): OgaError {

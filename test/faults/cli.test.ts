@@ -141,3 +141,30 @@ describe("oga download, offline", () => {
     }
   });
 });
+
+describe("oga download --max-file-size", () => {
+  it("a file over the limit: exit 1 naming the file and the flag, nothing stored; a higher limit downloads it", async () => {
+    const cache = await tempDir();
+    try {
+      const { slug, name } = bigAsset(5_000);
+      const env = { OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir };
+      const refused = await runOga(["download", slug, "--max-file-size", "1000"], { env });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(name);
+      expect(refused.stderr).toContain("--max-file-size");
+      expect(refused.stdout).toBe("");
+      await expectCacheValid(cache.dir);
+      const allowed = await runOga(["download", slug, "--max-file-size", "5000"], { env });
+      expect(allowed.code, allowed.stderr).toBe(0);
+      await expectCacheValid(cache.dir);
+    } finally {
+      await cache.remove();
+    }
+  });
+
+  it("a value that is not a positive integer is a usage error (exit 2)", async () => {
+    const run = await runOga(["download", "x", "--max-file-size", "lots"], { env: { OGA_URL: replica.url } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--max-file-size");
+  });
+});
