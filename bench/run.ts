@@ -14,6 +14,7 @@ import type { BenchContext } from "./lib/context.js";
 import type { Figure } from "./lib/figure.js";
 import { gameAssetDefs, gameFiles } from "./lib/game.js";
 import { describeMachine } from "./lib/machine.js";
+import { profileCasesInto } from "./lib/child.js";
 import { REPO_ROOT } from "./lib/paths.js";
 import { curlVersion, findCurl, pickReference } from "./lib/reference.js";
 import { missedTargets, renderConsole, renderMarkdown } from "./lib/report.js";
@@ -34,6 +35,7 @@ const BENCHMARKS: Record<BenchmarkId, (ctx: BenchContext) => Promise<Figure>> = 
 const ORDER: BenchmarkId[] = ["warm", "cold", "large", "dev", "parse"];
 
 const options = parseBenchArgs(process.argv.slice(2));
+profileCasesInto(options.cpuProf);
 const began = performance.now();
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 

@@ -1,4 +1,4 @@
-/** `npm run bench -- [--runs N] [--quick] [--only a,b] [--reference curl|undici] [--large-mb N] [--no-write]` */
+/** `npm run bench -- [--runs N] [--quick] [--only a,b] [--reference curl|undici] [--large-mb N] [--no-write] [--cpu-prof DIR]` */
 import { parseArgs } from "node:util";
 
 export const BENCHMARKS = ["parse", "warm", "cold", "dev", "large"] as const;
@@ -15,9 +15,11 @@ export interface BenchOptions {
   largeBytes: number;
   parseBudgetMs: number;
   write: boolean;
+  /** Directory for V8 CPU profiles of every measured child. */
+  cpuProf: string | undefined;
 }
 
-const USAGE = "usage: npm run bench -- [--runs N] [--quick] [--only parse,warm,cold,dev,large] [--reference curl|undici] [--large-mb N] [--no-write]";
+const USAGE = "usage: npm run bench -- [--runs N] [--quick] [--only parse,warm,cold,dev,large] [--reference curl|undici] [--large-mb N] [--no-write] [--cpu-prof DIR]";
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -36,6 +38,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       reference: { type: "string", default: "auto" },
       "large-mb": { type: "string" },
       "no-write": { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -59,5 +62,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     largeBytes: positive("large-mb", values["large-mb"], quick ? 256 : 1024) * 1024 * 1024,
     parseBudgetMs: quick ? 300 : 1000,
     write: !values["no-write"],
+    cpuProf: values["cpu-prof"],
   };
 }

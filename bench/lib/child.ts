@@ -6,6 +6,11 @@ import { REPO_ROOT } from "./paths.js";
 
 const CASES = path.join(REPO_ROOT, "bench/.out/bench/cases");
 
+let cpuProfileDir: string | undefined;
+export function profileCasesInto(dir: string | undefined): void {
+  cpuProfileDir = dir === undefined ? undefined : path.resolve(dir);
+}
+
 interface Exit {
   stdout: string;
   stderr: string;
@@ -35,7 +40,9 @@ export async function runCase<T extends object>(name: string, input: object): Pr
   // OGA_* variables would redirect the plugin (cache dir, frozen lockfile, offline) away from the
   // bench's own setup; CI would freeze the lockfile.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OGA_") && k !== "CI"));
-  const { stdout } = await runCommand(process.execPath, [path.join(CASES, `${name}.js`), JSON.stringify(input)], { env });
+  // `--cpu-prof <dir>` on the bench: every case writes a V8 CPU profile there (open it in Chrome DevTools).
+  const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const { stdout } = await runCommand(process.execPath, [...profile, path.join(CASES, `${name}.js`), JSON.stringify(input)], { env });
   const last = stdout.trim().split("\n").pop() ?? "";
   try {
     return JSON.parse(last) as ChildReply & T;
