@@ -52,7 +52,7 @@ const replica = await startReplica({
 });
 replica.catalogue.addGeneratedFile(LARGE_SLUG, LARGE_PATH, options.largeBytes);
 const work = await mkdtemp(path.join(os.tmpdir(), "oga-bench-"));
-const ctx: BenchContext = { options, replica, reference, work, log };
+const ctx: BenchContext = { options, replica, reference, undici: pickReference("undici"), work, log };
 const figures: Figure[] = [];
 try {
   log(`${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; ${options.runs} runs; reference ${referenceText}; work dir ${work}`);

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { ClientFetchInput } from "../../cases/client-fetch.js";
 import type { ChildReply } from "../../cases/protocol.js";
 import { runCase } from "../child.js";
-import { alternate, type BenchContext } from "../context.js";
+import { alternate, rotate, type BenchContext } from "../context.js";
 import { MB, type Figure } from "../figure.js";
 import { fileUrl } from "../game.js";
 import { gameSetup } from "../game-setup.js";
@@ -46,23 +46,27 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
   // child from the first request to the last rename, against the same reference again.
   const clientCache = path.join(ctx.work, "client-cache");
   const downloads = game.files.map((f) => ({ url: fileUrl(ctx.replica.url, f), name: f.name }));
-  const { a: client, b: reference2 } = await alternate(
+  const viaReference = (reference: typeof ctx.reference) => async () => {
+    await rm(scratch, { recursive: true, force: true });
+    await mkdir(scratch, { recursive: true });
+    return reference.fetch(game.files.map((f, i) => ({ url: fileUrl(ctx.replica.url, f), out: path.join(scratch, `${i}-${f.name}`) })), ctx.options.parallel, scratch);
+  };
+  const [client, reference2, undici] = (await rotate<{ ms: number }>(
     ctx.options.runs,
-    async () => {
-      await rm(clientCache, { recursive: true, force: true });
-      const input: ClientFetchInput = { repoRoot: REPO_ROOT, origin: ctx.replica.url, cacheDir: clientCache, concurrency: ctx.options.parallel, files: downloads };
-      const reply = await runCase<{ bytes: number }>("client-fetch", input);
-      if (reply.bytes !== game.totalBytes) throw new Error(`client fetched ${reply.bytes} bytes, expected ${game.totalBytes}`);
-      return reply;
-    },
-    async () => {
-      await rm(scratch, { recursive: true, force: true });
-      await mkdir(scratch, { recursive: true });
-      return ctx.reference.fetch(game.files.map((f, i) => ({ url: fileUrl(ctx.replica.url, f), out: path.join(scratch, `${i}-${f.name}`) })), ctx.options.parallel, scratch);
-    },
+    [
+      async () => {
+        await rm(clientCache, { recursive: true, force: true });
+        const input: ClientFetchInput = { repoRoot: REPO_ROOT, origin: ctx.replica.url, cacheDir: clientCache, concurrency: ctx.options.parallel, files: downloads };
+        const reply = await runCase<{ bytes: number }>("client-fetch", input);
+        if (reply.bytes !== game.totalBytes) throw new Error(`client fetched ${reply.bytes} bytes, expected ${game.totalBytes}`);
+        return reply;
+      },
+      viaReference(ctx.reference),
+      viaReference(ctx.undici),
+    ],
     ctx.log,
-    "cold fetch, client alone",
-  );
+    "cold fetch, download path",
+  )) as [{ ms: number }[], { ms: number }[], { ms: number }[]];
   await rm(coldCache, { recursive: true, force: true });
   await rm(clientCache, { recursive: true, force: true });
   await rm(scratch, { recursive: true, force: true });
@@ -76,6 +80,7 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
   const wholeRate = coldMs.map((ms) => bytes / MB / (ms / 1000));
   const clientRate = client.map((r) => bytes / MB / (r.ms / 1000));
   const referenceRate2 = reference2.map((r) => bytes / MB / (r.ms / 1000));
+  const undiciRate = undici.map((r) => bytes / MB / (r.ms / 1000));
   return {
     id: "cold",
     title: `Cold fetch: ${game.files.length} files, ${(bytes / MB).toFixed(1)} MB, empty cache, ${ctx.options.parallel} at once`,
@@ -84,6 +89,8 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
       { label: `reference: ${ctx.reference.name}`, unit: "MB/s", samples: referenceRate2 },
       { label: "ratio client / reference (of medians)", unit: "×", samples: [median(clientRate) / median(referenceRate2)], target: { op: ">=", value: 0.9 } },
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate2) },
+      { label: "undici alone, same parallelism (no hash, no rename)", unit: "MB/s", samples: undiciRate },
+      { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)] },
       { label: "oga: cold build", unit: "ms", samples: coldMs },
       { label: "oga: cold − median warm build (what the download adds)", unit: "ms", samples: fetchMs },
       { label: "oga: throughput in the build (bytes / what it adds)", unit: "MB/s", samples: ogaRate },

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { ClientFetchInput } from "../../cases/client-fetch.js";
 import { encodePath } from "../../../test/replica/html.js";
 import { runCase } from "../child.js";
-import { alternate, type BenchContext } from "../context.js";
+import { rotate, type BenchContext } from "../context.js";
 import { MB, type Figure } from "../figure.js";
 import { median, pairedRatios } from "../stats.js";
 import { REPO_ROOT } from "../paths.js";
@@ -18,28 +18,33 @@ export async function largeFile(ctx: BenchContext): Promise<Figure> {
   const bytes = ctx.options.largeBytes;
   const cacheDir = path.join(ctx.work, "large-cache");
   const scratch = path.join(ctx.work, "large-reference");
-  const { a: client, b: reference } = await alternate(
+  const viaReference = (reference: typeof ctx.reference) => async () => {
+    await rm(scratch, { recursive: true, force: true });
+    await mkdir(scratch, { recursive: true });
+    const result = await reference.fetch([{ url, out: path.join(scratch, name) }], 1, scratch);
+    await rm(scratch, { recursive: true, force: true });
+    return result;
+  };
+  const [client, reference, undici] = (await rotate<{ ms: number; maxRssBytes?: number; idleRssBytes?: number }>(
     ctx.options.runs,
-    async () => {
-      await rm(cacheDir, { recursive: true, force: true });
-      const input: ClientFetchInput = { repoRoot: REPO_ROOT, origin: ctx.replica.url, cacheDir, concurrency: ctx.options.parallel, files: [{ url, name }] };
-      const reply = await runCase<{ bytes: number; idleRssBytes: number }>("client-fetch", input);
-      if (reply.bytes !== bytes) throw new Error(`client fetched ${reply.bytes} bytes, expected ${bytes}`);
-      await rm(cacheDir, { recursive: true, force: true });
-      return reply;
-    },
-    async () => {
-      await rm(scratch, { recursive: true, force: true });
-      await mkdir(scratch, { recursive: true });
-      const result = await ctx.reference.fetch([{ url, out: path.join(scratch, name) }], 1, scratch);
-      await rm(scratch, { recursive: true, force: true });
-      return result;
-    },
+    [
+      async () => {
+        await rm(cacheDir, { recursive: true, force: true });
+        const input: ClientFetchInput = { repoRoot: REPO_ROOT, origin: ctx.replica.url, cacheDir, concurrency: ctx.options.parallel, files: [{ url, name }] };
+        const reply = await runCase<{ bytes: number; idleRssBytes: number }>("client-fetch", input);
+        if (reply.bytes !== bytes) throw new Error(`client fetched ${reply.bytes} bytes, expected ${bytes}`);
+        await rm(cacheDir, { recursive: true, force: true });
+        return reply;
+      },
+      viaReference(ctx.reference),
+      viaReference(ctx.undici),
+    ],
     ctx.log,
     "large file",
-  );
+  )) as [{ ms: number; maxRssBytes: number; idleRssBytes: number }[], { ms: number }[], { ms: number }[]];
   const clientRate = client.map((r) => bytes / MB / (r.ms / 1000));
   const referenceRate = reference.map((r) => bytes / MB / (r.ms / 1000));
+  const undiciRate = undici.map((r) => bytes / MB / (r.ms / 1000));
   return {
     id: "large",
     title: `Large file: ${(bytes / 2 ** 20).toFixed(0)} MiB through createClient().fetchFile()`,
@@ -48,6 +53,8 @@ export async function largeFile(ctx: BenchContext): Promise<Figure> {
       { label: `reference: ${ctx.reference.name}`, unit: "MB/s", samples: referenceRate },
       { label: "ratio client / reference (of medians)", unit: "×", samples: [median(clientRate) / median(referenceRate)], target: { op: ">=", value: 0.9 }, note: "the cold-fetch bar, applied here too" },
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate) },
+      { label: "undici alone (request → file, no hash, no rename)", unit: "MB/s", samples: undiciRate },
+      { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)] },
       { label: "peak RSS, client process", unit: "MB", samples: client.map((r) => r.maxRssBytes / MB), target: { op: "<", value: 150 } },
       { label: "RSS of the same process before the transfer", unit: "MB", samples: client.map((r) => r.idleRssBytes / MB) },
     ],
