@@ -12,6 +12,9 @@ import { USER_AGENT } from "./version.js";
 /** The site every client talks to unless told otherwise. */
 export const DEFAULT_SITE_URL = "https://opengameart.org";
 
+/** Files downloaded at once unless told otherwise: the Python `oga` used 5, and the site is run by volunteers. */
+export const DEFAULT_CONCURRENCY = 5;
+
 /** Options of {@link createClient}; the same knobs as the Python `oga` library's `Config`. */
 export interface ClientOptions {
   /** Site origin. Default `https://opengameart.org` (`OGA_URL` is read by the CLI and plugin, not here). */
@@ -114,7 +117,7 @@ export interface OgaClient {
  */
 export function createClient(options: ClientOptions = {}): OgaClient {
   const origin = parseOrigin(options.url ?? DEFAULT_SITE_URL);
-  const concurrency = positiveInteger(options.concurrency ?? 5, "concurrency");
+  const concurrency = positiveInteger(options.concurrency ?? DEFAULT_CONCURRENCY, "concurrency");
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const http = new SiteHttp({
     origin,

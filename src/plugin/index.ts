@@ -185,10 +185,12 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       credits.emitFiles(this, Object.values(bundle));
     },
 
-    async buildEnd(this: HookContext) {
+    async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
       try {
-        await getResolver().session.flush();
+        // A failed build may have resolved nothing (offline, site down): regenerating the
+        // declarations from that would wipe the user's committed types. Locked downloads still count.
+        await getResolver().session.flush({ declarations: !error });
       } catch (error) {
         this.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
       } finally {

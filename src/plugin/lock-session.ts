@@ -62,9 +62,9 @@ export class LockSession {
 
   /**
    * Writes the lockfile (unless frozen or unchanged) and the declarations (when enabled and
-   * different from disk). Calls are serialised so concurrent flushes never interleave.
+   * different from disk; skipped with `declarations: false`). Calls are serialised so concurrent flushes never interleave.
    */
-  flush(): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
+  flush({ declarations = true }: { declarations?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
     const run = async () => {
       let lockWritten = false;
       if (this.dirty && !this.frozen) {
@@ -75,7 +75,7 @@ export class LockSession {
         this.lock = mergeLockfiles(merged, this.lock);
         lockWritten = true;
       }
-      const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock);
+      const dtsWritten = this.dts === false || !declarations ? false : await writeDeclarations(this.dts, this.lock);
       return { lockWritten, dtsWritten };
     };
     const result = this.chain.then(run, run);

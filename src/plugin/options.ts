@@ -1,12 +1,11 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
+import { DEFAULT_CONCURRENCY, DEFAULT_SITE_URL } from "../client.js";
 import { defaultCacheDir } from "../store/cache-dir.js";
 import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
 import type { CreditsOption } from "./credits.js";
 
 /** Defaults, in one place. */
-export const DEFAULT_URL = "https://opengameart.org";
-export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_LOCKFILE = "oga.lock.json";
 export const DEFAULT_DTS_NAME = "oga-env.d.ts";
 
@@ -16,7 +15,7 @@ export interface OgaPluginOptions {
   url?: string;
   /** Cache directory. Default `$XDG_CACHE_HOME/oga` or `~/.cache/oga`; env `OGA_CACHE_DIR` overrides. */
   cacheDir?: string;
-  /** Parallel downloads. Default `4`. */
+  /** Parallel downloads (and connections to the site). Default `5`, like the Python `oga`: the site is run by volunteers. */
   concurrency?: number;
   /** Never touch the network; serve from the cache alone. Default `false`; env `OGA_OFFLINE=1` overrides. */
   offline?: boolean;
@@ -92,7 +91,7 @@ export function resolveOptions(
   const cacheDir = env.OGA_CACHE_DIR || options.cacheDir;
   return {
     root: absRoot,
-    url: (env.OGA_URL || options.url || DEFAULT_URL).replace(/\/+$/, ""),
+    url: (env.OGA_URL || options.url || DEFAULT_SITE_URL).replace(/\/+$/, ""),
     cacheDir: cacheDir ? path.resolve(absRoot, cacheDir) : defaultCacheDir(env),
     concurrency: positiveInt(options.concurrency, DEFAULT_CONCURRENCY),
     offline: envFlag(env.OGA_OFFLINE) ?? options.offline ?? false,

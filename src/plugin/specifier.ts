@@ -4,7 +4,7 @@ import { OgaError } from "../errors.js";
 /** The prefix every import handled by this plugin starts with. */
 export const SPECIFIER_PREFIX = "oga:";
 
-/** Reserved for the credits module (another issue fills it). */
+/** The credits of every asset in the bundle (`credits.ts`); never an asset id. */
 export const CREDITS_SPECIFIER = "oga:credits";
 
 /** An `oga:` import, parsed. `specifier` is always the user's text, for error messages. */

@@ -143,3 +143,16 @@ describe("frozen lockfile", () => {
     expect(Object.keys((values as { tracks: object }).tracks)).toHaveLength(3);
   });
 });
+
+describe("a failed build", () => {
+  it("keeps the declarations the last good build wrote", async () => {
+    const dts = path.join(project.root, "src/oga-env.d.ts");
+    await buildFixture("vite8", project.root, testOptions(project, replica.url));
+    const good = await readFile(dts, "utf8");
+    expect(good).toContain('declare module "oga:battle-theme-a"');
+    // A new machine offline with the lockfile gone: nothing resolves, the build fails.
+    await rm(project.lockfile);
+    await failure("vite8", "oga:battle-theme-a", { offline: true, cacheDir: project.cacheDir + "-empty" });
+    expect(await readFile(dts, "utf8")).toBe(good);
+  });
+});
