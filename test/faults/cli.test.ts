@@ -26,22 +26,27 @@ function bigAsset(size: number): { slug: string; name: string; path: string } {
   return { slug, name, path: filePath(name) };
 }
 
-/** Resolves once a temp file in `<cache>/tmp` holds some body bytes (the transfer is mid-way). */
-function whenBodyIsArriving(cacheDir: string, onArriving: () => void): () => void {
+/**
+ * Holds a download mid-body so a signal surely lands there, even on a loaded machine: the first
+ * response is cut after 4 MB, and the resume (Range) is held back for 10 s. Calls `onHeld` once
+ * the resume request arrived and the temp file holds the first part.
+ */
+function holdMidBody(urlPath: string, cacheDir: string, onHeld: () => void): () => void {
+  replica.faults.add({ path: urlPath, kind: "reset", afterBytes: 4 * 1024 * 1024, times: 1 });
+  replica.faults.add({ path: urlPath, kind: "delay", ms: 10_000, times: 1 });
   const tmp = path.join(cacheDir, "tmp");
   let done = false;
   const poll = setInterval(async () => {
-    if (done) return;
+    if (done || replica.requests.count(urlPath) < 2) return;
     for (const name of await readdir(tmp).catch(() => [])) {
-      if (!name.endsWith(".part.tmp")) continue;
       const size = await stat(path.join(tmp, name)).then((s) => s.size, () => 0);
-      if (size > 0 && !done) {
+      if (name.endsWith(".part.tmp") && size > 0 && !done) {
         done = true;
         clearInterval(poll);
-        onArriving();
+        onHeld();
       }
     }
-  }, 5);
+  }, 10);
   return () => {
     done = true;
     clearInterval(poll);
@@ -61,14 +66,14 @@ describe("oga download, interrupted", () => {
   it("SIGKILL mid-download leaves no blob and no index entry; the rerun sweeps the orphan temp file and succeeds", async () => {
     const cache = await tempDir();
     try {
-      const { slug, name, path: urlPath } = bigAsset(64 * 1024 * 1024);
+      const { slug, name, path: urlPath } = bigAsset(16 * 1024 * 1024);
       const env = { OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir };
       let killedMidBody = false;
       const killed = await runOga(["download", slug], {
         env,
         timeoutMs: 60_000,
         onSpawn: (child) => {
-          const stop = whenBodyIsArriving(cache.dir, () => {
+          const stop = holdMidBody(urlPath, cache.dir, () => {
             killedMidBody = true;
             child.kill("SIGKILL");
           });
@@ -82,8 +87,12 @@ describe("oga download, interrupted", () => {
       expect(await readdir(path.join(cache.dir, "index"))).toEqual([]);
       expect((await readdir(path.join(cache.dir, "tmp"))).length).toBe(1);
 
+      replica.faults.clear();
       await expectDownloadsCleanly(slug, name, env);
-      expect(replica.requests.filter(urlPath).map((r) => r.status)).toEqual([200, 200]);
+      // The cut first response, the held resume the kill abandoned, then one whole download.
+      // (The resume starts where the client's bytes ended; a reset drops what was in flight.)
+      const ranges = replica.requests.filter(urlPath).map((r) => r.headers.range ?? "whole");
+      expect(ranges).toEqual(["whole", expect.stringMatching(/^bytes=\d+-16777215$/), "whole"]);
     } finally {
       await cache.remove();
     }
@@ -92,14 +101,14 @@ describe("oga download, interrupted", () => {
   it("Ctrl-C (SIGINT) mid-body exits 130 and removes its own temp file; the rerun succeeds", async () => {
     const cache = await tempDir();
     try {
-      const { slug, name } = bigAsset(64 * 1024 * 1024);
+      const { slug, name, path: urlPath } = bigAsset(16 * 1024 * 1024);
       const env = { OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir };
       let interruptedMidBody = false;
       const interrupted = await runOga(["download", slug], {
         env,
         timeoutMs: 60_000,
         onSpawn: (child) => {
-          const stop = whenBodyIsArriving(cache.dir, () => {
+          const stop = holdMidBody(urlPath, cache.dir, () => {
             interruptedMidBody = true;
             child.kill("SIGINT");
           });
@@ -111,6 +120,7 @@ describe("oga download, interrupted", () => {
       expect(interrupted.stderr).toMatch(/^oga: interrupted$/m);
       // Unlike SIGKILL, an interrupted run tidies up itself: nothing for the next run to sweep.
       await expectCacheValid(cache.dir);
+      replica.faults.clear();
       await expectDownloadsCleanly(slug, name, env);
     } finally {
       await cache.remove();
