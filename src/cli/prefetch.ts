@@ -70,6 +70,7 @@ function pluginOptionsOf(resolved: ReturnType<typeof projectOptions>) {
     offline: resolved.offline,
     lockfile: resolved.lockfile,
     frozen: resolved.frozen,
+    ...(resolved.maxFileSize !== undefined && { maxFileSize: resolved.maxFileSize }),
     dts: resolved.dts === false ? (false as const) : path.resolve(resolved.dts),
   };
 }

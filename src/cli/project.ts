@@ -32,6 +32,7 @@ export function projectOptions(context: CommandContext, options: OptionBag, root
   const plugin: OgaPluginOptions = { url: global.url, offline: global.offline };
   if (global.cacheDir !== undefined) plugin.cacheDir = path.resolve(global.cacheDir);
   if (global.concurrency !== undefined) plugin.concurrency = global.concurrency;
+  if (global.maxFileSize !== undefined) plugin.maxFileSize = global.maxFileSize;
   const lockfile = optionalString(options, "lockfile", "--lockfile");
   if (lockfile !== undefined) plugin.lockfile = lockfile;
   const dts = optionalString(options, "dts", "--dts");
@@ -46,7 +47,13 @@ export function projectOptions(context: CommandContext, options: OptionBag, root
 
 /** A client on the project's site and cache (closed by the runner). */
 export function projectClient(context: CommandContext, resolved: ResolvedOgaOptions): OgaClient {
-  return context.client({ url: resolved.url, cacheDir: resolved.cacheDir, offline: resolved.offline, concurrency: resolved.concurrency });
+  return context.client({
+    url: resolved.url,
+    cacheDir: resolved.cacheDir,
+    offline: resolved.offline,
+    concurrency: resolved.concurrency,
+    ...(resolved.maxFileSize !== undefined && { maxFileSize: resolved.maxFileSize }),
+  });
 }
 
 /** A path as the user would like to read it: relative to the current directory when inside it. */
