@@ -67,7 +67,8 @@ interface BlobStamp {
  * - `pages/<sha256(pageUrl)>.json`: parsed asset pages, for offline builds.
  * - `stamps/<sha256(sha256/name)>.json`: when a blob was last verified (see {@link checkBlob}).
  * - `tmp/`: temp files, on the same file system so renames are atomic; `kill -9` can only ever
- *   leave files here, and {@link open} sweeps the stale ones.
+ *   leave files here, and {@link open} sweeps them: at once when their writer (named in the file
+ *   name) is a process of this host that no longer exists, else once untouched for an hour.
  */
 export class Cache {
   /** Absolute cache directory. */
