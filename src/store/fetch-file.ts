@@ -103,6 +103,27 @@ async function fetchFileNow(
   }
   if (usable && !(options.revalidate ?? true)) return fromEntry(cache, file, usable, "none");
 
+  // A file replaced on the site while we were resuming a cut body cannot be resumed (the retry
+  // interceptor refuses to stitch two versions): start over once, for the new version whole.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transferFile(http, cache, file, usable, options);
+    } catch (error) {
+      if (attempt >= 2 || !changedDuringTransfer(error) || signal.aborted) throw error;
+    }
+  }
+}
+
+/** One GET of `file` into the cache: a 304 confirms `usable`, a 200 body becomes a blob. */
+async function transferFile(
+  http: FileHttp,
+  cache: Cache,
+  file: { url: string; name: string },
+  usable: IndexEntry | undefined,
+  options: FetchFileOptions & { signal: AbortSignal },
+): Promise<CachedFile> {
+  const { url, name } = file;
+  const { expect, signal } = options;
   signal.throwIfAborted();
   const response = await http.openFile(url, { etag: usable?.etag ?? null, signal });
   if (response.status === 304) {
@@ -214,6 +235,17 @@ function describeBodyError(error: unknown, url: string, received: number, declar
     );
   }
   return new OgaError("OGA_UNREACHABLE", `Downloading ${url} failed after ${received} bytes: ${reason}`, { cause: error });
+}
+
+/**
+ * Whether a body failed because the file changed on the site mid-transfer: the retry
+ * interceptor's resume came back with another ETag (undici: "ETag mismatch"), or the site
+ * refused the resume's If-Match with 412.
+ */
+function changedDuringTransfer(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; statusCode?: unknown; message?: unknown } } | null)?.cause;
+  if (cause?.code !== "UND_ERR_REQ_RETRY") return false;
+  return cause.statusCode === 412 || cause.message === "ETag mismatch";
 }
 
 function tooLarge(url: string, what: string, maxSize: number): OgaError {
