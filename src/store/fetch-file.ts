@@ -84,11 +84,13 @@ async function fetchFileNow(
 ): Promise<CachedFile> {
   const { url, name } = file;
   const { expect, signal } = options;
-  const entry = await cache.readEntry(url);
+  // A warm build asks this for every file: with a pinned ETag and size, a verified blob answers
+  // without reading the index entry or statting the blob again.
   if (expect && (await cache.checkBlob(expect.sha256, name)) === "ok") {
-    const etag = expect.etag !== undefined ? expect.etag : entry?.sha256 === expect.sha256 ? entry.etag : null;
-    return fromCache(cache, file, expect.sha256, etag, "none");
+    const etag = expect.etag !== undefined ? expect.etag : await cache.readEntry(url).then((e) => (e?.sha256 === expect.sha256 ? e.etag : null));
+    return fromCache(cache, file, expect.sha256, etag, "none", expect.size);
   }
+  const entry = await cache.readEntry(url);
   // With `expect` the entry can only help if it names the expected blob, and that blob was just
   // found not ok; so a pinned file that is not in the cache is always fetched unconditionally.
   const usable = !expect && entry && (await cache.checkBlob(entry.sha256, name)) === "ok" ? entry : undefined;
@@ -266,9 +268,11 @@ async function fromCache(
   sha256: string,
   etag: string | null,
   transfer: CachedFile["transfer"],
+  /** Known when pinned: checkBlob found the blob ok, so its size matches the pin. */
+  knownSize?: number,
 ): Promise<CachedFile> {
   const path = cache.blobPath(sha256, file.name);
-  const { size } = await stat(path);
+  const size = knownSize ?? (await stat(path)).size;
   return { url: file.url, name: file.name, path, sha256, size, etag, transfer };
 }
 
