@@ -53,6 +53,11 @@ export function fileReply(file: ReplicaFile, headers: IncomingHttpHeaders): Repl
   const lastModified = file.mtime.toUTCString();
   const common = { etag, "last-modified": lastModified, "accept-ranges": "bytes" };
   if (notModified(headers, etag, file.mtime)) return { status: 304, headers: common, body: null };
+  // If-Match (sent with a resumed Range request): Apache answers 412 once the file changed.
+  const ifMatch = headers["if-match"];
+  if (ifMatch !== undefined && !ifMatch.split(",").some((tag) => tag.trim() === "*" || tag.trim() === etag)) {
+    return { status: 412, headers: { ...common, "content-length": 0 }, body: null };
+  }
 
   const size = file.size;
   const ifRange = headers["if-range"];
