@@ -23,11 +23,21 @@ if (input.kind === "oga") {
   const { oga } = await importBuilt<typeof import("../../src/index.js")>(input.repoRoot, "dist/index.js");
   plugins.push(oga(input.plugin));
 }
+// Counts the module graph once at the end (one hook call): per-module work is where a build with
+// virtual modules can differ from one without.
+let modules = 0;
+const countModules = {
+  name: "bench:count-modules",
+  buildEnd(this: { getModuleIds(): IterableIterator<string> }) {
+    modules = [...this.getModuleIds()].length;
+  },
+};
 await build({
   root: input.root,
   configFile: false,
   logLevel: "silent",
-  plugins,
+  plugins: [...plugins, countModules],
   build: { outDir: path.join(input.root, "dist"), emptyOutDir: true, rollupOptions: { input: path.join(input.root, "src/main.js") } },
 });
-await reply(stop());
+const time = stop();
+await reply({ ...time, modules });
