@@ -60,12 +60,17 @@ describe("oga describe", () => {
     const asset = replica.catalogue.getAsset("imminent-threat")!;
     const run = await runOga(["describe", "imminent-threat", "--files"], { env: env() });
     expect(run.code).toBe(0);
-    const [summary, ...rows] = lines(run.stdout);
+    const [summary, ...all] = lines(run.stdout);
     expect(summary).toMatch(/^imminent-threat Music /);
+    // Files first-level; a zip's entries follow it, indented, as paths to paste into an import.
+    const rows = all.filter((row) => !row.startsWith("  "));
+    const entries = all.filter((row) => row.startsWith("  ")).map((row) => row.trim().split("\t")[0]);
     expect(rows).toHaveLength(asset.files.length);
     // Names with spaces ("Imminent Threat Collection.zip") stay whole in the first column.
     expect(rows.map((row) => row.split("\t")[0])).toContain("Imminent Threat Collection.zip");
     for (const [i, row] of rows.entries()) expect(row.split("\t")[2]).toBe(`${asset.files[i]!.downloads} downloads`);
+    expect(entries).toContain("Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav");
+    expect(entries.some((e) => e!.includes("__MACOSX") || e!.endsWith(".DS_Store"))).toBe(false);
   });
 
   it("an unknown asset exits 1 with one line naming it", async () => {
