@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
 
 interface Site {
   options: OgaOptions;
+  /** One line for the summary: where the assets come from and where they are cached. */
+  describe: string;
   close(): Promise<void>;
 }
 
@@ -47,11 +49,15 @@ async function replicaSite(): Promise<Site> {
   const lockfile = path.join(cacheDir, "replica.lock.json");
   await rm(lockfile, { force: true });
   console.log(`replica of OpenGameArt at ${replica.url}`);
-  return { options: { url: replica.url, cacheDir, lockfile, frozen: false }, close: () => replica.close() };
+  return {
+    options: { url: replica.url, cacheDir, lockfile, frozen: false },
+    describe: `a local replica of OpenGameArt at ${replica.url} (no internet used), cached in ${path.relative(process.cwd(), cacheDir) || cacheDir}; --live uses opengameart.org`,
+    close: () => replica.close(),
+  };
 }
 
 function liveSite(): Site {
-  return { options: {}, close: async () => undefined };
+  return { options: {}, describe: "https://opengameart.org, cached in your user cache, locked in playground/oga.lock.json", close: async () => undefined };
 }
 
 async function serve(config: InlineConfig, port: number | undefined): Promise<{ url: string; close(): Promise<void> }> {
@@ -83,7 +89,11 @@ async function main(): Promise<void> {
     await site.close();
     throw error;
   }
+  // The first line's shape is what test/e2e/playground-script.test.ts waits for.
   console.log(`\nplayground (${flags.dev ? "dev" : "preview"}, ${flags.live ? "opengameart.org" : "replica"}): ${server.url}`);
+  console.log(`  assets from ${site.describe}`);
+  // Only a build writes the credits files; in dev the game's Credits screen is the list.
+  if (!flags.dev) console.log(`  credits: ${new URL("CREDITS.md", server.url).href} (and the game's Credits screen)`);
   console.log("press Ctrl-C to stop");
   let stopping = false;
   const stop = async (): Promise<void> => {

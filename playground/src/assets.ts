@@ -1,14 +1,15 @@
 /**
- * Every OpenGameArt asset the game uses, in one place: the `oga:` imports and the credits they
- * need. The plugin downloads each file once, caches it and gives back a URL that follows `base`.
+ * Every OpenGameArt asset the game uses, in one place. The plugin downloads each file once,
+ * caches it and gives back a URL that follows `base`; the credits screen reads `oga:credits`,
+ * which lists whatever these imports put in the bundle, so nothing here repeats who made what.
  */
-import music, { meta as musicMeta } from "oga:battle-theme-a";
-import { meta as spritesMeta } from "oga:tiny-sprites";
+import music from "oga:battle-theme-a";
 import sprites from "oga:tiny-sprites/*.png";
-import tileset, { meta as tilesetMeta } from "oga:dungeon-tileset";
+import tileset from "oga:dungeon-tileset";
 import effects from "oga:retro-sfx-pack/*.wav";
-import { meta as effectsMeta } from "oga:retro-sfx-pack";
-import type { Credit } from "./credits.js";
+// Two zip packs, read as folders: only these entries are extracted and emitted, never the zips.
+import dungeonTiles from "oga:dungeon-pack/tiles.zip/png/*.png";
+import beat from "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav";
 
 /** The main file of Battle Theme A (its MP3). */
 export const musicUrl: string = music;
@@ -18,27 +19,14 @@ export const spriteUrls = {
   gem: sprites["slime_32.png"],
   boss: sprites["boss_64x48.png"],
   tiles: tileset,
+  // Glob keys are paths inside the asset, zip name included.
+  wall: dungeonTiles["tiles.zip/png/wall.png"],
+  door: dungeonTiles["tiles.zip/png/door (open).png"],
 };
 
 export const effectUrls = {
   pickup: effects["coin.wav"],
   jump: effects["jump.wav"],
   caught: effects["explosion.wav"],
+  beat,
 };
-
-type Meta = typeof musicMeta;
-
-/** Until `oga:credits` exists (issue 5), credits come from each import's `meta`. */
-export const credits: Credit[] = [musicMeta, spritesMeta, tilesetMeta, effectsMeta].map(creditFromMeta);
-
-function creditFromMeta(meta: Meta): Credit {
-  return {
-    id: meta.id,
-    title: meta.title,
-    pageUrl: meta.pageUrl,
-    author: { name: meta.author.name, url: meta.author.url },
-    // The asset may be used under any one of its licenses; list them all until a policy picks one.
-    license: meta.licenses.join(" / "),
-    attribution: meta.attribution,
-  };
-}

@@ -1,20 +1,11 @@
 /**
- * The credits screen. It renders `Credit` records and knows nothing of where they come from:
- * today `assets.ts` builds them from each import's `meta`; once `oga:credits` exists (issue 5)
- * it will hand over that list instead, and only `assets.ts` changes.
+ * The credits screen, from `oga:credits`: every OpenGameArt asset in the bundle, with the license
+ * the plugin chose for this project. In `vite dev` the plugin refills that same array in place
+ * (HMR) as assets load, so the screen renders it each time it is shown instead of once at start.
  */
+import type { Credit } from "oga:credits";
 
-export interface Credit {
-  /** Asset id (page slug), e.g. `battle-theme-a`. */
-  id: string;
-  title: string;
-  pageUrl: string;
-  author: { name: string; url: string | null };
-  /** The license shown to players: the chosen one, or every license offered joined by " / ". */
-  license: string;
-  /** The author's own attribution wording, shown as given ("" when the page has none). */
-  attribution: string;
-}
+export type { Credit };
 
 export function renderCredits(list: HTMLElement, credits: readonly Credit[]): void {
   list.replaceChildren(...credits.map(creditItem));
@@ -24,27 +15,32 @@ function creditItem(credit: Credit): HTMLLIElement {
   const item = document.createElement("li");
   item.dataset.asset = credit.id;
   const author = credit.author.url ? link(credit.author.url, credit.author.name) : text(credit.author.name);
-  item.append(
-    link(credit.pageUrl, credit.title),
-    text(" by "),
-    author,
-    text(" — "),
-    Object.assign(document.createElement("span"), { className: "license", textContent: credit.license }),
-  );
-  if (credit.attribution) {
-    item.append(Object.assign(document.createElement("small"), { className: "attribution", textContent: credit.attribution }));
-  }
+  // The chosen license links to its deed when the plugin knows it (licenseUrl is null otherwise).
+  const license = credit.licenseUrl
+    ? link(credit.licenseUrl, credit.license, "license")
+    : Object.assign(document.createElement("span"), { className: "license", textContent: credit.license });
+  item.append(link(credit.pageUrl, credit.title, "title"), text(" by "), author, text(" — "), license);
+  if (credit.shareAlike) item.append(text(" (share-alike)"));
+  // Players see the license we use; the others offered are listed so the choice is visible.
+  const others = credit.licenses.filter((name) => name !== credit.license);
+  if (others.length > 0) item.append(small("offered", `also offered under ${others.join(", ")}`));
+  if (credit.attribution) item.append(small("attribution", credit.attribution));
   return item;
 }
 
-function link(href: string, label: string): HTMLAnchorElement {
+function link(href: string, label: string, className?: string): HTMLAnchorElement {
   const anchor = document.createElement("a");
   anchor.href = href;
   anchor.textContent = label;
+  if (className) anchor.className = className;
   // Credits point off-site; keep the game running in its own tab.
   anchor.target = "_blank";
   anchor.rel = "noopener";
   return anchor;
+}
+
+function small(className: string, value: string): HTMLElement {
+  return Object.assign(document.createElement("small"), { className, textContent: value });
 }
 
 function text(value: string): Text {

@@ -5,6 +5,9 @@ export interface Sprites {
   gem: HTMLImageElement;
   boss: HTMLImageElement;
   tiles: HTMLImageElement;
+  /** 16×16 tiles from the dungeon pack's zip: the back wall and the door the boss comes out of. */
+  wall: HTMLImageElement;
+  door: HTMLImageElement;
 }
 
 /** What happened during one update, so the caller can play the matching sounds. */
@@ -32,12 +35,14 @@ const GEM_COUNT = 5;
 const PICKUP_DISTANCE = 24;
 const TILE = 16; // the tileset's grid
 const FLOOR_SCALE = 2;
+const WALL_HEIGHT = TILE * FLOOR_SCALE;
+const BOSS_HOME: Point = { x: 48, y: 56 }; // just below the door in the back wall
 
 export class Game {
   readonly width: number;
   readonly height: number;
   readonly hero: Point;
-  readonly boss: Point = { x: 48, y: 48 };
+  readonly boss: Point = { ...BOSS_HOME };
   readonly gems: Point[] = [];
   score = 0;
 
@@ -80,7 +85,7 @@ export class Game {
     const distance = Math.hypot(dx, dy);
     if (distance < CATCH_DISTANCE) {
       this.score = Math.floor(this.score / 2);
-      Object.assign(this.boss, { x: 48, y: 48 });
+      Object.assign(this.boss, BOSS_HOME);
       return true;
     }
     const step = Math.min(BOSS_SPEED * seconds, distance);
@@ -92,6 +97,7 @@ export class Game {
   draw(ctx: CanvasRenderingContext2D, sprites: Sprites, time: number): void {
     ctx.imageSmoothingEnabled = false;
     drawFloor(ctx, sprites.tiles, this.width, this.height);
+    drawBackWall(ctx, sprites.wall, sprites.door, this.width);
     this.gems.forEach((gem, i) => {
       // A gentle bob, out of phase per gem, so the field feels alive.
       const bob = Math.sin(time * 3 + i) * 3;
@@ -104,14 +110,16 @@ export class Game {
 
   private moveBy(dx: number, dy: number): void {
     this.hero.x = clamp(this.hero.x + dx, 0, this.width);
-    this.hero.y = clamp(this.hero.y + dy, 0, this.height);
+    // The back wall is solid: the hero walks below it.
+    this.hero.y = clamp(this.hero.y + dy, WALL_HEIGHT, this.height);
   }
 
   private randomSpot(): Point {
     const margin = 32;
+    const top = WALL_HEIGHT + margin; // never inside the back wall
     return {
       x: margin + Math.random() * (this.width - 2 * margin),
-      y: margin + Math.random() * (this.height - 2 * margin),
+      y: top + Math.random() * (this.height - top - margin),
     };
   }
 }
@@ -130,6 +138,13 @@ function drawFloor(ctx: CanvasRenderingContext2D, tiles: HTMLImageElement, width
   // The tileset's colours come from its author, not from us: dim them so the sprites stand out.
   ctx.fillStyle = "rgb(12 14 30 / 0.6)";
   ctx.fillRect(0, 0, width, height);
+}
+
+/** A row of wall tiles along the top edge, with the open door above the boss's home. */
+function drawBackWall(ctx: CanvasRenderingContext2D, wall: HTMLImageElement, door: HTMLImageElement, width: number): void {
+  const size = WALL_HEIGHT;
+  const doorX = Math.floor(BOSS_HOME.x / size) * size;
+  for (let x = 0; x < width; x += size) ctx.drawImage(x === doorX ? door : wall, x, 0, size, size);
 }
 
 function drawCentered(ctx: CanvasRenderingContext2D, image: HTMLImageElement, x: number, y: number, scale = 1): void {

@@ -1,16 +1,17 @@
 /** Wires the game to the page: loading, input, the loop, music and the credits screen. */
-import { credits, effectUrls, musicUrl, spriteUrls } from "./assets.js";
-import { renderCredits } from "./credits.js";
+import credits from "oga:credits";
+import { effectUrls, musicUrl, spriteUrls } from "./assets.js";
+import { renderCredits, type Credit } from "./credits.js";
 import { Game, type Input } from "./game.js";
 import { SoundBoard } from "./sound.js";
 import { loadImages } from "./sprites.js";
 
-/** What the browser test inspects: the loaded media and the credits as the game knows them. */
+/** What the browser test inspects: the loaded media and the live `oga:credits` array. */
 export interface GameHandle {
   images: HTMLImageElement[];
   music: HTMLAudioElement;
   effects: HTMLAudioElement[];
-  credits: typeof credits;
+  credits: readonly Credit[];
 }
 
 declare global {
@@ -48,8 +49,10 @@ function setUpMusic(): void {
 }
 
 function setUpCredits(): void {
-  renderCredits(element("credits-list", HTMLUListElement), credits);
+  const list = element("credits-list", HTMLUListElement);
   const toggle = (): void => {
+    // Rendered on every show: in dev the plugin refills `credits` in place as assets load.
+    if (creditsScreen.hidden) renderCredits(list, credits);
     creditsScreen.hidden = !creditsScreen.hidden;
     creditsToggle.textContent = creditsScreen.hidden ? "Credits" : "Back to game";
   };
@@ -66,7 +69,8 @@ function trackInput(sounds: SoundBoard<keyof typeof effectUrls>): Input {
     const key = event.key.toLowerCase();
     if (key === " ") {
       event.preventDefault(); // no page scroll, no click on a focused button
-      if (!event.repeat) sounds.play("jump");
+      // A drum hit from the Imminent Threat zip pack.
+      if (!event.repeat) sounds.play("beat");
       return;
     }
     keys.add(key);

@@ -26,6 +26,61 @@ declare module "oga:battle-theme-a/battleThemeA.ogg" {
   export default url;
 }
 
+declare module "oga:dungeon-pack" {
+  /** URL of the main file (tiles.zip). */
+  const url: string;
+  export default url;
+  export const files: { readonly "dungeon_preview.png": string; readonly "extras.zip": string; readonly "tiles.zip": string; };
+  export const meta: {
+    readonly id: string;
+    readonly title: string;
+    readonly author: { readonly name: string; readonly url: string | null };
+    readonly licenses: readonly string[];
+    readonly attribution: string;
+    readonly pageUrl: string;
+  };
+}
+
+declare module "oga:dungeon-pack/dungeon_preview.png" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/extras.zip" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/tiles.zip" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/tiles.zip/png/*.png" {
+  const files: { readonly "tiles.zip/png/door (open).png": string; readonly "tiles.zip/png/floor.png": string; readonly "tiles.zip/png/menú Ñandú.png": string; readonly "tiles.zip/png/wall.png": string; };
+  export default files;
+}
+
+declare module "oga:dungeon-pack/tiles.zip/png/door (open).png" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/tiles.zip/png/floor.png" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/tiles.zip/png/menú Ñandú.png" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:dungeon-pack/tiles.zip/png/wall.png" {
+  const url: string;
+  export default url;
+}
+
 declare module "oga:dungeon-tileset" {
   /** URL of the main file (dungeon_tileset.png). */
   const url: string;
@@ -42,6 +97,46 @@ declare module "oga:dungeon-tileset" {
 }
 
 declare module "oga:dungeon-tileset/dungeon_tileset.png" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:imminent-threat" {
+  /** URL of the main file (imminent_threat_beat1.ogg). */
+  const url: string;
+  export default url;
+  export const files: { readonly "Imminent Threat Collection.zip": string; readonly "imminent_threat_beat1.ogg": string; readonly "imminent_threat_beat2.ogg": string; readonly "imminent_threat_loop.ogg": string; };
+  export const meta: {
+    readonly id: string;
+    readonly title: string;
+    readonly author: { readonly name: string; readonly url: string | null };
+    readonly licenses: readonly string[];
+    readonly attribution: string;
+    readonly pageUrl: string;
+  };
+}
+
+declare module "oga:imminent-threat/Imminent Threat Collection.zip" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:imminent-threat/imminent_threat_beat1.ogg" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:imminent-threat/imminent_threat_beat2.ogg" {
+  const url: string;
+  export default url;
+}
+
+declare module "oga:imminent-threat/imminent_threat_loop.ogg" {
   const url: string;
   export default url;
 }

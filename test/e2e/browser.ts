@@ -6,11 +6,22 @@
 // page.evaluate() callbacks run in the browser; the DOM types let them be checked like the game.
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 
+/** The fields of an `oga:credits` entry this test reads (client.d.ts has the full type). */
+export interface PageCredit {
+  id: string;
+  license: string;
+  licenseUrl: string | null;
+  shareAlike: boolean;
+  licenses: string[];
+}
+
 /** What the playground exposes for this test (playground/src/main.ts, `window.__game`). */
 export interface GameHandle {
   images: HTMLImageElement[];
   music: HTMLAudioElement;
   effects: HTMLAudioElement[];
+  /** The very array `oga:credits` exported, which the dev server refills in place. */
+  credits: PageCredit[];
 }
 
 declare global {
@@ -43,12 +54,18 @@ export interface WatchedPage {
   problems: string[];
   /** Every response the page received, in order. */
   responses: Response[];
+  /** URL of every load of the top document: one entry, unless something reloaded the page. */
+  loads: string[];
 }
 
 export async function openWatchedPage(browser: Browser, url: string): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport: { width: 720, height: 620 } });
   const problems: string[] = [];
   const responses: Response[] = [];
+  const loads: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) loads.push(frame.url());
+  });
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
@@ -61,7 +78,7 @@ export async function openWatchedPage(browser: Browser, url: string): Promise<Wa
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   await page.goto(url);
-  return { page, problems, responses };
+  return { page, problems, responses, loads };
 }
 
 /**

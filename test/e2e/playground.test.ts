@@ -1,20 +1,22 @@
 /**
  * The playground in headless Chromium, built (`vite build` + `vite preview`) and in `vite dev`,
  * against the replica: every sprite decodes, the music loads with a Range request, every sound
- * effect loads, the credits list every imported asset, and the page logs no error and loses no
- * request. Expectations come from the playground's imports and the replica's catalogue.
+ * effect loads, the zip pack entries the game imports load like any other file, the credits
+ * screen (from `oga:credits`) lists every imported asset, and the page logs no error and loses
+ * no request. Expectations come from the playground's imports and the replica's catalogue.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import picomatch from "picomatch";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startReplica, type Replica } from "../replica/index.js";
 import { MP3_FRAME_BYTES, MP3_FRAME_SECONDS } from "../replica/media.js";
 import { launchChromium, openWatchedPage, waitForGame, type WatchedPage } from "./browser.js";
-import { expectedCredit, fileHashes, importedAssetIds, sha256 } from "./expectations.js";
+import { assetIdsOf, expectedCredit, fileHashes, importedSpecifiers, sha256, zipEntrySpecifiers } from "./expectations.js";
 import {
   buildPlayground,
   clearSiteEnvironment,
@@ -27,6 +29,7 @@ import {
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCREENSHOT = path.join(REPO_ROOT, "test/.tmp/playground.png");
+const CREDITS_SCREENSHOT = path.join(REPO_ROOT, "test/.tmp/playground-credits.png");
 
 let replica: Replica;
 /** The build and the dev server each get their own cache and lockfile: dev must work cold too. */
@@ -34,8 +37,10 @@ let buildSite: SiteOptions;
 let devSite: SiteOptions;
 let outDir: string;
 let browser: Browser;
+/** `oga:` specifiers in playground/src, without the prefix. */
+let specifiers: string[];
 let assetIds: string[];
-/** sha256 → "<asset>/<file>" for every file of every imported asset. */
+/** sha256 → "<asset>/<file>" (or "<asset>/<zip>/<entry>") for every file of every imported asset. */
 let knownFiles: Map<string, string>;
 
 beforeAll(async () => {
@@ -45,7 +50,8 @@ beforeAll(async () => {
   const scratch = (): Promise<string> => mkdtemp(path.join(REPO_ROOT, "test/.tmp/e2e-"));
   buildSite = { url: replica.url, workDir: await scratch() };
   devSite = { url: replica.url, workDir: await scratch() };
-  assetIds = await importedAssetIds(PLAYGROUND_ROOT);
+  specifiers = await importedSpecifiers(PLAYGROUND_ROOT);
+  assetIds = assetIdsOf(specifiers);
   knownFiles = await fileHashes(replica.catalogue, assetIds);
   outDir = await buildPlayground(buildSite);
   browser = await launchChromium();
@@ -61,11 +67,51 @@ test("the playground imports assets the replica has", () => {
   // Guards the derived expectations below: an empty scan would make every check vacuous.
   expect(assetIds.length).toBeGreaterThanOrEqual(3);
   expect(knownFiles.size).toBeGreaterThanOrEqual(assetIds.length);
+  // Issue 4: the playground uses at least one zip pack, and each pack import names entries the
+  // replica's zips really hold (else the pack test below would compare against nothing).
+  const packImports = zipEntrySpecifiers(specifiers);
+  expect(packImports.length).toBeGreaterThan(0);
+  for (const specifier of packImports) {
+    const matches = picomatch(specifier);
+    expect([...knownFiles.values()].filter((file) => matches(file)), specifier).not.toEqual([]);
+  }
 });
 
+const TSC = path.join(REPO_ROOT, "node_modules/.bin/tsc");
+
 test("the declarations the build generated type-check the game", async () => {
-  const tsc = path.join(REPO_ROOT, "node_modules/.bin/tsc");
-  await expect(promisify(execFile)(tsc, ["--noEmit", "-p", PLAYGROUND_ROOT])).resolves.toBeDefined();
+  await expect(promisify(execFile)(TSC, ["--noEmit", "-p", PLAYGROUND_ROOT])).resolves.toBeDefined();
+});
+
+test("the declarations reject a misspelled entry of the zip pack", async () => {
+  // The game's sources plus one file with a typo, under the playground's own compiler options,
+  // so this fails for the declarations and nothing else (the clean run above is the control).
+  const dir = await mkdtemp(path.join(REPO_ROOT, "test/.tmp/tsc-"));
+  try {
+    const zipImport = zipEntrySpecifiers(specifiers).find((specifier) => specifier.includes("*"));
+    expect(zipImport, "a glob into a zip pack").toBeDefined();
+    const key = [...knownFiles.values()].find((file) => picomatch(zipImport!)(file))!.slice(zipImport!.indexOf("/") + 1);
+    const typo = key.replace(/\.(\w+)$/, "x.$1");
+    await writeFile(path.join(dir, "misspelled.ts"), `import files from "oga:${zipImport}";\nexport const url: string = files[${JSON.stringify(typo)}];\n`);
+    await writeFile(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: path.join(PLAYGROUND_ROOT, "tsconfig.json"),
+        // `types` holds a path relative to the playground, which TypeScript does not rebase.
+        compilerOptions: { types: [path.join(REPO_ROOT, "client.d.ts"), "vite/client"] },
+        include: [path.join(PLAYGROUND_ROOT, "src"), "misspelled.ts"],
+      }),
+    );
+    const failure = await promisify(execFile)(TSC, ["--noEmit", "--pretty", "false", "-p", dir]).then(
+      () => "",
+      (error: { stdout?: string }) => error.stdout ?? "",
+    );
+    expect(failure).toContain("misspelled.ts");
+    expect(failure).toContain(typo);
+    expect(failure.split("\n").filter((line) => line.includes("error TS") && !line.includes("misspelled.ts"))).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 /** Bytes behind a URL the page used (http or data:), to prove it is an asset's real file. */
@@ -73,6 +119,16 @@ async function servedFile(url: string): Promise<string | undefined> {
   const response = await fetch(url);
   expect(response.ok, url).toBe(true);
   return knownFiles.get(sha256(new Uint8Array(await response.arrayBuffer())));
+}
+
+/** One item of the credits screen as the page renders it. */
+interface ScreenCredit {
+  id: string;
+  title: { text: string; href: string } | null;
+  /** Text of the `.license` element (a link to the deed, or plain text when there is none). */
+  license: string;
+  licenseLink: { text: string; href: string } | null;
+  text: string;
 }
 
 describe.each([
@@ -182,26 +238,89 @@ describe.each([
     }
   });
 
-  test("the credits screen lists every imported asset with title, author, license and page", async () => {
+  /** Opens the credits screen with its button, reads it, and closes it again. */
+  async function readCreditsScreen(): Promise<ScreenCredit[]> {
     const { page } = watched;
     await page.click("#credits-toggle");
     await page.locator("#credits").waitFor({ state: "visible" });
     const items = await page.$$eval("#credits-list li", (lis) =>
       lis.map((li) => {
-        const link = li.querySelector("a");
-        return { id: li.dataset.asset ?? "", title: link?.textContent ?? "", href: link?.href ?? "", text: li.textContent ?? "" };
+        const anchor = (selector: string): { text: string; href: string } | null => {
+          const a = li.querySelector<HTMLAnchorElement>(selector);
+          return a ? { text: a.textContent ?? "", href: a.href } : null;
+        };
+        return {
+          id: li.dataset.asset ?? "",
+          title: anchor("a.title"),
+          license: li.querySelector(".license")?.textContent ?? "",
+          licenseLink: anchor("a.license"),
+          text: li.textContent ?? "",
+        };
       }),
     );
     await page.click("#credits-toggle");
-    expect(items.map((item) => item.id).sort()).toEqual(assetIds);
-    for (const item of items) {
+    await page.locator("#credits").waitFor({ state: "hidden" });
+    return items;
+  }
+
+  test("the credits screen lists every imported asset from oga:credits, with title, author, license and page", async () => {
+    const { page } = watched;
+    // In dev the plugin lists assets as they load and refills oga:credits through HMR, which may
+    // land after the game started; the list must reach the full set within a bound.
+    const liveIds = (): Promise<string[]> => page.evaluate(() => window.__game!.credits.map((credit) => credit.id));
+    await page
+      .waitForFunction((ids) => window.__game!.credits.map((credit) => credit.id).join("\n") === ids.join("\n"), assetIds, { timeout: 10_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`oga:credits lists ${JSON.stringify(await liveIds())}, expected ${JSON.stringify(assetIds)}`, { cause: error });
+      });
+    const live = await page.evaluate(() => window.__game!.credits.map((credit) => ({ ...credit })));
+    const items = await readCreditsScreen();
+    // Sorted by id, one item per asset: the same order as the scanned (sorted) imports.
+    expect(items.map((item) => item.id)).toEqual(assetIds);
+    for (const [i, item] of items.entries()) {
       const expected = expectedCredit(replica.catalogue.getAsset(item.id)!);
-      expect(item.title).toBe(expected.title);
-      expect(item.href).toBe(`${replica.url}/content/${item.id}`);
+      const credit = live[i]!;
+      expect(item.title).toEqual({ text: expected.title, href: `${replica.url}/content/${item.id}` });
       expect(item.text).toContain(expected.author);
+      // The license the plugin chose, one the asset is offered under, linked to its deed (the
+      // playground's assets all use licenses the plugin knows, so each has a deed URL).
+      expect(expected.licenses).toContain(item.license);
+      expect(credit.licenseUrl, item.id).not.toBeNull();
+      expect(item.licenseLink).toEqual({ text: credit.license, href: credit.licenseUrl });
+      // Every other license offered is named too, so a player sees the choice.
       for (const license of expected.licenses) expect(item.text).toContain(license);
+      expect(item.text.includes("share-alike")).toBe(credit.shareAlike);
       expect(item.text).toContain(expected.attribution);
     }
+    if (screenshot) {
+      await page.click("#credits-toggle");
+      await page.locator("#credits").waitFor({ state: "visible" });
+      await page.screenshot({ path: CREDITS_SCREENSHOT });
+      await page.click("#credits-toggle");
+    }
+  });
+
+  test("the credits screen re-reads oga:credits each time it is shown", async () => {
+    const { page } = watched;
+    expect((await readCreditsScreen()).map((item) => item.id)).toEqual(assetIds);
+    // What a dev-server hot update does: refill the same array in place. A screen rendered once at
+    // start-up would keep showing the old list.
+    await page.evaluate(() => {
+      const credits = window.__game!.credits;
+      (window as unknown as { __removed: unknown[] }).__removed = credits.splice(0, 1);
+    });
+    expect((await readCreditsScreen()).map((item) => item.id)).toEqual(assetIds.slice(1));
+    await page.evaluate(() => {
+      const credits = window.__game!.credits;
+      credits.unshift(...((window as unknown as { __removed: typeof credits }).__removed));
+    });
+    expect((await readCreditsScreen()).map((item) => item.id)).toEqual(assetIds);
+  });
+
+  test("loads once: nothing reloads the page behind the player's back", () => {
+    // A full reload (e.g. a dev server reacting to a file the plugin itself wrote) restarts the
+    // game and aborts requests in flight; only the test's own page.goto may load the document.
+    expect(watched.loads).toEqual([server.url]);
   });
 
   test("logs no console error and loses no request", () => {
