@@ -26,17 +26,20 @@ type CreditsContext = HookContext & {
   emitFile(file: { type: "asset"; fileName: string; source: string }): string;
 };
 
-/** A module node as Vite's module graphs give it; only passed back to `reloadModule`. */
-type DevModule = object;
-interface DevEnvironment {
-  moduleGraph: { getModuleById(id: string): DevModule | undefined };
-  reloadModule(module: DevModule): Promise<void>;
+/** A module node as Vite's module graphs give it. */
+interface DevModule {
+  url: string;
 }
-/** The parts of Vite's dev server used to refresh `oga:credits` (Vite ≥ 6 has `environments`). */
+interface DevEnvironment {
+  moduleGraph: {
+    getModuleById(id: string): DevModule | undefined;
+    invalidateModule(module: DevModule, seen: Set<DevModule>, timestamp: number, isHmr: boolean): void;
+  };
+  hot: { send(payload: unknown): void };
+}
+/** The parts of Vite's dev server used to refresh `oga:credits` (Vite 7 and 8). */
 export interface CreditsDevServer {
-  environments?: Record<string, DevEnvironment>;
-  moduleGraph?: { getModuleById(id: string): DevModule | undefined };
-  reloadModule?(module: DevModule): Promise<void>;
+  environments: Record<string, DevEnvironment>;
 }
 
 /** Options the feature reads (a subset of the plugin's). */
@@ -130,23 +133,27 @@ export class CreditsBuild {
   }
 
   /**
-   * Invalidates `oga:credits` in every environment that has loaded it, batched: the assets of
-   * one page arrive in a burst, and one refresh covers them all.
+   * Sends every environment that has loaded `oga:credits` a hot update of it, batched: the assets
+   * of one page arrive in a burst, and one refresh covers them all. Vite's `reloadModule` skips
+   * modules with no file on disk, which a virtual module never has, so the update is sent here.
    */
   private scheduleReload(): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
-      const server = this.server;
-      if (!server) return;
-      const targets: { graph: { getModuleById(id: string): DevModule | undefined }; reload(module: DevModule): Promise<void> }[] = server.environments
-        ? Object.values(server.environments).map((env) => ({ graph: env.moduleGraph, reload: (m) => env.reloadModule(m) }))
-        : server.moduleGraph && server.reloadModule
-          ? [{ graph: server.moduleGraph, reload: (m) => server.reloadModule!(m) }]
-          : [];
-      for (const { graph, reload } of targets) {
-        const module = graph.getModuleById(CREDITS_MODULE_ID);
-        if (module) reload(module).catch((error: unknown) => this.log(`could not refresh oga:credits: ${(error as Error).message}`));
+      for (const env of Object.values(this.server?.environments ?? {})) {
+        const module = env.moduleGraph.getModuleById(CREDITS_MODULE_ID);
+        if (!module) continue;
+        const timestamp = Date.now();
+        env.moduleGraph.invalidateModule(module, new Set(), timestamp, true);
+        // The browser knows the module by its served URL, where Vite spells the \0 prefix as
+        // `/@id/__x00__`; the graph keeps the raw id as its url.
+        const url = module.url.startsWith("\0") ? `/@id/__x00__${module.url.slice(1)}` : module.url;
+        // The module accepts itself (credits.ts) and refills its array in place.
+        env.hot.send({
+          type: "update",
+          updates: [{ type: "js-update", timestamp, path: url, acceptedPath: url, explicitImportRequired: false, isWithinCircularImport: false }],
+        });
       }
     }, 50);
     this.reloadTimer.unref();

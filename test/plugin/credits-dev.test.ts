@@ -66,4 +66,24 @@ describe("oga:credits in dev", () => {
     // The module was served before, so only an invalidation makes Vite load it again.
     await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a", "dungeon-tileset"]);
   });
+
+  it("tells the browser to fetch the new list (a hot update of oga:credits, no full reload)", async () => {
+    const sent: { type?: string; updates?: { path: string; acceptedPath: string }[] }[] = [];
+    const hot = server!.environments.client!.hot;
+    const send = hot.send.bind(hot) as (payload: unknown) => void;
+    hot.send = ((payload: unknown) => {
+      sent.push(payload as (typeof sent)[number]);
+      send(payload);
+    }) as typeof hot.send;
+    await visit("/src/main.js");
+    await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a"]);
+    sent.length = 0;
+
+    await writeFile(path.join(project.root, "src/level2.js"), `import tiles from "oga:dungeon-tileset/dungeon_tileset.png";\nexport { tiles };\n`);
+    await visit("/src/level2.js");
+    await expect.poll(() => sent.flatMap((p) => (p.type === "update" ? (p.updates ?? []) : [])).map((u) => u.acceptedPath), { timeout: 5000 }).toContain(
+      "/@id/__x00__oga:credits.js",
+    );
+    expect(sent.filter((p) => p.type === "full-reload")).toEqual([]);
+  });
 });
