@@ -131,6 +131,17 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       config.server.fs.allow.push(options.cacheDir);
     },
 
+    /**
+     * The lockfile is a watched dependency of every `oga:` module, so that a user's edit reloads
+     * them. The plugin's own writes must not: each would reload the whole page mid-load.
+     */
+    async hotUpdate({ file, read }: { file: string; read(): string | Promise<string> }) {
+      if (!options || path.resolve(file) !== options.lockfile) return;
+      const session = getResolver().session;
+      if ((await read()) === session.lastWritten) return [];
+      await session.reload();
+    },
+
     configureServer(server: Parameters<CreditsBuild["watch"]>[0]) {
       credits.watch(server);
     },

@@ -1,5 +1,5 @@
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
-import { emptyLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
+import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations.js";
 import { withLockedEntry } from "../store/locked-entries.js";
 
@@ -10,6 +10,8 @@ import { withLockedEntry } from "../store/locked-entries.js";
  */
 export class LockSession {
   lock: Lockfile = emptyLockfile();
+  /** The text this session last wrote, to tell its own writes from a user's edit of the file. */
+  lastWritten: string | undefined;
   private dirty = false;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -70,6 +72,7 @@ export class LockSession {
       if (this.dirty && !this.frozen) {
         this.dirty = false;
         const merged = await updateLockfile(this.file, this.lock);
+        this.lastWritten = formatLockfile(merged);
         // Imports that resolved while the file was being written changed this.lock in place;
         // merging (ours last) keeps them and still picks up what another process wrote.
         this.lock = mergeLockfiles(merged, this.lock);

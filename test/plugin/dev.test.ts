@@ -119,3 +119,37 @@ describe("dev server", () => {
     expect(await readFile(project.lockfile, "utf8")).toContain('"oga:retro-sfx-pack/coin.wav"');
   });
 });
+
+describe("the lockfile in dev", () => {
+  /** Every payload the dev server sends the browser from now on. */
+  function recordHot(): { type?: string }[] {
+    const sent: { type?: string }[] = [];
+    const hot = server!.environments.client!.hot;
+    const send = hot.send.bind(hot) as (payload: unknown) => void;
+    hot.send = ((payload: unknown) => {
+      sent.push(payload as { type?: string });
+      send(payload);
+    }) as typeof hot.send;
+    return sent;
+  }
+
+  it("the plugin's own writes reload nothing; a user's edit reloads the importers", async () => {
+    await startDev();
+    await blobUrlOf("/src/main.js");
+    await expect.poll(() => readFile(project.lockfile, "utf8").catch(() => ""), { timeout: 5000 }).toContain('"battle-theme-a"');
+    const sent = recordHot();
+
+    // A new import while the page runs: the plugin writes the lockfile again (now watched).
+    await writeFile(path.join(project.root, "src/extra.js"), `import coin from "oga:retro-sfx-pack/coin.wav";\nexport { coin };\n`);
+    await blobUrlOf("/src/extra.js");
+    await expect.poll(() => readFile(project.lockfile, "utf8"), { timeout: 5000 }).toContain('"retro-sfx-pack"');
+    // Give the watcher time to report the write.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent.filter((p) => p.type === "full-reload" || p.type === "update")).toEqual([]);
+
+    // The user pins another version by hand: the oga: modules and their importers reload.
+    const text = await readFile(project.lockfile, "utf8");
+    await writeFile(project.lockfile, text.replace(/"title": "Battle Theme A"/, '"title": "Battle Theme A (edited)"'));
+    await expect.poll(() => sent.filter((p) => p.type === "full-reload" || p.type === "update").length, { timeout: 5000 }).toBeGreaterThan(0);
+  });
+});
