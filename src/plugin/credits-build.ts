@@ -3,11 +3,14 @@
  * `load`, the `oga:credits` module, its fill-in in `renderChunk`, the files and the share-alike
  * line in `generateBundle`, and hot updates of the list in dev.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LockedAsset } from "../store/lockfile.js";
 import { creditFor, sortCredits, type Credit } from "./credits-format.js";
 import {
   CREDITS_MODULE_ID,
   CreditsPlaceholder,
+  DEV_CREDITS_EVENT,
+  DEV_CREDITS_PATH,
   bundledAssetIds,
   creditsFileNames,
   creditsFiles,
@@ -27,9 +30,7 @@ type CreditsContext = HookContext & {
 };
 
 /** A module node as Vite's module graphs give it. */
-interface DevModule {
-  url: string;
-}
+type DevModule = object;
 interface DevEnvironment {
   moduleGraph: {
     getModuleById(id: string): DevModule | undefined;
@@ -37,8 +38,11 @@ interface DevEnvironment {
   };
   hot: { send(payload: unknown): void };
 }
-/** The parts of Vite's dev server used to refresh `oga:credits` (Vite 7 and 8). */
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+/** The parts of Vite's dev server used to keep `oga:credits` current (Vite 7 and 8). */
 export interface CreditsDevServer {
+  config: { base: string };
+  middlewares: { use(middleware: Middleware): unknown };
   environments: Record<string, DevEnvironment>;
 }
 
@@ -61,6 +65,8 @@ export class CreditsBuild {
   /** Dev only: every asset loaded since the server started, by id. */
   private readonly seen = new Map<string, Credit>();
   private server: CreditsDevServer | undefined;
+  /** Dev only: URL of the current list (see `devCreditsModuleCode`). */
+  private endpoint: string | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
 
   /**
@@ -97,7 +103,7 @@ export class CreditsBuild {
 
   /** Code of the `oga:credits` module: the current list in dev, a placeholder in a build. */
   moduleCode(dev: boolean): string {
-    return dev ? devCreditsModuleCode(sortCredits(this.seen.values())) : this.placeholder.moduleCode();
+    return dev ? devCreditsModuleCode(sortCredits(this.seen.values()), this.endpoint) : this.placeholder.moduleCode();
   }
 
   /** `renderChunk`: fills the placeholder with the credits of every chunk of the output. */
@@ -119,6 +125,13 @@ export class CreditsBuild {
   /** `configureServer`: remembers the server so new assets can refresh the credits module. */
   watch(server: CreditsDevServer): void {
     this.server = server;
+    const endpoint = (this.endpoint = server.config.base + DEV_CREDITS_PATH);
+    server.middlewares.use((req, res, next) => {
+      if (req.url?.split("?")[0] !== endpoint) return next();
+      res.setHeader("Content-Type", "application/json");
+      res.setHeader("Cache-Control", "no-store");
+      res.end(JSON.stringify(sortCredits(this.seen.values())));
+    });
   }
 
   private collect(ctx: HookContext, chunks: readonly { moduleIds: readonly string[] }[]): Credit[] {
@@ -133,27 +146,19 @@ export class CreditsBuild {
   }
 
   /**
-   * Sends every environment that has loaded `oga:credits` a hot update of it, batched: the assets
-   * of one page arrive in a burst, and one refresh covers them all. Vite's `reloadModule` skips
-   * modules with no file on disk, which a virtual module never has, so the update is sent here.
+   * Tells every environment the new list, batched: the assets of one page arrive in a burst.
+   * Served copies of the module are invalidated too, so a page loaded later starts current.
    */
   private scheduleReload(): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
+      const list = sortCredits(this.seen.values());
       for (const env of Object.values(this.server?.environments ?? {})) {
         const module = env.moduleGraph.getModuleById(CREDITS_MODULE_ID);
         if (!module) continue;
-        const timestamp = Date.now();
-        env.moduleGraph.invalidateModule(module, new Set(), timestamp, true);
-        // The browser knows the module by its served URL, where Vite spells the \0 prefix as
-        // `/@id/__x00__`; the graph keeps the raw id as its url.
-        const url = module.url.startsWith("\0") ? `/@id/__x00__${module.url.slice(1)}` : module.url;
-        // The module accepts itself (credits.ts) and refills its array in place.
-        env.hot.send({
-          type: "update",
-          updates: [{ type: "js-update", timestamp, path: url, acceptedPath: url, explicitImportRequired: false, isWithinCircularImport: false }],
-        });
+        env.moduleGraph.invalidateModule(module, new Set(), Date.now(), true);
+        env.hot.send({ type: "custom", event: DEV_CREDITS_EVENT, data: list });
       }
     }, 50);
     this.reloadTimer.unref();

@@ -106,20 +106,40 @@ export class CreditsPlaceholder {
   }
 }
 
+/** Where the dev server answers with the credits known so far, under Vite's `base`. */
+export const DEV_CREDITS_PATH = "@oga/credits.json";
+/** Custom hot event carrying the whole list when an asset is added in dev. */
+export const DEV_CREDITS_EVENT = "oga:credits";
+
 /**
- * The dev-server module: the list as known now. The array object survives hot updates
- * (`import.meta.hot.data`) and is refilled in place, so every importer's `credits` is current
- * without a page reload when a lazily loaded level brings new assets.
+ * The dev-server module. The array object survives hot updates (`import.meta.hot.data`) and is
+ * refilled in place, so every importer's `credits` stays current without a page reload.
+ *
+ * The list embedded at serve time can be incomplete: Vite serves this module while the page's
+ * other `oga:` imports are still loading. A browser evaluates it only after its whole static
+ * graph has loaded, so it asks the server once more then (top-level await, before any importer
+ * runs), and takes later additions (a lazily loaded level) from a custom hot event. A hot update
+ * of the module itself would be dropped if it arrived before the module ran. Lists only grow in
+ * dev, so every source is merged by id.
  */
-export function devCreditsModuleCode(credits: readonly Credit[]): string {
+export function devCreditsModuleCode(credits: readonly Credit[], endpoint: string | undefined): string {
   return [
-    `const list = ${JSON.stringify(credits)};`,
-    `export const credits = import.meta.hot?.data.credits ?? list;`,
+    `const credits = import.meta.hot?.data.credits ?? [];`,
+    `const refill = (next) => {`,
+    `  const byId = new Map(credits.map((c) => [c.id, c]));`,
+    `  for (const c of next) byId.set(c.id, c);`,
+    `  credits.splice(0, credits.length, ...[...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));`,
+    `};`,
+    `refill(${JSON.stringify(credits)});`,
     `if (import.meta.hot) {`,
-    `  credits.splice(0, credits.length, ...list);`,
     `  import.meta.hot.data.credits = credits;`,
     `  import.meta.hot.accept();`,
+    `  import.meta.hot.on(${JSON.stringify(DEV_CREDITS_EVENT)}, refill);`,
     `}`,
+    ...(endpoint
+      ? [`if (typeof document !== "undefined") refill(await (await fetch(${JSON.stringify(endpoint)}, { cache: "no-store" })).json());`]
+      : []),
+    `export { credits };`,
     `export default credits;`,
     ``,
   ].join("\n");

@@ -46,29 +46,29 @@ async function visit(url: string): Promise<void> {
   for (const [, id] of code.matchAll(/from\s+["']([^"']*oga:[^"']*)["']/g)) if (!id!.includes("oga:credits")) await get(id!);
 }
 
-/** The asset ids the served `oga:credits` module lists right now. */
+/** The asset ids the dev server's credits endpoint lists right now (what the browser asks for). */
 async function creditedIds(): Promise<string[]> {
-  const code = await get("/@id/__x00__oga:credits.js");
-  const list = /const list = (.*);/.exec(code);
-  expect(list, code).not.toBeNull();
-  return (JSON.parse(list![1]!) as { id: string }[]).map((c) => c.id);
+  return (JSON.parse(await get("/@oga/credits.json")) as { id: string }[]).map((c) => c.id);
 }
 
 describe("oga:credits in dev", () => {
   it("lists the assets loaded so far and is refreshed as imports are added", async () => {
     await visit("/src/main.js");
-    // Vite pre-transforms main.js's imports together, so the list may be served before the
-    // asset loaded; the asset then invalidates it.
+    // Vite pre-transforms main.js's imports together, so the asset may load a moment later.
     await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a"]);
 
     await writeFile(path.join(project.root, "src/level2.js"), `import tiles from "oga:dungeon-tileset/dungeon_tileset.png";\nexport { tiles };\n`);
     await visit("/src/level2.js");
-    // The module was served before, so only an invalidation makes Vite load it again.
     await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a", "dungeon-tileset"]);
   });
 
-  it("tells the browser to fetch the new list (a hot update of oga:credits, no full reload)", async () => {
-    const sent: { type?: string; updates?: { path: string; acceptedPath: string }[] }[] = [];
+  it("the served module asks for the list again when it runs in a browser", async () => {
+    const code = await get("/@id/__x00__oga:credits.js");
+    expect(code).toContain('fetch("/@oga/credits.json"');
+  });
+
+  it("sends the browser each new list as an oga:credits event (no reload)", async () => {
+    const sent: { type?: string; event?: string; data?: { id: string }[] }[] = [];
     const hot = server!.environments.client!.hot;
     const send = hot.send.bind(hot) as (payload: unknown) => void;
     hot.send = ((payload: unknown) => {
@@ -81,9 +81,8 @@ describe("oga:credits in dev", () => {
 
     await writeFile(path.join(project.root, "src/level2.js"), `import tiles from "oga:dungeon-tileset/dungeon_tileset.png";\nexport { tiles };\n`);
     await visit("/src/level2.js");
-    await expect.poll(() => sent.flatMap((p) => (p.type === "update" ? (p.updates ?? []) : [])).map((u) => u.acceptedPath), { timeout: 5000 }).toContain(
-      "/@id/__x00__oga:credits.js",
-    );
+    const lists = () => sent.filter((p) => p.type === "custom" && p.event === "oga:credits").map((p) => p.data!.map((c) => c.id));
+    await expect.poll(lists, { timeout: 5000 }).toContainEqual(["battle-theme-a", "dungeon-tileset"]);
     expect(sent.filter((p) => p.type === "full-reload")).toEqual([]);
   });
 });

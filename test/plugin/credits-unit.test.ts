@@ -128,30 +128,43 @@ describe("placeholder", () => {
 });
 
 describe("dev module", () => {
-  /** Runs the module code with a fake `import.meta.hot`, as Vite's client would on each update. */
-  function evaluate(code: string, hot: { data: Record<string, unknown>; accepted: number }) {
-    const body = code
-      .replaceAll("import.meta.hot", "hot")
-      .replace("export const credits", "const credits")
-      .replace("export default credits;", "return credits;");
-    const api = { data: hot.data, accept: () => void hot.accepted++ };
-    return new Function("hot", body)(api) as Credit[];
+  interface FakeHot {
+    data: Record<string, unknown>;
+    accepted: number;
+    listeners: Map<string, (data: unknown) => void>;
   }
+  const fakeHot = (): FakeHot => ({ data: {}, accepted: 0, listeners: new Map() });
 
-  it("keeps the first array and refills it, so importers holding it see every update", () => {
-    const hot = { data: {}, accepted: 0 };
-    const first = evaluate(devCreditsModuleCode([]), hot);
+  /** Evaluates the module as an ES module, with `hot` standing in for Vite's `import.meta.hot`. */
+  async function evaluate(code: string, hot: FakeHot | undefined): Promise<Credit[]> {
+    const api = hot && { data: hot.data, accept: () => void hot.accepted++, on: (event: string, cb: (data: unknown) => void) => hot.listeners.set(event, cb) };
+    (globalThis as { __ogaTestHot?: unknown }).__ogaTestHot = api;
+    const source = code.replaceAll("import.meta.hot", "globalThis.__ogaTestHot");
+    const module = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as { default: Credit[]; credits: Credit[] };
+    expect(module.credits).toBe(module.default);
+    return module.default;
+  }
+  const a = creditFor("a", asset(["CC0"]), licenseFacts("CC0"));
+  const b = creditFor("b", asset(["CC0"]), licenseFacts("CC0"));
+
+  it("keeps the first array and refills it, so importers holding it see every update", async () => {
+    const hot = fakeHot();
+    const first = await evaluate(devCreditsModuleCode([], undefined), hot);
     expect(first).toEqual([]);
-    const a = creditFor("a", asset(["CC0"]), licenseFacts("CC0"));
-    const b = creditFor("b", asset(["CC0"]), licenseFacts("CC0"));
-    const second = evaluate(devCreditsModuleCode([a, b]), hot);
+    const second = await evaluate(devCreditsModuleCode([b, a], undefined), hot);
     expect(second).toBe(first);
     expect(first).toEqual([a, b]);
     expect(hot.accepted).toBe(2);
   });
 
-  it("without HMR (SSR module runner without hot) it is a plain list", () => {
-    const body = devCreditsModuleCode([]).replaceAll("import.meta.hot", "undefined").replace("export const credits", "const credits").replace("export default credits;", "return credits;");
-    expect(new Function(body)()).toEqual([]);
+  it("takes additions from the oga:credits hot event, merged by id, in place", async () => {
+    const hot = fakeHot();
+    const list = await evaluate(devCreditsModuleCode([b], undefined), hot);
+    hot.listeners.get("oga:credits")!([a]);
+    expect(list).toEqual([a, b]);
+  });
+
+  it("without HMR (an SSR module runner without hot) it is a plain list", async () => {
+    expect(await evaluate(devCreditsModuleCode([a], undefined), undefined)).toEqual([a]);
   });
 });
