@@ -33,8 +33,10 @@ function buildCli(commands: readonly CliCommand[], onInvoke: (invocation: Invoca
     const registered = cli.command(command.spec, command.description);
     command.configure(registered);
     // cac passes positional arguments first and the option bag last.
-    registered.action((...values: unknown[]) => {
+    registered.action((...raw: unknown[]) => {
+      const values = raw.map(restoreText);
       const options = values.pop() as OptionBag;
+      for (const key of Object.keys(options)) options[key] = restoreText(options[key]);
       // Variadic arguments (`[...ids]`) arrive as one array; an omitted optional one as undefined.
       const args = values.flatMap((v) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]));
       onInvoke({ command, args, options });
@@ -66,11 +68,11 @@ export async function runCli(argv: readonly string[], streams: CliStreams, comma
   try {
     const cli = buildCli(commands, (picked) => (invocation = picked));
     // cac prints help and version itself (to stdout) and then runs nothing.
-    const parsed = cli.parse(["node", "oga", ...argv], { run: false });
+    const parsed = cli.parse(["node", "oga", ...argv.map(keepText)], { run: false });
     if (parsed.options.help === true || (parsed.options.version === true && !cli.matchedCommand)) return EXIT_OK;
     if (!cli.matchedCommand) {
       if (parsed.args[0] !== undefined) {
-        throw new CliUsageError(`unknown command "${parsed.args[0]}"; commands: ${commands.map((c) => c.spec.split(" ")[0]).join(", ")}`);
+        throw new CliUsageError(`unknown command "${String(restoreText(parsed.args[0]))}"; commands: ${commands.map((c) => c.spec.split(" ")[0]).join(", ")}`);
       }
       cli.outputHelp();
       return EXIT_USAGE;
@@ -87,6 +89,30 @@ export async function runCli(argv: readonly string[], streams: CliStreams, comma
     streams.stdout.off("error", onStdoutError);
     streams.interrupt?.removeEventListener("abort", onInterrupt);
   }
+}
+
+/**
+ * cac's parser (mri) turns every number-like value into a number: `--title 007` would search for
+ * "7", `--keys 1e3` for "1000". A NUL, which no real argument can contain, keeps such values text
+ * through the parser; flags that want numbers parse the text themselves.
+ */
+const TEXT = "\u0000";
+
+function keepText(token: string): string {
+  if (token.startsWith("-")) {
+    const eq = token.indexOf("=");
+    return token.startsWith("--") && eq > 0 ? token.slice(0, eq + 1) + keepText(token.slice(eq + 1)) : token;
+  }
+  return token.trim() !== "" && Number.isFinite(Number(token)) ? TEXT + token : token;
+}
+
+function restoreText(value: unknown): unknown {
+  if (typeof value === "string") return value.startsWith(TEXT) ? value.slice(TEXT.length) : value;
+  if (Array.isArray(value)) return value.map(restoreText);
+  if (value !== null && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) (value as Record<string, unknown>)[key] = restoreText(inner);
+  }
+  return value;
 }
 
 function reportFailure(io: CliIo, error: unknown, outputClosed: OutputClosedError): number {

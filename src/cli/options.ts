@@ -64,9 +64,9 @@ function isTruthyEnv(value: string | undefined): boolean {
 }
 
 /**
- * A single string flag. cac (via mri) turns numeric-looking values into numbers and repeated
- * flags into arrays, so both are normalised here: `--title 2048` is the string "2048", and a
- * repeated single-valued flag is refused rather than silently taking one of them.
+ * A single string flag. cac turns repeated flags into arrays: a repeated single-valued flag is
+ * refused rather than silently taking one of them. (Number-like values stay text: see
+ * `keepText` in index.ts.)
  */
 export function optionalString(options: OptionBag, key: string, flag: string): string | undefined {
   const value = options[key];

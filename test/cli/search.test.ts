@@ -101,6 +101,12 @@ describe("oga search", () => {
     expect(lines(run.stdout).map((row) => row.split(" ")[0])).toEqual(["battle-theme-a"]);
   });
 
+  it("number-like words stay text: --title 007, --keys=1e3, --tag 0x10", async () => {
+    const run = await search("--title", "007", "--keys=1e3", "--tag", "0x10", "--page-limit", "1");
+    expect(run.code).toBe(0);
+    expect(searchQueries()).toEqual([expect.objectContaining({ title: "007", keys: "1e3", tags: ["0x10"] })]);
+  });
+
   it("--type keeps only that art type", async () => {
     const run = await search("--type", "sfx");
     expect(run.code).toBe(0);
