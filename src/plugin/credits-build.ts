@@ -57,9 +57,10 @@ export class CreditsBuild {
   private readonly fileNames: string[];
   private readonly placeholder = new CreditsPlaceholder();
   /**
-   * Build only: assets with a file module loaded in this build. Vite (`?url`) and our Rollup path
-   * (`emitFile`) emit a file when its module loads, so the file lands in the output even when
-   * tree-shaking later drops the module; it ships, so it is credited.
+   * Build only: assets with a module loaded in this build that references some of their files.
+   * Vite (`?url`) and our Rollup path (`emitFile`) emit a file when a module referencing it loads,
+   * so the file lands in the output even when tree-shaking later drops the module; it ships, so
+   * it is credited.
    */
   private readonly loadedFiles = new Set<string>();
   /** Dev only: every asset loaded since the server started, by id. */
@@ -89,11 +90,15 @@ export class CreditsBuild {
   admit(parsed: { kind: string; id: string }, asset: LockedAsset): void {
     const id = parsed.id;
     const credit = creditFor(id, asset, this.policy.choose(id, asset.licenses));
-    if (parsed.kind === "file") this.loadedFiles.add(id);
     if (!this.server) return;
     const before = this.seen.get(id);
     this.seen.set(id, credit);
     if (!before || JSON.stringify(before) !== JSON.stringify(credit)) this.scheduleReload();
+  }
+
+  /** A module of asset `id` that references files of it has loaded: those files ship. */
+  filesShipped(id: string): void {
+    this.loadedFiles.add(id);
   }
 
   /** `buildStart`: a watch rebuild starts from nothing. */

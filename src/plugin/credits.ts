@@ -34,9 +34,10 @@ export interface ModuleGraphReader {
  * Asset ids of the `oga:` modules the given chunks render, deduplicated. Chunks list only the
  * modules they render, so an asset whose modules were tree-shaken away is not credited.
  *
- * A per-file module that only passes its URL on (`import u from "<blob>?url"; export default u`)
+ * A module of ours that only passes a URL on (`import u from "<blob>?url"; export default u`)
  * renders nothing under Rollup, which points importers straight at Vite's `?url` module; so a
- * rendered module imported by one of ours counts for that module's asset too.
+ * rendered module imported by one of ours (a blob's `?url` module) counts for that module's
+ * asset too.
  */
 export function bundledAssetIds(chunks: Iterable<{ moduleIds: readonly string[] }>, graph: ModuleGraphReader): Set<string> {
   const ids = new Set<string>();

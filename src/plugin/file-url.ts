@@ -5,22 +5,44 @@ import path from "node:path";
 export type UrlStrategy =
   /** Vite 7/8: delegate to Vite's own asset handling (hashing, `base`, inlining, `/@fs/` in dev, SSR). */
   | { kind: "vite" }
-  /** Plain Rollup: emit the file and let Rollup write a relative, import.meta-based URL. */
-  | { kind: "rollup"; emitFile(file: { type: "asset"; name: string; originalFileName: string; source: Uint8Array }): string };
+  /**
+   * Plain Rollup: emit the file and let Rollup write a relative, import.meta-based URL. `emitted`
+   * holds this build's reference per blob (clear it at `buildStart`), so a blob several modules
+   * use is read and emitted once.
+   */
+  | {
+      kind: "rollup";
+      emitFile(file: { type: "asset"; name: string; originalFileName: string; source: Uint8Array }): string;
+      emitted: Map<string, Promise<string>>;
+    };
+
+/** How generated module code reaches a file's URL: declarations to put first, then an expression. */
+export interface FileUrlReference {
+  /** `import` lines (each ending in a newline), or `""`. */
+  imports: string;
+  /** A JS expression whose value is the URL. */
+  expression: string;
+}
 
 /**
- * The code of a module whose default export is the URL of the cached blob at `blobPath`.
- * This is the only place that turns a cached file into a URL.
+ * The URL of the cached blob at `blobPath`, for a generated module; `binding` is a local name
+ * the module may use for it. This is the only place that turns a cached file into a URL, and a
+ * module that references a file this way makes the bundler emit it when the module loads.
  *
  * Under Vite an `import … from "<abs path>?url"` behaves exactly like a local asset import, while
  * `emitFile` + `ROLLUP_FILE_URL` ignores `base` on Vite 7. Under Rollup, `?url` stays unresolved,
  * so the file is emitted. Dev (Vite) never reaches the emit branch.
  */
-export async function fileUrlModuleCode(blobPath: string, strategy: UrlStrategy): Promise<string> {
+export async function fileUrlReference(blobPath: string, strategy: UrlStrategy, binding: string): Promise<FileUrlReference> {
   if (strategy.kind === "vite") {
     const request = blobPath.split(path.sep).join("/") + "?url";
-    return `import url from ${JSON.stringify(request)};\nexport default url;\n`;
+    return { imports: `import ${binding} from ${JSON.stringify(request)};\n`, expression: binding };
   }
-  const ref = strategy.emitFile({ type: "asset", name: path.basename(blobPath), originalFileName: blobPath, source: await readFile(blobPath) });
-  return `export default import.meta.ROLLUP_FILE_URL_${ref};\n`;
+  let ref = strategy.emitted.get(blobPath);
+  if (!ref) {
+    ref = readFile(blobPath).then((source) => strategy.emitFile({ type: "asset", name: path.basename(blobPath), originalFileName: blobPath, source }));
+    strategy.emitted.set(blobPath, ref);
+    ref.catch(() => strategy.emitted.delete(blobPath));
+  }
+  return { imports: "", expression: `import.meta.ROLLUP_FILE_URL_${await ref}` };
 }

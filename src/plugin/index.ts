@@ -2,14 +2,14 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import MagicString from "magic-string";
 import { OgaError, isOgaError } from "../errors.js";
-import { fileUrlModuleCode, type UrlStrategy } from "./file-url.js";
+import { fileUrlReference, type UrlStrategy } from "./file-url.js";
 import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
-import { assetMeta, assetModuleCode, globModuleCode, type FileImport } from "./module-code.js";
+import { assetMeta, assetModuleCode, fileModuleCode, globModuleCode, type FileUrl } from "./module-code.js";
 import { CreditsBuild } from "./credits-build.js";
 import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
-import { fileSpecifier, isOgaSpecifier, parseSpecifier } from "./specifier.js";
+import { isOgaSpecifier, parseSpecifier } from "./specifier.js";
 import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
 export const PLUGIN_NAME = "vite-plugin-oga";
@@ -41,10 +41,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let flushTimer: NodeJS.Timeout | undefined;
   /**
    * Resolved id → the user's file that imported it and the specifier the user wrote there (Vite 8
-   * drops "imported by" from errors; our own per-file imports inherit their record's origin).
+   * drops "imported by" from errors; `oga:` imports made by our own modules inherit their origin).
    */
   const origins = new Map<string, { importer: string; specifier: string }>();
-  /** Specifiers written in user code (not the per-file imports our own modules make). */
+  /** Specifiers written in user code (not imports our own modules make). */
   const userSpecifiers = new Set<string>();
   let logTarget: HookContext | undefined;
   const log = (message: string) => {
@@ -62,7 +62,11 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     options ??= resolveOptions(userOptions, process.cwd());
     return (resolver ??= new AssetResolver(options, { onDownloadStart: (f) => report.started(f), onFile: (f) => report.finished(f) }));
   };
-  const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file) });
+  /** Plain Rollup: this build's emitted blobs (see `UrlStrategy`). */
+  const emitted = new Map<string, Promise<string>>();
+  const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted });
+  /** Set once the lockfile is seen: it is never deleted by us, and a stat per module adds up. */
+  let lockfileExists = false;
 
   /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
   const scheduleFlush = () => {
@@ -96,20 +100,30 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const res = getResolver();
       // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
       // server turns watched files into imports and fails on a missing one.
-      if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
+      if ((lockfileExists ||= existsSync(res.options.lockfile))) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
       credits.admit(parsed, asset);
-      const names = await res.select(parsed, asset);
-      const toImport = (name: string): FileImport => ({ name, moduleId: toVirtualId(fileSpecifier(parsed.id, name)) });
+      const names = parsed.kind === "asset" && view === "main" ? (asset.main && asset.files[asset.main] ? [asset.main] : []) : await res.select(parsed, asset);
+      // The bundler emits the files a loaded module references, so they ship and are credited.
+      if (names.length > 0) credits.filesShipped(parsed.id);
+      // Each module references its files' blobs itself (no module per file: in a warm build the
+      // module count is what the plugin costs), all of them in the cache before the code exists.
+      const strategy = strategyFor(ctx);
+      const files = await Promise.all(
+        names.map(async (name, i): Promise<FileUrl> => {
+          const file = await res.file(parsed.id, name, specifier);
+          return { name, ...(await fileUrlReference(file.path, strategy, `f${i}`)) };
+        }),
+      );
       let code: string;
       if (parsed.kind === "file") {
-        const file = await res.file(parsed.id, names[0]!, specifier);
-        code = await fileUrlModuleCode(file.path, strategyFor(ctx));
+        code = fileModuleCode(files[0]!);
       } else if (parsed.kind === "glob") {
-        code = globModuleCode(names.map(toImport));
+        code = globModuleCode(files);
       } else {
-        code = assetModuleCode(assetMeta(parsed.id, asset), asset.main && asset.files[asset.main] ? toImport(asset.main) : null, names.map(toImport), view);
+        const main = asset.main ? (files.find((f) => f.name === asset.main) ?? null) : null;
+        code = assetModuleCode(assetMeta(parsed.id, asset), main, files, view);
       }
       if (userSpecifiers.has(specifier)) res.recordSpecifier(specifier);
       if (vite?.command === "serve") scheduleFlush();
@@ -148,6 +162,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
 
     async buildStart(this: HookContext) {
       logTarget = this;
+      emitted.clear();
       credits.startBuild();
       await getResolver().session.reload();
     },

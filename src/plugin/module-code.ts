@@ -1,4 +1,5 @@
 import type { LockedAsset } from "../store/lockfile.js";
+import type { FileUrlReference } from "./file-url.js";
 
 /** What an asset module exposes as `meta`. */
 export interface AssetMeta {
@@ -15,38 +16,41 @@ export function assetMeta(id: string, asset: LockedAsset): AssetMeta {
   return { id, title: asset.title, author: asset.author, licenses: asset.licenses, attribution: asset.attribution, pageUrl: asset.pageUrl };
 }
 
-/** A file to import from a generated module: its name and the module id that yields its URL. */
-export interface FileImport {
+/** A file a generated module exposes: its name and how the module reaches its URL (see file-url.ts). */
+export interface FileUrl extends FileUrlReference {
   name: string;
-  moduleId: string;
 }
 
 /**
- * Every file is its own module and records import them: a bundler emits an asset when its module
- * loads, so this keeps files nobody imports out of `dist`.
+ * Modules reference exactly the files they expose, straight from the module (no module per
+ * file): a bundler emits an asset when a module referencing it loads, so files nobody's module
+ * references stay out of `dist`.
  */
-function imports(files: FileImport[]): string {
-  return files.map((f, i) => `import f${i} from ${JSON.stringify(f.moduleId)};\n`).join("");
+function imports(files: readonly FileUrlReference[]): string {
+  return files.map((f) => f.imports).join("");
 }
 
-function record(files: FileImport[]): string {
-  return `{ ${files.map((f, i) => `${JSON.stringify(f.name)}: f${i}`).join(", ")} }`;
+function record(files: readonly FileUrl[]): string {
+  return `{ ${files.map((f) => `${JSON.stringify(f.name)}: ${f.expression}`).join(", ")} }`;
+}
+
+/** `oga:<id>/<file>`: default = the file's URL. */
+export function fileModuleCode(file: FileUrlReference): string {
+  return `${file.imports}export default ${file.expression};\n`;
 }
 
 /**
  * `oga:<id>`: default = URL of the main file, `files` = `{ name: url }`, `meta`.
- * The `"main"` view leaves `files` out, so a default-only import emits the main file alone.
+ * The `"main"` view leaves `files` out (pass only the main file), so a default-only import emits
+ * the main file alone. `main` is one of `files`, or `null`.
  */
-export function assetModuleCode(meta: AssetMeta, main: FileImport | null, files: FileImport[], view: "full" | "main"): string {
+export function assetModuleCode(meta: AssetMeta, main: FileUrl | null, files: readonly FileUrl[], view: "full" | "main"): string {
   const metaCode = `export const meta = ${JSON.stringify(meta)};\n`;
-  if (view === "main") {
-    return (main ? `import main from ${JSON.stringify(main.moduleId)};\nexport default main;\n` : `export default null;\n`) + metaCode;
-  }
-  const mainIndex = main ? files.findIndex((f) => f.moduleId === main.moduleId) : -1;
-  return imports(files) + `export const files = ${record(files)};\nexport default ${mainIndex === -1 ? "null" : `f${mainIndex}`};\n` + metaCode;
+  if (view === "main") return (main ? fileModuleCode(main) : `export default null;\n`) + metaCode;
+  return imports(files) + `export const files = ${record(files)};\nexport default ${main ? main.expression : "null"};\n` + metaCode;
 }
 
 /** `oga:<id>/<glob>`: default = `{ name: url }` of the matching files. */
-export function globModuleCode(files: FileImport[]): string {
+export function globModuleCode(files: readonly FileUrl[]): string {
   return imports(files) + `export default ${record(files)};\n`;
 }

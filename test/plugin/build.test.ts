@@ -65,6 +65,23 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("build with %s", (bundler) 
     });
   });
 
+  it("adds one module per oga: specifier, none per file: records reference their blobs themselves", async () => {
+    let ids: string[] = [];
+    const graph = {
+      name: "test:graph",
+      buildEnd(this: { getModuleIds(): IterableIterator<string> }) {
+        ids = [...this.getModuleIds()];
+      },
+    };
+    await buildFixture(bundler, project.root, testOptions(project, replica.url), { plugins: [graph] });
+    // The default-only import goes to the lean view of battle-theme-a (see pointDefaultImportsAtMainView).
+    expect(ids.filter((id) => id.startsWith("\0oga:")).sort()).toEqual(
+      ["\0oga:battle-theme-a~main.js", "\0oga:imminent-threat/*.ogg.js", "\0oga:retro-sfx-pack/jump.wav.js", "\0oga:tiny-sprites.js"].sort(),
+    );
+    // Under Vite each used blob is one `?url` module, as a local asset import would be.
+    if (bundler !== "rollup") expect(ids.filter((id) => id.endsWith("?url"))).toHaveLength(USED.length);
+  });
+
   it("a warm build (lock + cache) makes no request at all", async () => {
     await buildFixture(bundler, project.root, testOptions(project, replica.url));
     expect(replica.requests.count()).toBeGreaterThan(0);

@@ -43,14 +43,14 @@ export async function buildFixture(
   bundler: Bundler,
   root: string,
   options: OgaPluginOptions,
-  config: { base?: string; assetsInlineLimit?: number } = {},
+  config: { base?: string; assetsInlineLimit?: number; plugins?: object[] } = {},
 ): Promise<BuildResult> {
   const outDir = path.join(root, "dist");
   await rm(outDir, { recursive: true, force: true });
   const input = path.join(root, "src/main.js");
   if (bundler === "rollup") {
     const { rollup } = await import("rollup");
-    const bundle = await rollup({ input, plugins: [ogaPlugin(options) as never], onwarn: () => undefined, logLevel: "silent" });
+    const bundle = await rollup({ input, plugins: [ogaPlugin(options) as never, ...((config.plugins ?? []) as never[])], onwarn: () => undefined, logLevel: "silent" });
     await bundle.write({ dir: outDir, format: "es", assetFileNames: "assets/[name]-[hash][extname]" });
     await bundle.close();
   } else {
@@ -60,7 +60,7 @@ export async function buildFixture(
       configFile: false,
       logLevel: "silent",
       base: config.base ?? "/",
-      plugins: [ogaPlugin(options) as never],
+      plugins: [ogaPlugin(options) as never, ...((config.plugins ?? []) as never[])],
       build: {
         outDir,
         emptyOutDir: true,
