@@ -7,8 +7,14 @@
  * bytes and attributes we need to decode names and spot symlinks ourselves, and is the
  * maintained, dependency-light reader most of npm builds on (extract-zip, electron tools).
  */
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
 import { OgaError } from "../errors.js";
+
+/**
+ * yauzl, loaded by the first {@link openArchive}: every other function here takes an open
+ * archive or its entries. Builds without zip imports never load it (~10 ms at plugin start).
+ */
+let reader: typeof yauzl | undefined;
 
 /** One file inside an archive. Directories are not entries: folders exist through paths. */
 export interface ArchiveEntry {
@@ -48,7 +54,7 @@ export const YAUZL_OPTIONS = { lazyEntries: true, autoClose: false, decodeString
 
 /** The decoded name of a yauzl entry: UTF-8 flag or Info-ZIP Unicode Path field, else CP437; `\` becomes `/`. */
 export function entryName(entry: yauzl.Entry): string {
-  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+  return reader!.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
 /** Unix symlinks keep their type in the high half of the external attributes (when made on Unix). */
@@ -80,8 +86,9 @@ export function corruptArchive(label: string, error: unknown): OgaError {
 
 /** Opens an archive for reading; the caller must `close()` it. */
 export async function openArchive(file: string, label: string): Promise<yauzl.ZipFile> {
+  reader ??= (await import("yauzl")).default;
   try {
-    return await yauzl.openPromise(file, YAUZL_OPTIONS);
+    return await reader.openPromise(file, YAUZL_OPTIONS);
   } catch (error) {
     throw corruptArchive(label, error);
   }
