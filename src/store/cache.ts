@@ -1,5 +1,5 @@
 import type { Stats } from "node:fs";
-import { lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { OgaError } from "../errors.js";
 import type { Asset } from "../site/types.js";
@@ -137,7 +137,7 @@ export class Cache {
       throw error;
     }
     if (actual !== sha256) {
-      await rm(stampFile, { force: true });
+      await this.dropStamp(sha256, name);
       return "modified";
     }
     // The stats are from before the hash: a write during hashing changes them, so the stamp
@@ -187,6 +187,7 @@ export class Cache {
   async commitBlob(tempFile: string, sha256: string, name: string): Promise<string> {
     const target = this.blobPath(sha256, name);
     await mkdir(path.dirname(target), { recursive: true });
+    const renameStart = Date.now();
     try {
       try {
         await renameReplacing(tempFile, target);
@@ -206,6 +207,12 @@ export class Cache {
       throw error;
     }
     const statTime = Date.now();
+    // The rename set the blob's ctime, so for a racy window after it recordStamp would only drop
+    // the stamp: skip the stat (one syscall per download). Never records a stamp it would not.
+    if (statTime - renameStart < this.racyWindowMs) {
+      await this.dropStamp(sha256, name);
+      return target;
+    }
     await this.recordStamp(sha256, name, await stat(target), statTime);
     return target;
   }
@@ -227,13 +234,22 @@ export class Cache {
     return path.join(this.dir, "stamps", `${sha256Hex(`${sha256}/${safeFileName(name)}`)}.json`);
   }
 
+  /** Removes the blob's stamp, if any (one unlink; `rm` would lstat first). */
+  private async dropStamp(sha256: string, name: string): Promise<void> {
+    try {
+      await unlink(this.stampPath(sha256, name));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
   private async recordStamp(sha256: string, name: string, stats: Stats, statTime: number): Promise<void> {
     const stampFile = this.stampPath(sha256, name);
     // A file written in the same timestamp tick as our stat could change again without its
     // timestamps moving; such a "racy" file gets no stamp and is hashed again next time.
     const newest = Math.max(stats.ctimeMs, stats.mtimeMs);
     if (statTime - newest < this.racyWindowMs) {
-      await rm(stampFile, { force: true });
+      await this.dropStamp(sha256, name);
       return;
     }
     const stamp: BlobStamp = { format: FORMAT, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };

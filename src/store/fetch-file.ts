@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import { open, rm, stat } from "node:fs/promises";
-import { Transform, type Readable } from "node:stream";
+import { createHash, type Hash } from "node:crypto";
+import { open, rm, stat, type FileHandle } from "node:fs/promises";
+import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { OgaError } from "../errors.js";
 import type { Cache, IndexEntry } from "./cache.js";
@@ -179,23 +179,20 @@ async function receiveBody(
   const tempFile = cache.tempPath("part");
   const hash = createHash("sha256");
   let received = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      if (maxSize !== undefined && received > maxSize) {
-        callback(tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize));
-        return;
-      }
-      hash.update(chunk);
-      onBytes?.(chunk.length);
-      callback(null, chunk);
-    },
-  });
   // Create the temp file before streaming so the cleanup below can never run before it exists.
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(tempFile, "wx");
-    await pipeline(response.body, tap, handle.createWriteStream(), { signal });
+    const writer = new HashingFileWriter(handle, hash, (bytes) => {
+      received += bytes;
+      if (maxSize !== undefined && received > maxSize) return tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
+      onBytes?.(bytes);
+      return undefined;
+    });
+    await pipeline(response.body, writer, { signal });
+    const closing = handle;
+    handle = undefined;
+    await closing.close();
     if (declared !== null && received !== declared) {
       throw new OgaError(
         "OGA_INTEGRITY",
@@ -204,11 +201,60 @@ async function receiveBody(
     }
   } catch (error) {
     discard(response.body);
-    await handle?.close().catch(() => undefined); // already closed by the stream in most cases
+    await handle?.close().catch(() => undefined);
     await rm(tempFile, { force: true });
     throw describeBodyError(error, url, received, declared, signal);
   }
   return { tempFile, sha256: hash.digest("hex"), size: received };
+}
+
+/** Bytes buffered before a write is issued: body chunks are ~64 KiB, so writes carry up to 1 MiB. */
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+/**
+ * The body's one stage: hashes each chunk and appends it to the temp file, in order. One stage
+ * instead of a hashing Transform plus a file WriteStream, and chunks that arrive while a write is
+ * in flight go out together in one `writev`. `admit` counts a chunk and may refuse it (too large)
+ * before it is hashed or written.
+ */
+class HashingFileWriter extends Writable {
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly hash: Hash,
+    private readonly admit: (bytes: number) => Error | undefined,
+  ) {
+    super({ highWaterMark: WRITE_BUFFER_BYTES });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    const buffers: Buffer[] = [];
+    for (const { chunk } of chunks) {
+      const refused = this.admit(chunk.length);
+      if (refused) {
+        callback(refused);
+        return;
+      }
+      this.hash.update(chunk);
+      buffers.push(chunk);
+    }
+    writeAll(this.handle, buffers).then(() => callback(), callback);
+  }
+}
+
+/** `writev` until every byte is written (a file system may write fewer than asked). */
+async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let left = buffers;
+  for (;;) {
+    const { bytesWritten } = await handle.writev(left);
+    let skip = bytesWritten;
+    while (left.length && skip >= left[0]!.length) skip -= left.shift()!.length;
+    if (!left.length) return;
+    if (skip) left = [left[0]!.subarray(skip), ...left.slice(1)];
+  }
 }
 
 /**
