@@ -6,7 +6,7 @@ import { SiteHttp } from "./site/http.js";
 import type { Asset, SearchFilters, SearchResult } from "./site/types.js";
 import { Cache } from "./store/cache.js";
 import { defaultCacheDir } from "./store/cache-dir.js";
-import { fetchFile, type CachedFile, type FetchFileOptions } from "./store/fetch-file.js";
+import { cachedPinnedFile, fetchFileJoined, type CachedFile, type FetchFileOptions } from "./store/fetch-file.js";
 import { USER_AGENT } from "./version.js";
 
 /** The site every client talks to unless told otherwise. */
@@ -168,14 +168,15 @@ export function createClient(options: ClientOptions = {}): OgaClient {
 
   async function fetchOne(file: { url: string; name: string }, fetchOptions: FetchFileOptions = {}): Promise<CachedFile> {
     const store = await openCache();
-    return limitFiles(() =>
-      fetchFile(http, store, file, {
-        ...(options.maxFileSize !== undefined && { maxSize: options.maxFileSize }),
-        ...fetchOptions,
-        offline: fetchOptions.offline ?? options.offline ?? false,
-        signal: signalOf(fetchOptions.signal),
-      }),
-    );
+    const settled: FetchFileOptions = {
+      ...(options.maxFileSize !== undefined && { maxSize: options.maxFileSize }),
+      ...fetchOptions,
+      offline: fetchOptions.offline ?? options.offline ?? false,
+      signal: signalOf(fetchOptions.signal),
+    };
+    // A pinned file its stamp vouches for (every file of a warm build) costs a stat and a small
+    // read: it need not queue behind downloads. Anything else, re-hashing included, is limited.
+    return (await cachedPinnedFile(store, file, settled)) ?? limitFiles(() => fetchFileJoined(http, store, file, settled));
   }
 
   async function download(asset: Asset, downloadOptions: DownloadOptions = {}): Promise<CachedFile[]> {

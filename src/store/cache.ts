@@ -119,14 +119,8 @@ export class Cache {
   async checkBlob(sha256: string, name: string, options: { full?: boolean } = {}): Promise<BlobState> {
     const file = this.blobPath(sha256, name);
     const statTime = Date.now();
-    let stats: Stats;
-    try {
-      stats = await stat(file);
-    } catch (error) {
-      if (isNotFound(error)) return "missing";
-      throw error;
-    }
-    if (!stats.isFile()) return "modified";
+    const stats = await statBlob(file);
+    if (stats === "missing" || stats === "modified") return stats;
     const stampFile = this.stampPath(sha256, name);
     if (!options.full && stampMatches(await readJsonOrUndefined(stampFile), stats)) return "ok";
     let actual: string;
@@ -144,6 +138,15 @@ export class Cache {
     // recorded here would simply not match next time.
     await this.recordStamp(sha256, name, stats, statTime);
     return "ok";
+  }
+
+  /**
+   * True when the blob is there and its stamp vouches for it: {@link checkBlob}'s answer without
+   * ever hashing (a stat and a small read). `false` means "not known to be ok": ask `checkBlob`.
+   */
+  async isStamped(sha256: string, name: string): Promise<boolean> {
+    const stats = await statBlob(this.blobPath(sha256, name));
+    return typeof stats === "object" && stampMatches(await readJsonOrUndefined(this.stampPath(sha256, name)), stats);
   }
 
   /** The index entry for a file URL, or `undefined` when absent or unreadable. */
@@ -271,6 +274,17 @@ export class Cache {
       }
     }
   }
+}
+
+async function statBlob(file: string): Promise<Stats | "missing" | "modified"> {
+  let stats: Stats;
+  try {
+    stats = await stat(file);
+  } catch (error) {
+    if (isNotFound(error)) return "missing";
+    throw error;
+  }
+  return stats.isFile() ? stats : "modified";
 }
 
 function stampMatches(record: unknown, stats: Stats): boolean {

@@ -48,13 +48,42 @@ export type FileHttp = Pick<SiteHttp, "openFile">;
 /**
  * Makes `file` available in the cache and returns where it is.
  *
- * The body streams through a sha256 tap into a temp file in `<cache>/tmp`, is checked against
+ * The body streams through a hashing writer into a temp file in `<cache>/tmp`, is checked against
  * Content-Length, `maxSize` and `expect`, and only then renamed into its content-addressed blob
  * path, so a blob path never holds a partial or unverified file and the temp file is removed on
  * every failure, including an abort. Memory use does not grow with the file size. Concurrent
- * calls for the same URL and cache in this process share one transfer.
+ * calls for the same URL and cache in this process share one transfer. A pinned file whose stat
+ * stamp vouches for its blob returns without any of that ({@link cachedPinnedFile}).
  */
 export function fetchFile(
+  http: FileHttp,
+  cache: Cache,
+  file: { url: string; name: string },
+  options: FetchFileOptions = {},
+): Promise<CachedFile> {
+  return cachedPinnedFile(cache, file, options).then((hit) => hit ?? fetchFileJoined(http, cache, file, options));
+}
+
+/**
+ * The warm path, for callers that limit concurrency (client.ts): a pinned file whose stamp vouches
+ * for its blob, without hashing, joining or queueing; `undefined` when that does not settle it.
+ */
+export async function cachedPinnedFile(cache: Cache, file: { url: string; name: string }, options: FetchFileOptions = {}): Promise<CachedFile | undefined> {
+  const { expect } = options;
+  options.signal?.throwIfAborted();
+  if (!expect || !(await cache.isStamped(expect.sha256, file.name))) return undefined;
+  return fromCache(cache, file, expect.sha256, await pinnedEtag(cache, file.url, expect), "none", expect.size);
+}
+
+/** The ETag to report for a pinned, cached file: the pin's, else the index's when it names the same blob. */
+async function pinnedEtag(cache: Cache, url: string, expect: NonNullable<FetchFileOptions["expect"]>): Promise<string | null> {
+  if (expect.etag !== undefined) return expect.etag;
+  const entry = await cache.readEntry(url);
+  return entry?.sha256 === expect.sha256 ? entry.etag : null;
+}
+
+/** {@link fetchFile} past the warm path: one transfer per URL and cache in this process. */
+export function fetchFileJoined(
   http: FileHttp,
   cache: Cache,
   file: { url: string; name: string },
@@ -87,8 +116,7 @@ async function fetchFileNow(
   // A warm build asks this for every file: with a pinned ETag and size, a verified blob answers
   // without reading the index entry or statting the blob again.
   if (expect && (await cache.checkBlob(expect.sha256, name)) === "ok") {
-    const etag = expect.etag !== undefined ? expect.etag : await cache.readEntry(url).then((e) => (e?.sha256 === expect.sha256 ? e.etag : null));
-    return fromCache(cache, file, expect.sha256, etag, "none", expect.size);
+    return fromCache(cache, file, expect.sha256, await pinnedEtag(cache, url, expect), "none", expect.size);
   }
   const entry = await cache.readEntry(url);
   // With `expect` the entry can only help if it names the expected blob, and that blob was just
