@@ -141,9 +141,16 @@ export class CreditsBuild {
 
   private collect(ctx: HookContext, chunks: readonly { moduleIds: readonly string[] }[]): Credit[] {
     const c = ctx as CreditsContext;
+    // Each lookup crosses into the bundler (Rolldown builds a fresh object per call), and the walk
+    // asks about the same importers again and again: once per id is enough.
+    const infos = new Map<string, ReturnType<CreditsContext["getModuleInfo"]>>();
+    const info = (id: string) => {
+      if (!infos.has(id)) infos.set(id, c.getModuleInfo(id));
+      return infos.get(id);
+    };
     const ids = bundledAssetIds(chunks, {
-      meta: (id) => ogaMetaOf(c.getModuleInfo(id)?.meta),
-      importers: (id) => c.getModuleInfo(id)?.importers ?? [],
+      meta: (id) => ogaMetaOf(info(id)?.meta),
+      importers: (id) => info(id)?.importers ?? [],
     });
     for (const id of this.loadedFiles) ids.add(id);
     const session = this.lockedAsset();
