@@ -19,8 +19,10 @@ const input = readInput<BuildInput>();
 const { build } = await import("vite");
 const stop = startTimer();
 const plugins = [];
+let importMs = 0;
 if (input.kind === "oga") {
   const { oga } = await importBuilt<typeof import("../../src/index.js")>(input.repoRoot, "dist/index.js");
+  importMs = stop().ms;
   plugins.push(oga(input.plugin));
 }
 // Counts the module graph once at the end (one hook call): per-module work is where a build with
@@ -40,4 +42,4 @@ await build({
   build: { outDir: path.join(input.root, "dist"), emptyOutDir: true, rollupOptions: { input: path.join(input.root, "src/main.js") } },
 });
 const time = stop();
-await reply({ ...time, modules });
+await reply({ ...time, modules, importMs });

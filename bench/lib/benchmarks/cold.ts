@@ -5,6 +5,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { ClientFetchInput } from "../../cases/client-fetch.js";
+import type { StoreFloorInput } from "../../cases/store-floor.js";
 import type { ChildReply } from "../../cases/protocol.js";
 import { runCase } from "../child.js";
 import { alternate, rotate, type BenchContext } from "../context.js";
@@ -51,7 +52,8 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
     await mkdir(scratch, { recursive: true });
     return reference.fetch(game.files.map((f, i) => ({ url: fileUrl(ctx.replica.url, f), out: path.join(scratch, `${i}-${f.name}`) })), ctx.options.parallel, scratch);
   };
-  const [client, reference2, undici] = (await rotate<{ ms: number }>(
+  const floorCache = path.join(ctx.work, "floor-cache");
+  const [client, reference2, undici, floor] = (await rotate<{ ms: number }>(
     ctx.options.runs,
     [
       async () => {
@@ -63,10 +65,17 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
       },
       viaReference(ctx.reference),
       viaReference(ctx.undici),
+      async () => {
+        await rm(floorCache, { recursive: true, force: true });
+        const input: StoreFloorInput = { repoRoot: REPO_ROOT, cacheDir: floorCache, parallel: ctx.options.parallel, files: game.files.length, hashBytes: 64 * 2 ** 20 };
+        const reply = await runCase<{ bookkeepingMs: number; hashMs: number; hashBytes: number; undiciLoadMs: number }>("store-floor", input);
+        await rm(floorCache, { recursive: true, force: true });
+        return reply;
+      },
     ],
     ctx.log,
     "cold fetch, download path",
-  )) as [{ ms: number }[], { ms: number }[], { ms: number }[]];
+  )) as [{ ms: number }[], { ms: number }[], { ms: number }[], { bookkeepingMs: number; hashMs: number; hashBytes: number; undiciLoadMs: number }[]];
   await rm(coldCache, { recursive: true, force: true });
   await rm(clientCache, { recursive: true, force: true });
   await rm(scratch, { recursive: true, force: true });
@@ -81,6 +90,12 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
   const clientRate = client.map((r) => bytes / MB / (r.ms / 1000));
   const referenceRate2 = reference2.map((r) => bytes / MB / (r.ms / 1000));
   const undiciRate = undici.map((r) => bytes / MB / (r.ms / 1000));
+  const bookkeepingMs = floor.map((r) => r.bookkeepingMs);
+  const shaRate = floor.map((r) => r.hashBytes / MB / (r.hashMs / 1000));
+  const undiciLoadMs = floor.map((r) => r.undiciLoadMs);
+  // If the store's work simply adds to the stack's (it does on 2 busy cores): undici's time, plus
+  // loading undici, the bookkeeping, and hashing every byte.
+  const predictedMs = median(undici.map((r) => r.ms)) + median(undiciLoadMs) + median(bookkeepingMs) + (bytes / MB / median(shaRate)) * 1000;
   return {
     id: "cold",
     title: `Cold fetch: ${game.files.length} files, ${(bytes / MB).toFixed(1)} MB, empty cache, ${ctx.options.parallel} at once`,
@@ -91,6 +106,10 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate2) },
       { label: "undici alone, same parallelism (no hash, no rename)", unit: "MB/s", samples: undiciRate },
       { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)] },
+      { label: `store bookkeeping alone, ${game.files.length} files, ${ctx.options.parallel} at once (no network, no body)`, unit: "ms", samples: bookkeepingMs, note: "index lookup, blob folder, rename, stamp, index entry" },
+      { label: "sha256 alone, this CPU", unit: "MB/s", samples: shaRate },
+      { label: "loading undici (the client does it inside its timed span)", unit: "ms", samples: undiciLoadMs },
+      { label: "undici alone + its load + bookkeeping + sha256 of every byte (of medians)", unit: "MB/s", samples: [bytes / MB / (predictedMs / 1000)] },
       { label: "oga: cold build", unit: "ms", samples: coldMs },
       { label: "oga: cold − median warm build (what the download adds)", unit: "ms", samples: fetchMs },
       { label: "oga: throughput in the build (bytes / what it adds)", unit: "MB/s", samples: ogaRate },

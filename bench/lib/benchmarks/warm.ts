@@ -51,6 +51,7 @@ export async function warmBuild(ctx: BenchContext): Promise<Figure> {
       { label: "oga: CPU time (all threads)", unit: "ms", samples: oga.map((r) => r.cpuMs ?? Number.NaN) },
       { label: "local: CPU time (all threads)", unit: "ms", samples: local.map((r) => r.cpuMs ?? Number.NaN) },
       { label: "CPU ratio oga / local (of medians)", unit: "×", samples: [median(oga.map((r) => r.cpuMs ?? Number.NaN)) / median(local.map((r) => r.cpuMs ?? Number.NaN))], note: "less disturbed by other processes than wall time" },
+      { label: "oga: importing the plugin (part of its build time)", unit: "ms", samples: oga.map((r) => Number(r.importMs)) },
       { label: "modules in the graph, oga build", unit: "", samples: oga.map((r) => Number(r.modules)) },
       { label: "modules in the graph, local build", unit: "", samples: local.map((r) => Number(r.modules)) },
       { label: "replica requests per warm build", unit: "", samples: requests, target: { op: "==", value: 0 } },
