@@ -65,8 +65,6 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   /** Plain Rollup: this build's emitted blobs (see `UrlStrategy`). */
   const emitted = new Map<string, Promise<string>>();
   const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted });
-  /** Set once the lockfile is seen: it is never deleted by us, and a stat per module adds up. */
-  let lockfileExists = false;
 
   /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
   const scheduleFlush = () => {
@@ -100,7 +98,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const res = getResolver();
       // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
       // server turns watched files into imports and fails on a missing one.
-      if ((lockfileExists ||= existsSync(res.options.lockfile))) ctx.addWatchFile(res.options.lockfile);
+      if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
       credits.admit(parsed, asset);
