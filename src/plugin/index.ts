@@ -41,7 +41,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let flushTimer: NodeJS.Timeout | undefined;
   /**
    * Resolved id → the user's file that imported it and the specifier the user wrote there (Vite 8
-   * drops "imported by" from errors; `oga:` imports made by our own modules inherit their origin).
+   * drops "imported by" from errors).
    */
   const origins = new Map<string, { importer: string; specifier: string }>();
   /** Specifiers written in user code (not imports our own modules make). */
@@ -171,10 +171,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
         // Same check as the filter: Vite 5's dev server ignores hook filters.
         if (!OGA_SOURCE.test(source)) return null;
         const id = isVirtualId(source) ? source : toVirtualId(source);
-        if (importer && isVirtualId(importer)) {
-          const origin = origins.get(importer.split("?")[0]!);
-          if (origin && !origins.has(id)) origins.set(id, origin);
-        } else if (importer) {
+        // Our own modules import blobs, never `oga:` ids; only user code is an origin.
+        if (importer && !isVirtualId(importer)) {
           const specifier = fromVirtualId(id)?.specifier ?? source;
           origins.set(id, { importer, specifier });
           userSpecifiers.add(specifier);
