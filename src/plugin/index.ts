@@ -10,6 +10,7 @@ import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
 import { isOgaSpecifier, parseSpecifier } from "./specifier.js";
+import { STYLESHEET, URL_SCRIPT, UrlReferenceError, rewriteCssUrls, rewriteNewUrls, type SingleFileSpecifier } from "./url-references.js";
 import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
 export const PLUGIN_NAME = "vite-plugin-oga";
@@ -78,8 +79,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     flushTimer.unref();
   };
 
-  const fail = (ctx: HookContext, error: unknown, specifier: string, id: string): never => {
-    const origin = origins.get(id);
+  const fail = (ctx: HookContext, error: unknown, specifier: string, id: string, origin = origins.get(id)): never => {
     const where = origin ? `${path.relative(options?.root ?? process.cwd(), origin.importer) || origin.importer}: ` : "";
     const userSpecifier = origin?.specifier ?? specifier;
     const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
@@ -128,6 +128,37 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return { code, moduleSideEffects: false, meta: { oga: { specifier, asset: parsed.id, pageUrl: asset.pageUrl } } };
     } catch (error) {
       return fail(ctx, error, specifier, id.split("?")[0]!);
+    }
+  }
+
+  /** A stylesheet's `url(oga:…)`: resolved, locked, license-checked and credited like an import. */
+  async function stylesheetBlob(parsed: SingleFileSpecifier): Promise<string> {
+    const res = getResolver();
+    const asset = await res.asset(parsed.id, parsed.specifier);
+    credits.admit(parsed, asset);
+    const name = parsed.kind === "file" ? (await res.select(parsed, asset))[0] : asset.main && asset.files[asset.main] ? asset.main : undefined;
+    if (!name) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no main file; name one of its files.`);
+    const file = await res.file(parsed.id, name, parsed.specifier);
+    credits.filesShipped(parsed.id);
+    res.recordSpecifier(parsed.specifier);
+    if (vite?.command === "serve") scheduleFlush();
+    return file.path;
+  }
+
+  /** The `pre` transform: default-only imports, `new URL("oga:…")` and stylesheet `url(oga:…)`. */
+  async function transformUserCode(ctx: HookContext, code: string, file: string) {
+    const s = new MagicString(code);
+    try {
+      let changed: boolean;
+      if (STYLESHEET.test(file)) changed = await rewriteCssUrls(code, file, s, stylesheetBlob);
+      else {
+        const imports = pointDefaultImportsAtMainView(code, s) !== null;
+        changed = (URL_SCRIPT.test(file) && rewriteNewUrls(code, s)) || imports;
+      }
+      return changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+    } catch (error) {
+      if (!(error instanceof UrlReferenceError)) throw error;
+      return fail(ctx, error.cause, error.specifier, "", { importer: file, specifier: error.specifier });
     }
   }
 
@@ -193,9 +224,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     transform: {
       order: "pre",
       filter: { code: "oga:" },
-      handler(code: string, id: string) {
-        if (isVirtualId(id) || !SCRIPT.test(id.split("?")[0]!) || !code.includes("oga:")) return null;
-        return pointDefaultImportsAtMainView(code);
+      handler(this: HookContext, code: string, id: string) {
+        const file = id.split("?")[0]!;
+        if (isVirtualId(id) || !(SCRIPT.test(file) || STYLESHEET.test(file)) || !code.includes("oga:")) return null;
+        return transformUserCode(this, code, file);
       },
     },
 
@@ -227,16 +259,18 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
  * stay right). A regex rather than a parser because this runs before TypeScript is stripped; the
  * pattern only matches a complete import statement, so a miss merely costs emitting extra files.
  */
-export function pointDefaultImportsAtMainView(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
-  let s: MagicString | undefined;
+export function pointDefaultImportsAtMainView(code: string, into?: MagicString): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+  let s: MagicString | undefined = into;
+  let changed = false;
   for (const match of code.matchAll(DEFAULT_ONLY_IMPORT)) {
     const specifier = match[3]!;
     if (!isOgaSpecifier(specifier) || specifier === "oga:credits") continue;
     const start = match.index! + match[1]!.length;
     s ??= new MagicString(code);
     s.overwrite(start, start + specifier.length + 2, JSON.stringify(toVirtualId(specifier, "main")));
+    changed = true;
   }
-  return s ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+  return s && changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
 }
 
 export { OgaError };

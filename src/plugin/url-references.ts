@@ -1,0 +1,172 @@
+/**
+ * `new URL("oga:…", import.meta.url)` in scripts and `url(oga:…)` in stylesheets. Vite never asks
+ * plugins about either (it warns and leaves them), so the plugin's `pre` transform rewrites them
+ * in the user's code, with magic-string so source maps stay right:
+ *
+ * - a script gets an import of the `oga:` module (`import __oga_url_0 from "oga:x/a.png"`) and
+ *   `new URL(__oga_url_0, import.meta.url)`: the module's default export is the file's URL, so the
+ *   file is emitted, locked and credited exactly like an import of it;
+ * - a stylesheet gets the path of the cached blob relative to the stylesheet, which Vite then
+ *   hashes, emits and serves like a local file.
+ *
+ * Both scans skip comments and are regexes over the source (it is not parsed: this runs before
+ * TypeScript or a preprocessor), strict about the shape they accept.
+ */
+import path from "node:path";
+import type MagicString from "magic-string";
+import { OgaError } from "../errors.js";
+import { parseSpecifier, type ParsedSpecifier } from "./specifier.js";
+import { toVirtualId } from "./virtual-id.js";
+
+/** What a `new URL` or CSS `url()` may name: one file, or an asset's main file. */
+export type SingleFileSpecifier = Extract<ParsedSpecifier, { kind: "asset" | "file" }>;
+
+/** Scripts whose source is JS/TS as written, so an `import` line can go at the top. */
+export const URL_SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
+/** Stylesheets Vite compiles; `url()` in them is plain CSS syntax before and after. */
+export const STYLESHEET = /\.(?:css|pcss|postcss|scss|sass|less|styl|stylus)$/;
+
+/** `new URL("oga:…", import.meta.url)` with a plain string (or a template without `${`). */
+const NEW_URL = /\bnew\s+URL\s*\(\s*(["'`])(oga:[^"'`\\\r\n$]*)\1(\s*,\s*import\.meta\.url\s*(?:,\s*)?\))/g;
+/** CSS `url(oga:…)`, `url("oga:…")`, `url('oga:…')`. */
+const CSS_URL = /\burl\(\s*(?:(["'])(oga:[^"'\\\r\n]*)\1|(oga:[^\s"'()\\]*))\s*\)/gi;
+
+/**
+ * Parses a specifier used as a URL: one file or an asset (its main file). Globs and
+ * `oga:credits` name no single file.
+ * @throws OgaError `OGA_BAD_INPUT` with what to write instead.
+ */
+export function parseUrlSpecifier(specifier: string, form: string): SingleFileSpecifier {
+  const parsed = parseSpecifier(specifier);
+  if (parsed.kind === "glob") {
+    throw new OgaError("OGA_BAD_INPUT", `"${specifier}": ${form} names one file, not a glob. Name one file ("oga:${parsed.id}/<file>"), or import the glob to get a { name: url } record.`);
+  }
+  if (parsed.kind === "credits") throw new OgaError("OGA_BAD_INPUT", `"${specifier}": ${form} names a file; import "oga:credits" instead.`);
+  return parsed;
+}
+
+/** Start offsets of `//` and `/* *\/` comments (JS) or `/* *\/` only (CSS), skipping strings. */
+function commentRanges(code: string, lineComments: boolean): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '"' || ch === "'" || (lineComments && ch === "`")) {
+      // Strings end at their quote; a lone quote (say in a regex literal) costs one line at most,
+      // except a template literal, which may span lines.
+      for (i++; i < code.length && code[i] !== ch; i++) {
+        if (code[i] === "\\") i++;
+        else if (ch !== "`" && code[i] === "\n") break;
+      }
+    } else if (ch === "/" && code[i + 1] === "*") {
+      const end = code.indexOf("*/", i + 2);
+      const stop = end === -1 ? code.length : end + 2;
+      ranges.push([i, stop]);
+      i = stop - 1;
+    } else if (lineComments && ch === "/" && code[i + 1] === "/") {
+      const end = code.indexOf("\n", i);
+      const stop = end === -1 ? code.length : end;
+      ranges.push([i, stop]);
+      i = stop;
+    }
+  }
+  return ranges;
+}
+
+function inComment(ranges: readonly [number, number][], offset: number): boolean {
+  return ranges.some(([start, end]) => offset >= start && offset < end);
+}
+
+/**
+ * Rewrites `new URL("oga:…", import.meta.url)` in a script: adds one default import per
+ * specifier at the top (after a hashbang) and passes its binding to `new URL`. The asset form
+ * imports the asset's lean module, so only its main file is emitted.
+ * @returns whether anything changed.
+ * @throws UrlReferenceError (an `OGA_BAD_INPUT` cause) for a glob or a malformed specifier.
+ */
+export function rewriteNewUrls(code: string, s: MagicString): boolean {
+  if (!code.includes("new") || !code.includes("oga:")) return false;
+  let comments: [number, number][] | undefined;
+  const bindings = new Map<string, string>();
+  // A prefix the file does not use yet, so the added names never clash with the user's.
+  let prefix = "__oga_url_";
+  while (code.includes(prefix)) prefix = "_" + prefix;
+  for (const match of code.matchAll(NEW_URL)) {
+    comments ??= commentRanges(code, true);
+    if (inComment(comments, match.index!)) continue;
+    const specifier = match[2]!;
+    let parsed: SingleFileSpecifier;
+    try {
+      parsed = parseUrlSpecifier(specifier, "new URL()");
+    } catch (error) {
+      throw new UrlReferenceError(specifier, error);
+    }
+    let binding = bindings.get(specifier);
+    if (!binding) {
+      binding = prefix + bindings.size;
+      bindings.set(specifier, binding);
+      const source = parsed.kind === "asset" ? toVirtualId(specifier, "main") : specifier;
+      s.appendLeft(code.startsWith("#!") ? code.indexOf("\n") + 1 : 0, `import ${binding} from ${JSON.stringify(source)};\n`);
+    }
+    const start = match.index! + match[0].indexOf(match[1]!);
+    s.overwrite(start, start + specifier.length + 2, binding);
+  }
+  return bindings.size > 0;
+}
+
+/** A CSS `url()` specifier found in a stylesheet, with where its `url(…)` sits. */
+export interface CssUrl {
+  specifier: string;
+  start: number;
+  end: number;
+}
+
+/** Every `url(oga:…)` outside comments, in order. */
+export function findCssUrls(code: string): CssUrl[] {
+  if (!code.includes("oga:")) return [];
+  let comments: [number, number][] | undefined;
+  const found: CssUrl[] = [];
+  for (const match of code.matchAll(CSS_URL)) {
+    comments ??= commentRanges(code, false);
+    if (inComment(comments, match.index!)) continue;
+    found.push({ specifier: (match[2] ?? match[3])!, start: match.index!, end: match.index! + match[0].length });
+  }
+  return found;
+}
+
+/** A CSS `url("…")` of `target` (an absolute path) as written in the stylesheet at `cssFile`. */
+export function cssRelativeUrl(cssFile: string, target: string): string {
+  let relative = path.relative(path.dirname(cssFile), target).split(path.sep).join("/");
+  if (!relative.startsWith(".")) relative = "./" + relative;
+  return `url("${relative.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\a ")}")`;
+}
+
+/**
+ * Rewrites `url(oga:…)` in a stylesheet to the relative path of each cached blob, which
+ * `blobPath` resolves (and locks, and credits) the way the plugin resolves imports.
+ * @returns whether anything changed.
+ * @throws UrlReferenceError: the first failure, with its specifier.
+ */
+export async function rewriteCssUrls(code: string, cssFile: string, s: MagicString, blobPath: (parsed: SingleFileSpecifier) => Promise<string>): Promise<boolean> {
+  const urls = findCssUrls(code);
+  const paths = await Promise.all(
+    urls.map(async ({ specifier }) => {
+      try {
+        return await blobPath(parseUrlSpecifier(specifier, "url()"));
+      } catch (error) {
+        throw new UrlReferenceError(specifier, error);
+      }
+    }),
+  );
+  urls.forEach(({ start, end }, i) => s.overwrite(start, end, cssRelativeUrl(cssFile, paths[i]!)));
+  return urls.length > 0;
+}
+
+/** A failure to resolve one `url()`: carries the specifier so the plugin can name it. */
+export class UrlReferenceError extends Error {
+  constructor(
+    readonly specifier: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
