@@ -152,7 +152,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       let changed: boolean;
       if (STYLESHEET.test(file)) changed = await rewriteCssUrls(code, file, s, stylesheetBlob);
       else {
-        const imports = pointDefaultImportsAtMainView(code, s) !== null;
+        const imports = pointDefaultImports(code, s);
         changed = (URL_SCRIPT.test(file) && rewriteNewUrls(code, s)) || imports;
       }
       return changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
@@ -259,18 +259,22 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
  * stay right). A regex rather than a parser because this runs before TypeScript is stripped; the
  * pattern only matches a complete import statement, so a miss merely costs emitting extra files.
  */
-export function pointDefaultImportsAtMainView(code: string, into?: MagicString): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
-  let s: MagicString | undefined = into;
+export function pointDefaultImportsAtMainView(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+  const s = new MagicString(code);
+  return pointDefaultImports(code, s) ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+}
+
+/** {@link pointDefaultImportsAtMainView} into a caller's MagicString; returns whether it changed anything. */
+function pointDefaultImports(code: string, s: MagicString): boolean {
   let changed = false;
   for (const match of code.matchAll(DEFAULT_ONLY_IMPORT)) {
     const specifier = match[3]!;
     if (!isOgaSpecifier(specifier) || specifier === "oga:credits") continue;
     const start = match.index! + match[1]!.length;
-    s ??= new MagicString(code);
     s.overwrite(start, start + specifier.length + 2, JSON.stringify(toVirtualId(specifier, "main")));
     changed = true;
   }
-  return s && changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+  return changed;
 }
 
 export { OgaError };
