@@ -4,6 +4,7 @@
  */
 import type { CAC } from "cac";
 import { DEFAULT_SITE_URL, type ClientOptions } from "../client.js";
+import { envFlag } from "../plugin/options.js";
 
 /** A mistake in how the command was typed (bad flag value, unknown flag): exit code 2. */
 export class CliUsageError extends Error {
@@ -37,7 +38,7 @@ export function readGlobalOptions(options: OptionBag, env: NodeJS.ProcessEnv): G
     // An explicit flag wins; otherwise the library's defaultCacheDir reads OGA_CACHE_DIR itself.
     cacheDir: optionalString(options, "cacheDir", "--cache-dir"),
     concurrency: optionalPositiveInteger(options, "concurrency", "--concurrency"),
-    offline: options.offline === true || isTruthyEnv(env.OGA_OFFLINE),
+    offline: options.offline === true || (envFlag(env.OGA_OFFLINE) ?? false),
     maxFileSize: optionalPositiveInteger(options, "maxFileSize", "--max-file-size"),
   };
 }
@@ -57,10 +58,6 @@ export function clientOptions(global: GlobalOptions, signal: AbortSignal): Clien
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
-}
-
-function isTruthyEnv(value: string | undefined): boolean {
-  return value !== undefined && !["", "0", "false", "no"].includes(value.trim().toLowerCase());
 }
 
 /**

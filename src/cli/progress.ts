@@ -5,6 +5,7 @@
  */
 import cliProgress from "cli-progress";
 import type { DownloadProgress } from "../client.js";
+import { envFlag } from "../plugin/options.js";
 import type { CachedFile } from "../store/fetch-file.js";
 import { formatSize, say, type CliIo } from "./io.js";
 
@@ -16,8 +17,7 @@ export interface ProgressReporter {
 }
 
 export function wantsProgressBar(io: CliIo): boolean {
-  const ci = io.env.CI;
-  return io.stderr.isTTY === true && (ci === undefined || ci === "" || ci === "0" || ci === "false");
+  return io.stderr.isTTY === true && !envFlag(io.env.CI);
 }
 
 export function createProgressReporter(io: CliIo): ProgressReporter {

@@ -113,8 +113,11 @@ export function defaultDtsPath(root: string): string {
   return existsSync(path.join(root, "src")) ? path.join("src", DEFAULT_DTS_NAME) : DEFAULT_DTS_NAME;
 }
 
-/** `"1"`/`"true"` → true, `"0"`/`"false"` → false, unset or empty → undefined; anything else set → true. */
-function envFlag(value: string | undefined): boolean | undefined {
+/**
+ * How every `OGA_*` switch (and `CI`) is read, by the plugin and the CLI alike: `"0"`, `"false"`,
+ * `"no"`, `"off"` → false, unset or empty → undefined, anything else set → true.
+ */
+export function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === "") return undefined;
   return !/^(0|false|no|off)$/i.test(value.trim());
 }
