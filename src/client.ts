@@ -223,7 +223,7 @@ export function createClient(options: ClientOptions = {}): OgaClient {
       const { searchAssets } = await import("./site/search.js");
       yield* searchAssets(http, filters, {
         signal: signalOf(searchOptions.signal),
-        delaySeconds: options.searchDelaySeconds ?? 1,
+        ...(options.searchDelaySeconds !== undefined && { delaySeconds: options.searchDelaySeconds }),
       });
     },
     download,

@@ -4,6 +4,7 @@
  * ends. Flag names and values are the Python `oga` CLI's.
  */
 import type { SearchFilters, SearchResult, SortBy, TagOperation } from "../site/types.js";
+import { DEFAULT_SEARCH_DELAY_SECONDS } from "../site/search-query.js";
 import { ART_TYPES, LICENSES } from "../site/vocabulary.js";
 import type { CliCommand } from "./command.js";
 import { writeLine } from "./io.js";
@@ -24,9 +25,6 @@ const TYPE_SLUGS = ART_TYPES.map((t) => t.slug);
 /** Only licenses whose search term id is known can be filtered on. */
 const SEARCHABLE_LICENSES = LICENSES.filter((l) => l.termId !== null);
 const LICENSE_SLUGS = SEARCHABLE_LICENSES.map((l) => l.slug);
-
-/** Seconds between result pages unless `--delay` or `OGA_SEARCH_DELAY` says otherwise. */
-export const DEFAULT_SEARCH_DELAY = 1;
 
 /** Turns the search flags into library filters, rejecting bad values with the allowed list. */
 export function searchFilters(options: OptionBag): SearchFilters {
@@ -61,12 +59,12 @@ export function searchFilters(options: OptionBag): SearchFilters {
   return filters;
 }
 
-function searchDelay(options: OptionBag, env: NodeJS.ProcessEnv): number {
+/** `--delay`, else `OGA_SEARCH_DELAY`, else `undefined` (the library's default). */
+function searchDelay(options: OptionBag, env: NodeJS.ProcessEnv): number | undefined {
   const flag = optionalNonNegativeNumber(options, "delay", "--delay");
   if (flag !== undefined) return flag;
   const fromEnv = env.OGA_SEARCH_DELAY?.trim();
-  if (fromEnv) return optionalNonNegativeNumber({ delay: fromEnv }, "delay", "OGA_SEARCH_DELAY") ?? DEFAULT_SEARCH_DELAY;
-  return DEFAULT_SEARCH_DELAY;
+  return fromEnv ? optionalNonNegativeNumber({ delay: fromEnv }, "delay", "OGA_SEARCH_DELAY") : undefined;
 }
 
 export function resultLine(result: SearchResult, json: boolean): string {
@@ -91,14 +89,15 @@ export const searchCommand: CliCommand = {
       .option("--page-limit <n>", "Stop after this many result pages")
       .option("--items-per-page <n>", "Results per page request (the site's own form offers 24 or 48; default 144, as the Python oga asked)")
       .option("--json", "One JSON object per result (NDJSON)")
-      .option("--delay <seconds>", `Pause between result pages, to be gentle with the site (env OGA_SEARCH_DELAY, default ${DEFAULT_SEARCH_DELAY})`)
+      .option("--delay <seconds>", `Pause between result pages, to be gentle with the site (env OGA_SEARCH_DELAY, default ${DEFAULT_SEARCH_DELAY_SECONDS})`)
       .example("  $ oga search --type music --license cc0 --tag battle --page-limit 1")
       .example(`  $ oga search --submitter xmo | cut -d" " -f1 | xargs -n1 oga download`);
   },
   async run(context, _args, options) {
     const filters = searchFilters(options);
     const json = options.json === true;
-    const client = context.client({ searchDelaySeconds: searchDelay(options, context.io.env) });
+    const delay = searchDelay(options, context.io.env);
+    const client = context.client(delay === undefined ? {} : { searchDelaySeconds: delay });
     for await (const result of client.search(filters)) {
       await writeLine(context.io.stdout, resultLine(result, json));
     }

@@ -6,6 +6,13 @@ import { OgaError } from "../errors.js";
 import type { SearchFilters, SortBy, TagOperation } from "./types.js";
 import { ART_TYPES, LICENSES, findArtType, findLicense } from "./vocabulary.js";
 
+/**
+ * Seconds between result pages when the caller does not say: paging is the crawl-like part, and
+ * the site asks for restraint. Here rather than in search.ts so the CLI's help can name it
+ * without loading the page parsers.
+ */
+export const DEFAULT_SEARCH_DELAY_SECONDS = 1;
+
 /** Results per page when the caller does not say (what the Python library asked for). */
 export const DEFAULT_ITEMS_PER_PAGE = 144;
 

@@ -4,11 +4,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SiteHttp } from "./http.js";
 import { parseSearchPage } from "./parse-search.js";
-import { positiveInteger, searchPageUrl, validateSearchFilters } from "./search-query.js";
+import { DEFAULT_SEARCH_DELAY_SECONDS, positiveInteger, searchPageUrl, validateSearchFilters } from "./search-query.js";
 import type { SearchFilters, SearchResult } from "./types.js";
-
-/** Pause between result pages: paging is the crawl-like part, and the site asks for restraint. */
-export const DEFAULT_PAGE_DELAY_SECONDS = 1;
 
 export interface SearchOptions {
   signal?: AbortSignal;
@@ -27,7 +24,7 @@ export interface SearchOptions {
 export async function* searchAssets(http: Pick<SiteHttp, "origin" | "getPage">, filters: SearchFilters = {}, options: SearchOptions = {}): AsyncGenerator<SearchResult, void, undefined> {
   validateSearchFilters(filters);
   const pageLimit = positiveInteger("pageLimit", filters.pageLimit) ?? Number.POSITIVE_INFINITY;
-  const delayMs = Math.max(0, (options.delaySeconds ?? DEFAULT_PAGE_DELAY_SECONDS) * 1000);
+  const delayMs = Math.max(0, (options.delaySeconds ?? DEFAULT_SEARCH_DELAY_SECONDS) * 1000);
   const seen = new Set<string>();
   let lastPage = 0;
   for (let page = 0; page <= lastPage && page < pageLimit; page++) {
