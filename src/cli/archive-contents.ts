@@ -5,7 +5,7 @@
  */
 import type { OgaClient } from "../client.js";
 import type { AssetFile } from "../site/types.js";
-import { isArchiveName, listArchive } from "../store/archive.js";
+import { MAX_ARCHIVE_DEPTH, isArchiveName, listArchive } from "../store/archive.js";
 import { extractEntry, type CachedArchive } from "../store/archive-extract.js";
 import { Cache } from "../store/cache.js";
 import type { CachedFile } from "../store/fetch-file.js";
@@ -14,9 +14,6 @@ import type { FileContentsLister } from "./describe.js";
 import { formatSize, say, type CliIo } from "./io.js";
 import { placeFile } from "./place-file.js";
 import path from "node:path";
-
-/** How deep zips inside zips are opened, as in the plugin. */
-const MAX_DEPTH = 4;
 
 /** An entry somewhere below an asset's zip, by its path inside the asset. */
 interface FoundEntry {
@@ -32,7 +29,7 @@ interface FoundEntry {
 async function* walk(cache: Cache, archive: CachedArchive, depth = 0): AsyncGenerator<FoundEntry> {
   for (const entry of await listArchive(archive.path, { label: archive.label })) {
     const key = `${archive.label}/${entry.path}`;
-    const opened = depth + 1 < MAX_DEPTH && isArchiveName(entry.path);
+    const opened = depth + 1 < MAX_ARCHIVE_DEPTH && isArchiveName(entry.path);
     yield { key, size: entry.size, archive, entry: entry.path, opened };
     if (opened) {
       const inner = await extractEntry(cache, archive, entry.path);

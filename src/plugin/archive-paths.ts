@@ -8,10 +8,7 @@
  * glob records use as keys: unique within the asset and stable across builds.
  */
 import picomatch from "picomatch";
-import { isArchiveName } from "../store/archive.js";
-
-/** How deep zips inside zips are followed; real packs nest once at most. */
-export const MAX_ARCHIVE_DEPTH = 4;
+import { MAX_ARCHIVE_DEPTH, isArchiveName } from "../store/archive.js";
 
 /** A path inside an asset, split at archive boundaries: the asset's file, then one entry path per archive. */
 export interface AssetPath {

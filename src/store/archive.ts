@@ -34,6 +34,9 @@ export interface ListArchiveOptions {
   label?: string;
 }
 
+/** How deep zips inside zips are followed (the plugin and the CLI alike); real packs nest once at most. */
+export const MAX_ARCHIVE_DEPTH = 4;
+
 /** Whether a file name is an archive this package can look into. */
 export function isArchiveName(name: string): boolean {
   return /\.zip$/i.test(name);
