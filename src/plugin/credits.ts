@@ -12,9 +12,11 @@ import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
 import { creditFor, formatCredits, formatForFileName, sortCredits, type Credit } from "./credits-format.js";
 import type { LicensePolicy } from "./license-policy.js";
+import { CREDITS_SPECIFIER } from "./specifier.js";
+import { toVirtualId } from "./virtual-id.js";
 
-/** The resolved id of `oga:credits` (what `toVirtualId("oga:credits")` gives). */
-export const CREDITS_MODULE_ID = "\0oga:credits.js";
+/** The resolved id of `oga:credits`, which the dev server's module graphs know it by. */
+export const CREDITS_MODULE_ID = toVirtualId(CREDITS_SPECIFIER);
 
 /** What `load` records on every asset, file and glob module (`meta.oga`). */
 export interface OgaModuleMeta {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import MagicString from "magic-string";
 import { OgaError, isOgaError } from "../errors.js";
+import type { LockedAsset } from "../store/lockfile.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
 import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
 import { assetMeta, assetModuleCode, fileModuleCode, globModuleCode, type FileUrl } from "./module-code.js";
@@ -9,7 +10,7 @@ import { CreditsBuild } from "./credits-build.js";
 import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
-import { isOgaSpecifier, parseSpecifier } from "./specifier.js";
+import { CREDITS_SPECIFIER, isOgaSpecifier, parseSpecifier } from "./specifier.js";
 import { STYLESHEET, URL_SCRIPT, UrlReferenceError, rewriteCssUrls, rewriteNewUrls, type SingleFileSpecifier } from "./url-references.js";
 import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
@@ -102,7 +103,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
       credits.admit(parsed, asset);
-      const names = parsed.kind === "asset" && view === "main" ? (asset.main && asset.files[asset.main] ? [asset.main] : []) : await res.select(parsed, asset);
+      const main = mainFileName(asset);
+      const names = parsed.kind === "asset" && view === "main" ? (main ? [main] : []) : await res.select(parsed, asset);
       // The bundler emits the files a loaded module references, so they ship and are credited.
       if (names.length > 0) credits.filesShipped(parsed.id);
       // Each module references its files' blobs itself (no module per file: in a warm build the
@@ -120,8 +122,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       } else if (parsed.kind === "glob") {
         code = globModuleCode(files);
       } else {
-        const main = asset.main ? (files.find((f) => f.name === asset.main) ?? null) : null;
-        code = assetModuleCode(assetMeta(parsed.id, asset), main, files, view);
+        code = assetModuleCode(assetMeta(parsed.id, asset), files.find((f) => f.name === main) ?? null, files, view);
       }
       if (userSpecifiers.has(specifier)) res.recordSpecifier(specifier);
       if (vite?.command === "serve") scheduleFlush();
@@ -136,7 +137,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const res = getResolver();
     const asset = await res.asset(parsed.id, parsed.specifier);
     credits.admit(parsed, asset);
-    const name = parsed.kind === "file" ? (await res.select(parsed, asset))[0] : asset.main && asset.files[asset.main] ? asset.main : undefined;
+    const name = parsed.kind === "file" ? (await res.select(parsed, asset))[0] : mainFileName(asset);
     if (!name) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no main file; name one of its files.`);
     const file = await res.file(parsed.id, name, parsed.specifier);
     credits.filesShipped(parsed.id);
@@ -255,21 +256,16 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
 }
 
 /**
- * Rewrites default-only `oga:<asset>` imports to the lean module id (magic-string, so source maps
- * stay right). A regex rather than a parser because this runs before TypeScript is stripped; the
- * pattern only matches a complete import statement, so a miss merely costs emitting extra files.
+ * Rewrites default-only `oga:<asset>` imports to the lean module id, into the transform's
+ * MagicString (so source maps stay right); returns whether it changed anything. A regex rather
+ * than a parser because this runs before TypeScript is stripped; the pattern only matches a
+ * complete import statement, so a miss merely costs emitting extra files.
  */
-export function pointDefaultImportsAtMainView(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
-  const s = new MagicString(code);
-  return pointDefaultImports(code, s) ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
-}
-
-/** {@link pointDefaultImportsAtMainView} into a caller's MagicString; returns whether it changed anything. */
 function pointDefaultImports(code: string, s: MagicString): boolean {
   let changed = false;
   for (const match of code.matchAll(DEFAULT_ONLY_IMPORT)) {
     const specifier = match[3]!;
-    if (!isOgaSpecifier(specifier) || specifier === "oga:credits") continue;
+    if (!isOgaSpecifier(specifier) || specifier === CREDITS_SPECIFIER) continue;
     const start = match.index! + match[1]!.length;
     s.overwrite(start, start + specifier.length + 2, JSON.stringify(toVirtualId(specifier, "main")));
     changed = true;
@@ -277,4 +273,7 @@ function pointDefaultImports(code: string, s: MagicString): boolean {
   return changed;
 }
 
-export { OgaError };
+/** The asset's main file when the lockfile lists it (a default import's file), else undefined. */
+function mainFileName(asset: LockedAsset): string | undefined {
+  return asset.main && asset.files[asset.main] ? asset.main : undefined;
+}
