@@ -30,7 +30,8 @@ export interface ResolveEvents {
 interface SharedStore {
   client: OgaClient;
   describes: Map<string, Promise<LockedAsset>>;
-  files: Map<string, Promise<ResolvedFile>>;
+  /** The ETag rides along for the lockfile; callers get the plain {@link ResolvedFile}. */
+  files: Map<string, Promise<ResolvedFile & { etag: string | null }>>;
 }
 
 const stores = new Map<string, SharedStore>();
@@ -188,15 +189,15 @@ export class AssetResolver {
             },
           },
         );
-        return { asset: id, name, path: cached.path, sha256: cached.sha256, size: cached.size, transfer: cached.transfer, etag: cached.etag } as ResolvedFile & { etag: string | null };
+        return { asset: id, name, path: cached.path, sha256: cached.sha256, size: cached.size, transfer: cached.transfer, etag: cached.etag };
       } catch (error) {
         throw this.explain(error, specifier, locked.url, id);
       }
     });
-    const { etag } = resolved as ResolvedFile & { etag: string | null };
-    this.session.setFile(id, name, { url: locked.url, size: resolved.size, etag: locked.etag ?? etag, sha256: resolved.sha256 });
-    this.events.onFile?.(resolved);
-    return { asset: resolved.asset, name: resolved.name, path: resolved.path, sha256: resolved.sha256, size: resolved.size, transfer: resolved.transfer };
+    const { etag, ...file } = resolved;
+    this.session.setFile(id, name, { url: locked.url, size: file.size, etag: locked.etag ?? etag, sha256: file.sha256 });
+    this.events.onFile?.(file);
+    return file;
   }
 
   /** Records a specifier the user wrote (for the declarations and `oga sync`). */
