@@ -1,5 +1,6 @@
 import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
+import { pageUrlOfId } from "../site/asset-id.js";
 import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
@@ -104,10 +105,6 @@ export class AssetResolver {
     this.archives = new ArchiveResolver(options, this.session, (id, name, specifier) => this.file(id, name, specifier));
   }
 
-  private pageUrl(id: string): string {
-    return `${this.options.url}/content/${encodeURIComponent(id)}`;
-  }
-
   /** The asset's locked record; described on the site (once per process) when not locked yet. */
   async asset(id: string, specifier: string): Promise<LockedAsset> {
     const locked = this.session.asset(id);
@@ -131,7 +128,8 @@ export class AssetResolver {
     try {
       return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline }));
     } catch (error) {
-      throw this.explain(error, specifier, `the page ${this.pageUrl(id)}`);
+      // The URL the client asked for, encoded the site's way, so the message names what was tried.
+      throw this.explain(error, specifier, `the page ${pageUrlOfId(this.options.url, id)}`);
     }
   }
 
