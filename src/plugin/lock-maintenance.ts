@@ -11,6 +11,7 @@ import type { OgaClient } from "../client.js";
 import type { SiteHttp } from "../site/http.js";
 import { OgaError, isOgaError } from "../errors.js";
 import type { BlobState, Cache } from "../store/cache.js";
+import { discard } from "../store/fetch-file.js";
 import { lockedAssetFromAsset, readLockfile, type LockedAsset, type LockedFile, type Lockfile } from "../store/lockfile.js";
 import { diffLockedAsset, type AssetChanges } from "./lock-diff.js";
 import { globMatcher, isOgaSpecifier, parseSpecifier } from "./specifier.js";
@@ -168,12 +169,6 @@ async function probeFile(http: Pick<SiteHttp, "openFile">, locked: LockedFile): 
   return { url: locked.url, size, etag: response.etag, sha256 };
 }
 
-/** Stops a body we do not want; undici reports the abort as an 'error' that must not go unheard. */
-function discard(body: Readable): void {
-  body.on("error", () => undefined);
-  body.destroy();
-}
-
 async function hashStream(body: Readable): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;
@@ -184,7 +179,7 @@ async function hashStream(body: Readable): Promise<{ sha256: string; size: numbe
   return { sha256: hash.digest("hex"), size };
 }
 
-/** Describes a locked asset by its page URL, naming the asset when it is gone. */
+/** Describes a locked asset by id (the configured site decides), naming it when it is gone. */
 async function describeLocked(client: OgaClient, id: string, locked: LockedAsset) {
   try {
     return await client.describe(id);

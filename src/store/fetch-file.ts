@@ -289,7 +289,7 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
  * Drops a response body we will not read. undici reports a destroyed body as an "error" event,
  * which would be an uncaught exception without a listener; we already know why we stopped.
  */
-function discard(body: Readable): void {
+export function discard(body: Readable): void {
   body.on("error", () => undefined);
   body.destroy();
 }
