@@ -1,24 +1,12 @@
 import { existsSync } from "node:fs";
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BOMB_SIZE, startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, makeProject, testOptions, type Bundler } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { BOMB_SIZE } from "../replica/index.js";
+import { buildFixture, testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("packs");
-});
-afterEach(async () => {
-  await project.cleanup();
-});
+const { replica, project } = useReplicaProject("packs");
 
 const LIMIT = 1 << 20;
 

@@ -1,24 +1,11 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bonusZipEntries, startReplica, tilesZipEntries, wav, type Replica } from "../replica/index.js";
-import { buildFixture, bytesOf as bytesAtUrl, makeProject, testOptions, type Bundler } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { bonusZipEntries, tilesZipEntries, wav } from "../replica/index.js";
+import { buildFixture, bytesOf as bytesAtUrl, testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("packs");
-  replica.requests.reset();
-});
-afterEach(async () => {
-  await project.cleanup();
-});
+const { replica, project } = useReplicaProject("packs");
 
 /** The bytes the replica put in each entry, by path inside the asset (archive name included). */
 function entryBytes(): Map<string, Buffer> {

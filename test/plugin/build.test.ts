@@ -1,24 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, bytesOf, makeProject, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { buildFixture, bytesOf, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("game");
-  replica.requests.reset();
-});
-afterEach(async () => {
-  await project.cleanup();
-});
+const { replica, project } = useReplicaProject("game");
 
 /** Files the fixture uses: the main file of battle-theme-a, all of tiny-sprites, one sfx, the .ogg glob. */
 const USED = [

@@ -1,32 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { SourceMapConsumer } from "source-map-js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Credit } from "../../src/plugin/credits-format.js";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { startReplica, type Replica } from "../replica/index.js";
 import { buildCredits } from "./credits-build.js";
-import { makeProject, testOptions, type Bundler } from "./helpers.js";
+import { testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("game");
-});
-afterEach(async () => {
-  // A build that fails early leaves the other downloads of the shared store finishing for a
-  // moment; they may still be writing into the cache directory.
-  await project.cleanup().catch(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await project.cleanup();
-  });
-});
+const { replica, project } = useReplicaProject("game");
 
 const CC0 = "https://creativecommons.org/publicdomain/zero/1.0/";
 const BY3 = "https://creativecommons.org/licenses/by/3.0/";

@@ -1,25 +1,12 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
+import { describe, expect, it } from "vitest";
+import { startReplica } from "../replica/index.js";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { buildFixture, bytesOf, makeProject, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { buildFixture, bytesOf, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("game");
-  replica.requests.reset();
-});
-afterEach(async () => {
-  await project.cleanup();
-});
+const { replica, project } = useReplicaProject("game");
 
 /** Builds a main.js that imports `specifier`; returns the error's code and full text. */
 async function failure(bundler: Bundler, specifier: string, extra: OgaPluginOptions = {}): Promise<{ code: string; text: string }> {

@@ -3,12 +3,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import MagicString from "magic-string";
 import { SourceMapConsumer } from "source-map-js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { ViteDevServer } from "vite";
 import { ogaPlugin } from "../../src/plugin/index.js";
 import { cssRelativeUrl, findCssUrls, rewriteNewUrls, UrlReferenceError } from "../../src/plugin/url-references.js";
-import { startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, makeProject, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { buildFixture, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { useReplicaProject } from "./hooks.js";
 
 function rewrite(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
   const s = new MagicString(code);
@@ -101,24 +101,7 @@ describe("stylesheet url()", () => {
   });
 });
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("url-references");
-  replica.requests.reset();
-});
-afterEach(async () => {
-  await project.cleanup().catch(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await project.cleanup();
-  });
-});
+const { replica, project } = useReplicaProject("url-references");
 
 /** Puts `import "./style.css"` first in main.js (plain Rollup has no CSS support, so not there). */
 async function importStylesheet(): Promise<void> {
