@@ -7,7 +7,7 @@ import { fileUrlReference, type UrlStrategy } from "./file-url.js";
 import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
 import { assetMeta, assetModuleCode, fileModuleCode, globModuleCode, type FileUrl } from "./module-code.js";
 import { CreditsBuild } from "./credits-build.js";
-import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
+import { checkPluginOptions, resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
 import { CREDITS_SPECIFIER, isOgaSpecifier, parseSpecifier } from "./specifier.js";
@@ -58,6 +58,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   };
   const report = new DownloadReport(log);
   // Built now so a bad `licenses` or `credits` option fails when the config loads.
+  checkPluginOptions(userOptions);
   const credits = new CreditsBuild(userOptions, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver => {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { DEFAULT_CONCURRENCY, DEFAULT_SITE_URL } from "../client.js";
+import { OgaError } from "../errors.js";
 import { defaultCacheDir } from "../store/cache-dir.js";
 import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
 import type { CreditsOption } from "./credits.js";
@@ -93,7 +94,7 @@ export function resolveOptions(
     root: absRoot,
     url: (env.OGA_URL || options.url || DEFAULT_SITE_URL).replace(/\/+$/, ""),
     cacheDir: cacheDir ? path.resolve(absRoot, cacheDir) : defaultCacheDir(env),
-    concurrency: positiveInt(options.concurrency, DEFAULT_CONCURRENCY),
+    concurrency: positiveInt(options.concurrency, DEFAULT_CONCURRENCY, "concurrency"),
     offline: envFlag(env.OGA_OFFLINE) ?? options.offline ?? false,
     lockfile: path.resolve(absRoot, options.lockfile ?? DEFAULT_LOCKFILE),
     // CI is where a lockfile change would go unnoticed, so it is frozen there unless asked otherwise.
@@ -102,7 +103,7 @@ export function resolveOptions(
     allowHosts: options.allowHosts ?? [],
     timeoutSeconds: options.timeoutSeconds,
     maxFileSize: options.maxFileSize,
-    archives: { maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE), includeJunk: options.archives?.includeJunk ?? false },
+    archives: { maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE, "archives.maxEntrySize"), includeJunk: options.archives?.includeJunk ?? false },
     retries: options.retries,
     retryDelaySeconds: options.retryDelaySeconds,
   };
@@ -122,6 +123,28 @@ export function envFlag(value: string | undefined): boolean | undefined {
   return !/^(0|false|no|off)$/i.test(value.trim());
 }
 
-function positiveInt(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+/**
+ * Checks the plugin's numeric options when the plugin is created, so a typo in `vite.config.ts`
+ * fails at once with the option's name instead of being replaced by a default.
+ * @throws OgaError `OGA_BAD_INPUT`
+ */
+export function checkPluginOptions(options: OgaPluginOptions): void {
+  positiveInt(options.concurrency, 0, "concurrency");
+  positiveInt(options.maxFileSize, 0, "maxFileSize");
+  positiveInt(options.archives?.maxEntrySize, 0, "archives.maxEntrySize");
+  nonNegative(options.timeoutSeconds, "timeoutSeconds");
+  nonNegative(options.retries, "retries");
+  nonNegative(options.retryDelaySeconds, "retryDelaySeconds");
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (Number.isInteger(value) && value > 0) return value;
+  throw new OgaError("OGA_BAD_INPUT", `vite-plugin-oga option ${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+}
+
+function nonNegative(value: number | undefined, name: string): void {
+  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw new OgaError("OGA_BAD_INPUT", `vite-plugin-oga option ${name}: expected a number >= 0, got ${JSON.stringify(value)}`);
+  }
 }

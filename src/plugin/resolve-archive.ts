@@ -12,7 +12,7 @@ import { assetPathKey, globCandidates, locate, type AssetPath } from "./archive-
 import type { LockSession } from "./lock-session.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import type { ResolvedFile } from "./resolve-asset.js";
-import { globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
 
 /** Fetches a top-level file of an asset into the cache (the resolver's `file`). */
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
@@ -94,7 +94,7 @@ export class ArchiveResolver {
     if (parsed.kind === "file") {
       const found = await locate(parsed.file, new Set(names), list);
       if ("file" in found) return [assetPathKey(found)];
-      if (!found.missing) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${names.join(", ") || "(none)"}.`);
+      if (!found.missing) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${fileListing(names)}.`);
       const where = assetPathKey(found.missing);
       const entries = await list(found.missing);
       throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview(entries)}.`);
@@ -102,7 +102,7 @@ export class ArchiveResolver {
     const match = globMatcher(parsed.pattern);
     const hits = [...new Set((await globCandidates(parsed.pattern, names, list)).filter(match))].sort();
     if (hits.length) return hits;
-    throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${names.join(", ") || "(none)"}.`);
+    throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${fileListing(names)}.`);
   }
 
   /** One entry (by its asset path key) extracted into the cache and recorded in the lockfile. */

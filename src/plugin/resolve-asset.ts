@@ -5,7 +5,7 @@ import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { ArchiveResolver } from "./resolve-archive.js";
-import { globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
 export interface ResolvedFile {
@@ -136,7 +136,7 @@ export class AssetResolver {
   /** The names a parsed specifier selects, in a stable order; throws `OGA_NO_FILE` with the asset's files. */
   selectFiles(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): string[] {
     const names = Object.keys(asset.files).sort();
-    const listing = names.length ? names.join(", ") : "(none: the site lists no files for it)";
+    const listing = fileListing(names);
     if (parsed.kind === "asset") return names;
     if (parsed.kind === "file") {
       if (asset.files[parsed.file]) return [parsed.file];
@@ -163,7 +163,7 @@ export class AssetResolver {
     const asset = await this.asset(id, specifier);
     const locked = asset.files[name];
     if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
-    if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${Object.keys(asset.files).sort().join(", ")}.`);
+    if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${fileListing(Object.keys(asset.files).sort())}.`);
     if (this.options.frozen && locked.sha256 === undefined) {
       throw new OgaError(
         "OGA_FROZEN",

@@ -71,3 +71,8 @@ export function globMatcher(pattern: string): (name: string) => boolean {
   // Wrapped so it is safe to pass to `Array#filter`: picomatch's second parameter returns an object.
   return (name) => isMatch(name);
 }
+
+/** An asset's file names for an `OGA_NO_FILE` message. */
+export function fileListing(names: readonly string[]): string {
+  return names.length ? names.join(", ") : "(none: the site lists no files for it)";
+}

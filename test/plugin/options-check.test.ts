@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { ogaPlugin } from "../../src/plugin/index.js";
+import type { OgaPluginOptions } from "../../src/plugin/options.js";
+
+describe("plugin options are checked when the plugin is created", () => {
+  it.each<[string, OgaPluginOptions]>([
+    ["concurrency", { concurrency: 0 }],
+    ["concurrency", { concurrency: 2.5 }],
+    ["maxFileSize", { maxFileSize: -1 }],
+    ["archives.maxEntrySize", { archives: { maxEntrySize: 0 } }],
+    ["timeoutSeconds", { timeoutSeconds: Number.NaN }],
+    ["retries", { retries: -1 }],
+  ])("a bad %s fails with its name instead of falling back to a default", (name, options) => {
+    expect(() => ogaPlugin(options)).toThrowError(expect.objectContaining({ code: "OGA_BAD_INPUT", message: expect.stringContaining(`option ${name}:`) }));
+  });
+
+  it("good values pass", () => {
+    expect(() => ogaPlugin({ concurrency: 2, maxFileSize: 1e6, archives: { maxEntrySize: 1024 }, timeoutSeconds: 0.5, retries: 0 })).not.toThrow();
+  });
+});
