@@ -4,47 +4,20 @@
 // that blob's /@fs/ URL.
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ViteDevServer } from "vite";
-import { ogaPlugin } from "../../src/plugin/index.js";
+import { describe, expect, it } from "vitest";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
-import { makeProject, testOptions } from "../plugin/helpers.js";
+import { minimalAsset } from "../replica/index.js";
+import { testOptions } from "../plugin/helpers.js";
+import { useDevServer, useReplicaProject } from "../plugin/hooks.js";
 import { expectCacheValid, FAST, filePath, servedBytes, sha256 } from "./helpers.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-let server: ViteDevServer | undefined;
-let base = "";
+const { replica, project } = useReplicaProject("game");
+const dev = useDevServer();
 let counter = 0;
 
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(() => replica.close());
-beforeEach(async () => {
-  project = await makeProject("game");
-  replica.faults.clear();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await project.cleanup();
-});
-
 async function startDev(extra: OgaPluginOptions = {}): Promise<void> {
-  const { createServer } = await import("vite");
   // A cache dir of its own per server: the plugin shares one client per option set in-process.
-  server = await createServer({
-    root: project.root,
-    configFile: false,
-    logLevel: "silent",
-    server: { port: 0, host: "127.0.0.1" },
-    optimizeDeps: { noDiscovery: true, include: [] },
-    plugins: [ogaPlugin(testOptions(project, replica.url, { retryDelaySeconds: FAST.retryDelaySeconds!, ...extra })) as never],
-  });
-  await server.listen();
-  base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+  await dev.start(project.root, testOptions(project, replica.url, { retryDelaySeconds: FAST.retryDelaySeconds!, ...extra }));
 }
 
 function freshAsset(size: number): { slug: string; name: string; path: string } {
@@ -57,7 +30,7 @@ function freshAsset(size: number): { slug: string; name: string; path: string } 
 /** main.js imports the file; returns the /@id/ URL of the file's module as Vite rewrote it. */
 async function fileModuleUrl(slug: string, name: string): Promise<string> {
   await writeFile(path.join(project.root, "src/main.js"), `import x from "oga:${slug}/${name}";\nexport { x };\n`);
-  const code = await (await fetch(`${base}/src/main.js`)).text();
+  const code = await (await fetch(`${dev.base}/src/main.js`)).text();
   const url = /from\s+["']([^"']*oga:[^"']*)["']/.exec(code)?.[1];
   expect(url, code).toBeDefined();
   return url!;
@@ -65,7 +38,7 @@ async function fileModuleUrl(slug: string, name: string): Promise<string> {
 
 /** The /@fs/ URL a module's code points at, or the module's failure (status and text). */
 async function loadModule(url: string): Promise<{ blob: string } | { status: number; text: string }> {
-  const response = await fetch(base + url);
+  const response = await fetch(dev.base + url);
   const text = await response.text();
   if (response.status !== 200) return { status: response.status, text };
   const blob = /["'](\/@fs\/[^"']+)["']/.exec(text)?.[1];
@@ -76,7 +49,7 @@ async function loadModule(url: string): Promise<{ blob: string } | { status: num
 async function expectServesWholeFile(url: string, slug: string, name: string): Promise<void> {
   const loaded = await loadModule(url);
   expect(loaded).toHaveProperty("blob");
-  const res = await fetch(base + (loaded as { blob: string }).blob);
+  const res = await fetch(dev.base + (loaded as { blob: string }).blob);
   expect(res.status).toBe(200);
   expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(await servedBytes(replica, slug, name)));
 }

@@ -1,40 +1,19 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ViteDevServer } from "vite";
-import { startReplica, tilesZipEntries, type Replica } from "../replica/index.js";
-import { ogaPlugin } from "../../src/plugin/index.js";
-import { makeProject, testOptions } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { tilesZipEntries } from "../replica/index.js";
+import { testOptions } from "./helpers.js";
+import { useDevServer, useProject, useReplica } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-let server: ViteDevServer | undefined;
-
-beforeEach(async () => {
-  replica = await startReplica();
-  project = await makeProject("packs");
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await replica.close();
-  await project.cleanup();
-});
+const replica = useReplica("test");
+const project = useProject("packs");
+const dev = useDevServer();
 
 describe("dev server", () => {
   it("serves an archive entry from the cache with its Content-Type, Range (206) and ETag (304)", async () => {
     await writeFile(path.join(project.root, "src/main.js"), `import step from "oga:dungeon-pack/tiles.zip/sfx/step.wav";\nexport { step };\n`);
-    const { createServer } = await import("vite");
-    server = await createServer({
-      root: project.root,
-      configFile: false,
-      logLevel: "silent",
-      server: { port: 0, host: "127.0.0.1" },
-      optimizeDeps: { noDiscovery: true, include: [] },
-      plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
-    });
-    await server.listen();
-    const base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+    await dev.start(project.root, testOptions(project, replica.url));
+    const base = dev.base;
     const main = await (await fetch(`${base}/src/main.js`)).text();
     const moduleUrl = /from\s+["']([^"']*oga:[^"']*)["']/.exec(main)![1]!;
     const code = await (await fetch(base + moduleUrl)).text();

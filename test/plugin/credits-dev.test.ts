@@ -1,41 +1,20 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ViteDevServer } from "vite";
-import { ogaPlugin } from "../../src/plugin/index.js";
-import { startReplica, type Replica } from "../replica/index.js";
-import { makeProject, testOptions } from "./helpers.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { testOptions } from "./helpers.js";
+import { useDevServer, useProject, useReplica } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-let server: ViteDevServer | undefined;
-let base: string;
+const replica = useReplica("test");
+const project = useProject("game");
+const dev = useDevServer();
 
 beforeEach(async () => {
-  replica = await startReplica();
-  project = await makeProject("game");
   await writeFile(path.join(project.root, "src/main.js"), `import credits from "oga:credits";\nimport music from "oga:battle-theme-a";\nexport { credits, music };\n`);
-  const { createServer } = await import("vite");
-  server = await createServer({
-    root: project.root,
-    configFile: false,
-    logLevel: "silent",
-    server: { port: 0, host: "127.0.0.1" },
-    optimizeDeps: { noDiscovery: true, include: [] },
-    plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
-  });
-  await server.listen();
-  base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await replica.close();
-  await project.cleanup();
+  await dev.start(project.root, testOptions(project, replica.url));
 });
 
 async function get(url: string): Promise<string> {
-  const res = await fetch(base + url);
+  const res = await fetch(dev.base + url);
   expect(res.status, url).toBe(200);
   return res.text();
 }
@@ -69,7 +48,7 @@ describe("oga:credits in dev", () => {
 
   it("sends the browser each new list as an oga:credits event (no reload)", async () => {
     const sent: { type?: string; event?: string; data?: { id: string }[] }[] = [];
-    const hot = server!.environments.client!.hot;
+    const hot = dev.server.environments.client!.hot;
     const send = hot.send.bind(hot) as (payload: unknown) => void;
     hot.send = ((payload: unknown) => {
       sent.push(payload as (typeof sent)[number]);

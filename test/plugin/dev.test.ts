@@ -1,46 +1,24 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ViteDevServer } from "vite";
-import { startReplica, type Replica } from "../replica/index.js";
-import { ogaPlugin } from "../../src/plugin/index.js";
-import { makeProject, replicaBytes, testOptions } from "./helpers.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { replicaBytes, testOptions } from "./helpers.js";
+import { useDevServer, useProject, useReplica } from "./hooks.js";
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-let server: ViteDevServer | undefined;
-let base: string;
-
+// A replica per test: one test cuts the network by closing it.
+const replica = useReplica("test");
+const project = useProject("game");
 beforeEach(async () => {
-  replica = await startReplica();
-  project = await makeProject("game");
   await writeFile(path.join(project.root, "src/main.js"), `import music from "oga:battle-theme-a";\nexport { music };\n`);
 });
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await replica.close().catch(() => undefined);
-  await project.cleanup();
-});
+const dev = useDevServer();
 
 async function startDev(): Promise<void> {
-  const { createServer } = await import("vite");
-  server = await createServer({
-    root: project.root,
-    configFile: false,
-    logLevel: "silent",
-    server: { port: 0, host: "127.0.0.1" },
-    optimizeDeps: { noDiscovery: true, include: [] },
-    plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
-  });
-  await server.listen();
-  const address = server.httpServer!.address() as { port: number };
-  base = `http://127.0.0.1:${address.port}`;
+  await dev.start(project.root, testOptions(project, replica.url));
 }
 
 /** The `/@id/…oga:…` import URLs of a served module. */
 async function ogaImports(url: string): Promise<string[]> {
-  const res = await fetch(base + url);
+  const res = await fetch(dev.base + url);
   expect(res.status).toBe(200);
   const code = await res.text();
   return [...code.matchAll(/from\s+["']([^"']*oga:[^"']*)["']/g)].map((m) => m[1]!);
@@ -56,7 +34,7 @@ async function blobUrlOf(entry: string): Promise<string> {
 async function blobUrlFromModule(moduleUrl: string): Promise<string> {
   let url = moduleUrl;
   for (let depth = 0; depth < 3; depth++) {
-    const code = await (await fetch(base + url)).text();
+    const code = await (await fetch(dev.base + url)).text();
     const fs = /["'](\/@fs\/[^"']+)["']/.exec(code);
     if (fs) return fs[1]!.replace(/\?.*$/, "");
     const next = /from\s+["']([^"']*oga:[^"']*)["']/.exec(code);
@@ -73,18 +51,18 @@ describe("dev server", () => {
     expect(decodeURIComponent(blob)).toContain(project.cacheDir);
     const expected = await replicaBytes(replica, "battle-theme-a", "battleThemeA.mp3");
 
-    const full = await fetch(base + blob);
+    const full = await fetch(dev.base + blob);
     expect(full.status).toBe(200);
     expect(full.headers.get("content-type")).toMatch(/^audio\/mpeg/);
     expect(Buffer.from(await full.arrayBuffer())).toEqual(expected);
     const etag = full.headers.get("etag");
     expect(etag).toBeTruthy();
 
-    const range = await fetch(base + blob, { headers: { Range: "bytes=100-199" } });
+    const range = await fetch(dev.base + blob, { headers: { Range: "bytes=100-199" } });
     expect(range.status).toBe(206);
     expect(Buffer.from(await range.arrayBuffer())).toEqual(expected.subarray(100, 200));
 
-    const again = await fetch(base + blob, { headers: { "If-None-Match": etag! } });
+    const again = await fetch(dev.base + blob, { headers: { "If-None-Match": etag! } });
     expect(again.status).toBe(304);
   });
 
@@ -92,12 +70,12 @@ describe("dev server", () => {
     await startDev();
     const [assetModule] = await ogaImports("/src/main.js");
     await blobUrlFromModule(assetModule!);
-    await server!.close();
+    await dev.server.close();
     await replica.close();
     // A restarted server asked for the /@id/ URL a cached page holds: no resolveId call first.
     await startDev();
     const blob = await blobUrlFromModule(assetModule!);
-    const res = await fetch(base + blob);
+    const res = await fetch(dev.base + blob);
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
@@ -111,7 +89,7 @@ describe("dev server", () => {
 
     await writeFile(path.join(project.root, "src/extra.js"), `import coin from "oga:retro-sfx-pack/coin.wav";\nexport { coin };\n`);
     const blob = await blobUrlOf("/src/extra.js");
-    const res = await fetch(base + blob);
+    const res = await fetch(dev.base + blob);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(await replicaBytes(replica, "retro-sfx-pack", "coin.wav"));
     await expect.poll(() => readFile(dts, "utf8"), { timeout: 5000 }).toContain('declare module "oga:retro-sfx-pack/coin.wav"');
     // Never shrinks: the first import's declarations are still there.
@@ -124,7 +102,7 @@ describe("the lockfile in dev", () => {
   /** Every payload the dev server sends the browser from now on. */
   function recordHot(): { type?: string }[] {
     const sent: { type?: string }[] = [];
-    const hot = server!.environments.client!.hot;
+    const hot = dev.server.environments.client!.hot;
     const send = hot.send.bind(hot) as (payload: unknown) => void;
     hot.send = ((payload: unknown) => {
       sent.push(payload as { type?: string });

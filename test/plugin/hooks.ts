@@ -4,7 +4,10 @@
  * read whatever the current hook run set up. Kept apart from helpers.ts, which a child process
  * (test/faults/build-worker.ts) imports outside Vitest.
  */
+import type { ViteDevServer } from "vite";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { ogaPlugin } from "../../src/plugin/index.js";
+import type { OgaPluginOptions } from "../../src/plugin/options.js";
 import { startReplica, type Replica } from "../replica/index.js";
 import { makeProject } from "./helpers.js";
 
@@ -106,4 +109,49 @@ export function useReplicaProject(fixture: string): { replica: Replica; project:
     replica.faults.clear();
   });
   return { replica, project };
+}
+
+export interface DevServer {
+  /** Starts a Vite 8 dev server for `root` with only the oga plugin, on a free loopback port. */
+  start(root: string, options: OgaPluginOptions): Promise<void>;
+  /** The server last started. */
+  readonly server: ViteDevServer;
+  /** Its origin, `http://127.0.0.1:PORT`. */
+  readonly base: string;
+}
+
+/** Dev servers for the tests of this file (or describe block); the one last started is closed after each test. */
+export function useDevServer(): DevServer {
+  let current: { server: ViteDevServer; base: string } | undefined;
+  afterEach(async () => {
+    const server = current?.server;
+    current = undefined;
+    await server?.close();
+  });
+  const started = () => {
+    if (!current) throw new Error("the dev server is used before start()");
+    return current;
+  };
+  return {
+    async start(root, options) {
+      const { createServer } = await import("vite");
+      const server = await createServer({
+        root,
+        configFile: false,
+        logLevel: "silent",
+        server: { port: 0, host: "127.0.0.1" },
+        optimizeDeps: { noDiscovery: true, include: [] },
+        plugins: [ogaPlugin(options) as never],
+      });
+      current = { server, base: "" };
+      await server.listen();
+      current.base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+    },
+    get server() {
+      return started().server;
+    },
+    get base() {
+      return started().base;
+    },
+  };
 }

@@ -3,12 +3,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import MagicString from "magic-string";
 import { SourceMapConsumer } from "source-map-js";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ViteDevServer } from "vite";
-import { ogaPlugin } from "../../src/plugin/index.js";
+import { describe, expect, it } from "vitest";
 import { cssRelativeUrl, findCssUrls, rewriteNewUrls, UrlReferenceError } from "../../src/plugin/url-references.js";
 import { buildFixture, replicaBytes, testOptions, type Bundler } from "./helpers.js";
-import { useReplicaProject } from "./hooks.js";
+import { useDevServer, useReplicaProject } from "./hooks.js";
 
 function rewrite(code: string): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
   const s = new MagicString(code);
@@ -213,25 +211,12 @@ describe.each<Bundler>(["vite8", "vite7"])("stylesheet url(oga:…) under %s", (
 });
 
 describe("dev server (Vite 8)", () => {
-  let server: ViteDevServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const dev = useDevServer();
 
   it("serves the stylesheet with URLs to the cached blobs, and new URL through the oga: module", async () => {
     await importStylesheet();
-    const { createServer } = await import("vite");
-    server = await createServer({
-      root: project.root,
-      configFile: false,
-      logLevel: "silent",
-      server: { port: 0, host: "127.0.0.1" },
-      optimizeDeps: { noDiscovery: true, include: [] },
-      plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
-    });
-    await server.listen();
-    const base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+    await dev.start(project.root, testOptions(project, replica.url));
+    const base = dev.base;
 
     const served = await (await fetch(`${base}/src/style.css?direct`)).text();
     // Dev keeps comments; the one in the fixture names an asset that does not exist.
