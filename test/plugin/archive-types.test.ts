@@ -1,13 +1,9 @@
-import { execFile } from "node:child_process";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, FIXTURES, makeProject, testOptions } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildFixture, FIXTURES, testOptions, tsc } from "./helpers.js";
+import { useProject, useReplica } from "./hooks.js";
 
-const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
 const GAME_TS = `import floor from "oga:dungeon-pack/tiles.zip/png/floor.png";
 import tiles from "oga:dungeon-pack/tiles.zip/**/*.png";
 import coin from "oga:dungeon-pack/extras.zip/bonus.zip/coin.png";
@@ -15,30 +11,14 @@ import coin from "oga:dungeon-pack/extras.zip/bonus.zip/coin.png";
 export const urls: string[] = [floor, coin, tiles["tiles.zip/png/wall.png"], tiles["tiles.zip/png/Sprites Ünïcödé/héros.png"]];
 `;
 
-async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
-    return { ok: true, output: stdout };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
-  }
-}
-
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
+const replica = useReplica();
+const project = useProject("packs", "file");
 const game = () => path.join(project.root, "src/game.ts");
 
 beforeAll(async () => {
-  replica = await startReplica();
-  project = await makeProject("packs");
   await copyFile(path.join(FIXTURES, "typed/tsconfig.json"), path.join(project.root, "tsconfig.json"));
   await buildFixture("vite8", project.root, testOptions(project, replica.url));
 }, 60_000);
-afterAll(async () => {
-  await replica.close();
-  await project.cleanup();
-});
 
 describe("declarations for archive entries under a real tsc --noEmit", () => {
   it("declare each used entry as a module and list glob keys with the archive name", async () => {

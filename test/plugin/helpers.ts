@@ -1,11 +1,14 @@
+import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
 import { ogaPlugin } from "../../src/plugin/index.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
 
 /** A fresh copy of `test/fixtures/<name>` plus a private cache dir, both under os.tmpdir(). */
 export async function makeProject(name: string): Promise<{ root: string; cacheDir: string; lockfile: string; cleanup(): Promise<void> }> {
@@ -110,4 +113,15 @@ export async function replicaBytes(replica: { catalogue: { findFile(slug: string
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/** Type-checks the project at `root` (`tsc -p root`, the repository's TypeScript): whether it passed, and its diagnostics. */
+export async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
+    return { ok: true, output: stdout };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
 }

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, makeProject, testOptions } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildFixture, testOptions, tsc } from "./helpers.js";
+import { useProject, useReplica } from "./hooks.js";
 
-const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
 const CLIENT_DTS = fileURLToPath(new URL("../../client.d.ts", import.meta.url));
 const GAME_TS = `import music from "oga:battle-theme-a";
 import { files, meta } from "oga:tiny-sprites";
@@ -18,29 +15,13 @@ export const urls: string[] = [music, files["hero_16.png"], files["boss_64x48.pn
 export const credit: string = \`\${meta.title} by \${meta.author.name} (\${meta.licenses.join(" or ")})\`;
 `;
 
-async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
-    return { ok: true, output: stdout };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
-  }
-}
-
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
+const replica = useReplica();
+const project = useProject("typed", "file");
 const game = () => path.join(project.root, "src/game.ts");
 
 beforeAll(async () => {
-  replica = await startReplica();
-  project = await makeProject("typed");
   await buildFixture("vite8", project.root, testOptions(project, replica.url));
 }, 60_000);
-afterAll(async () => {
-  await replica.close();
-  await project.cleanup();
-});
 
 describe("generated declarations under a real tsc --noEmit", () => {
   it("are written to src/oga-env.d.ts, sorted, with the glob declared through a one-* pattern", async () => {
