@@ -1,21 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bonusZipEntries, startReplica, tilesZipEntries, type Replica } from "../replica/index.js";
-import { lines, runOga, tempDir } from "./run-oga.js";
+import { describe, expect, it } from "vitest";
+import { bonusZipEntries, tilesZipEntries } from "../replica/index.js";
+import { lines, runOga, tempDir, useReplicaAndCache } from "./run-oga.js";
 
-let replica: Replica;
-let cache: Awaited<ReturnType<typeof tempDir>>;
-const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
-
-beforeAll(async () => {
-  replica = await startReplica();
-  cache = await tempDir();
-});
-afterAll(async () => {
-  await replica.close();
-  await cache.remove();
-});
+const { cache, env } = useReplicaAndCache();
 
 describe("oga describe --files", () => {
   it("lists each zip's entries (zips inside zips too) as paths to import, downloading the zips once and saying so", async () => {

@@ -1,14 +1,11 @@
 import { createServer } from "node:net";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
-import { startReplica, type Replica } from "../replica/index.js";
-import { ANSI, lines, ROOT, runOga, tempDir } from "./run-oga.js";
+import { ANSI, lines, ROOT, runOga, tempDir, useReplicaAndCache } from "./run-oga.js";
 
-let replica: Replica;
-let cache: Awaited<ReturnType<typeof tempDir>>;
-const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
+const { replica, cache, env } = useReplicaAndCache();
 
 /** A loopback port nothing listens on: bound once for a free number, then closed. */
 async function closedPort(): Promise<number> {
@@ -18,15 +15,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-beforeAll(async () => {
-  replica = await startReplica();
-  cache = await tempDir();
-});
-afterAll(async () => {
-  await replica.close();
-  await cache.remove();
-});
 
 describe("oga (whole command line)", () => {
   it("--version prints the package version", async () => {

@@ -1,19 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
-import { ANSI, lines, runOga, tempDir } from "./run-oga.js";
+import { describe, expect, it } from "vitest";
+import { ANSI, lines, runOga, useReplicaAndCache } from "./run-oga.js";
 
-let replica: Replica;
-let cache: Awaited<ReturnType<typeof tempDir>>;
-const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
-
-beforeAll(async () => {
-  replica = await startReplica();
-  cache = await tempDir();
-});
-afterAll(async () => {
-  await replica.close();
-  await cache.remove();
-});
+const { replica, cache, env } = useReplicaAndCache();
 
 describe("oga describe", () => {
   it("prints the Python oga's summary line", async () => {

@@ -2,13 +2,11 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startReplica, type Replica, type ReplicaFile } from "../replica/index.js";
-import { ANSI, lines, runOga, runShell, tempDir } from "./run-oga.js";
+import { describe, expect, it } from "vitest";
+import type { ReplicaFile } from "../replica/index.js";
+import { ANSI, lines, runOga, runShell, tempDir, useReplicaAndCache } from "./run-oga.js";
 
-let replica: Replica;
-let cache: Awaited<ReturnType<typeof tempDir>>;
-const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
+const { replica, cache, env } = useReplicaAndCache();
 const FILES = "/sites/default/files/";
 
 async function sha256Of(file: ReplicaFile): Promise<string> {
@@ -29,16 +27,6 @@ function replicaFile(slug: string, printed: string): ReplicaFile {
   if (!file) throw new Error(`no replica file for ${printed}`);
   return file;
 }
-
-beforeAll(async () => {
-  replica = await startReplica();
-  cache = await tempDir();
-});
-afterEach(() => replica.faults.clear());
-afterAll(async () => {
-  await replica.close();
-  await cache.remove();
-});
 
 describe("oga download", () => {
   it("prints one cache path per file; each holds the file's bytes", async () => {

@@ -9,6 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { Replica } from "../replica/index.js";
+import { useReplica } from "../plugin/hooks.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "dist/cli/bin.js");
@@ -97,3 +100,29 @@ export function lines(text: string): string[] {
 
 /** ESC, the start of every ANSI escape sequence (colours, cursor moves). */
 export const ANSI = /\u001b/;
+
+/**
+ * One replica and one temporary cache for this file's `oga` runs, and `env()` pointing oga at
+ * both. Each test starts with an empty request log and no faults.
+ */
+export function useReplicaAndCache(): { replica: Replica; cache: { readonly dir: string }; env(): Record<string, string> } {
+  const replica = useReplica();
+  let current: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeAll(async () => {
+    current = await tempDir();
+  });
+  afterAll(async () => {
+    await current?.remove();
+  });
+  beforeEach(() => {
+    replica.requests.reset();
+    replica.faults.clear();
+  });
+  const cache = {
+    get dir() {
+      if (!current) throw new Error("the cache is used before its hook made it");
+      return current.dir;
+    },
+  };
+  return { replica, cache, env: () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir }) };
+}

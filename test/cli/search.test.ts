@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ART_TYPES, LICENSES } from "../../src/site/vocabulary.js";
-import { startReplica, type Replica, type ReplicaAsset } from "../replica/index.js";
+import type { ReplicaAsset } from "../replica/index.js";
 import { parseSearchQuery, type SearchQuery } from "../replica/search.js";
-import { ANSI, lines, runOga, runShell, tempDir } from "./run-oga.js";
+import { ANSI, lines, runOga, runShell, useReplicaAndCache } from "./run-oga.js";
 
-let replica: Replica;
-let cache: Awaited<ReturnType<typeof tempDir>>;
-const env = () => ({ OGA_URL: replica.url, OGA_CACHE_DIR: cache.dir });
+const { replica, env } = useReplicaAndCache();
 const SEARCH = "/art-search-advanced";
 /** Tests never wait between pages; the default of 1 s is for the real site. */
 const search = (...args: string[]) => runOga(["search", "--delay", "0", ...args], { env: env() });
@@ -23,19 +21,6 @@ function assetOf(line: string): ReplicaAsset {
 }
 
 const termId = (slug: string) => (ART_TYPES.find((t) => t.slug === slug) ?? LICENSES.find((l) => l.slug === slug))!.termId;
-
-beforeAll(async () => {
-  replica = await startReplica();
-  cache = await tempDir();
-});
-afterEach(() => {
-  replica.requests.reset();
-  replica.faults.clear();
-});
-afterAll(async () => {
-  await replica.close();
-  await cache.remove();
-});
 
 describe("oga search", () => {
   it("prints `<id> <title>` per result and pages on until --page-limit", async () => {
