@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { readdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BOMB_SIZE } from "../replica/index.js";
-import { buildFixture, testOptions, type Bundler } from "./helpers.js";
+import { buildFixture, listFiles, testOptions, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("packs");
@@ -23,14 +23,6 @@ async function failure(bundler: Bundler, specifier: string): Promise<{ code: str
   throw new Error(`building ${specifier} did not fail`);
 }
 
-async function tree(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (!entry.isDirectory()) out.push(path.relative(dir, path.join(entry.parentPath, entry.name)));
-  }
-  return out.sort();
-}
-
 const CASES: [what: string, specifier: string, ...expected: string[]][] = [
   ["zip-slip", "oga:hostile-packs/zip-slip.zip/readme.txt", '"../evil.txt"', "zip-slip"],
   ["an absolute path", "oga:hostile-packs/absolute.zip/readme.txt", '"/tmp/oga-absolute-x"', "absolute path"],
@@ -43,20 +35,20 @@ const CASES: [what: string, specifier: string, ...expected: string[]][] = [
 
 describe.each<Bundler>(["vite8", "vite7", "rollup"])("hostile archives under %s", (bundler) => {
   it.each(CASES)("%s fails with OGA_ARCHIVE naming the import; nothing outside the cache, no temp files", async (_what, specifier, ...expected) => {
-    const before = await tree(project.root);
+    const before = await listFiles(project.root);
     const { code, text } = await failure(bundler, specifier);
     expect(code).toBe("OGA_ARCHIVE");
     expect(text).toContain(path.join("src", "main.js"));
     expect(text).toContain(`"${specifier}"`);
     for (const part of expected) expect(text).toContain(part);
     // The project gained nothing but what a failed build may write (the lockfile of what did resolve).
-    expect((await tree(project.root)).filter((f) => f !== "oga.lock.json" && !f.startsWith("src/oga-env.d.ts"))).toEqual(before);
+    expect((await listFiles(project.root)).filter((f) => f !== "oga.lock.json" && !f.startsWith("src/oga-env.d.ts"))).toEqual(before);
     expect(existsSync("/tmp/oga-absolute-x")).toBe(false);
     expect(existsSync(path.join(project.cacheDir, "evil.txt"))).toBe(false);
     expect(existsSync(path.join(path.dirname(project.cacheDir), "evil.txt"))).toBe(false);
-    expect(await tree(path.join(project.cacheDir, "tmp"))).toEqual([]);
+    expect(await listFiles(path.join(project.cacheDir, "tmp"))).toEqual([]);
     // No blob of hostile content: every blob is a zip the site served or a harmless entry.
-    const blobs = (await tree(path.join(project.cacheDir, "files"))).map((f) => path.basename(f));
+    const blobs = (await listFiles(path.join(project.cacheDir, "files"))).map((f) => path.basename(f));
     expect(blobs.filter((b) => !b.endsWith(".zip"))).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bonusZipEntries, tilesZipEntries, wav } from "../replica/index.js";
-import { buildFixture, bytesOf as bytesAtUrl, testOptions, type Bundler } from "./helpers.js";
+import { buildFixture, bytesOf as bytesAtUrl, listFiles, testOptions, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("packs");
@@ -26,17 +26,6 @@ const TILE_KEYS = [
 /** Emitted names keep non-ASCII letters, which URLs carry percent-encoded. */
 function bytesOf(url: string, outDir: string): Promise<Buffer> {
   return bytesAtUrl(url.startsWith("/") ? decodeURI(url) : url, outDir);
-}
-
-/** Every file under `dir`, relative, sorted. */
-async function tree(dir: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await tree(path.join(dir, entry.name), rel)));
-    else out.push(rel);
-  }
-  return out.sort();
 }
 
 describe.each<Bundler>(["vite8", "vite7", "rollup"])("zip packs under %s", (bundler) => {
@@ -74,13 +63,13 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("zip packs under %s", (bund
     // Extracted entries are blobs: their mtimes prove a warm rebuild reuses them.
     const blobs = path.join(project.cacheDir, "files");
     const before = new Map<string, number>();
-    for (const f of await tree(blobs)) before.set(f, (await stat(path.join(blobs, f))).mtimeMs);
+    for (const f of await listFiles(blobs)) before.set(f, (await stat(path.join(blobs, f))).mtimeMs);
     expect([...before.keys()].some((f) => f.endsWith("/floor.png"))).toBe(true);
     await new Promise((r) => setTimeout(r, 20));
     replica.requests.reset();
     const again = await buildFixture(bundler, project.root, testOptions(project, replica.url));
     expect(replica.requests.count()).toBe(0);
-    const after = await tree(blobs);
+    const after = await listFiles(blobs);
     expect(after).toEqual([...before.keys()]);
     for (const f of after) expect((await stat(path.join(blobs, f))).mtimeMs, f).toBe(before.get(f));
     expect(await bytesOf((again.values as { floor: string }).floor, again.outDir)).toEqual(floor);

@@ -2,12 +2,12 @@
  * Builds for the credits tests: like `buildFixture`, plus fixed entry and chunk names (so a test
  * can tell the entry from a lazy chunk), optional source maps, and the plugin's log lines.
  */
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
 import { ogaPlugin } from "../../src/plugin/index.js";
-import type { Bundler } from "./helpers.js";
+import { listFiles, type Bundler } from "./helpers.js";
 
 export interface CreditsBuildResult {
   outDir: string;
@@ -66,14 +66,4 @@ export async function buildCredits(bundler: Bundler, root: string, options: OgaP
     logs: logs.filter((line) => line.includes("vite-plugin-oga") || bundler === "rollup"),
     read: (file) => readFile(path.join(outDir, file), "utf8"),
   };
-}
-
-async function listFiles(dir: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(path.join(dir, entry.name), rel)));
-    else out.push(rel);
-  }
-  return out.sort();
 }

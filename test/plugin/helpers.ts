@@ -82,7 +82,8 @@ export async function buildFixture(
   return { outDir, assets: all.filter((f) => !f.endsWith(".js")), values: g.__oga ?? {} };
 }
 
-async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+/** Every file under `dir` (none when it is missing), as sorted paths relative to it with "/" between segments. */
+export async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
