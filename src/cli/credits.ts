@@ -4,6 +4,7 @@
  * resolved, so this lists those; a build's `CREDITS.md` lists only what its bundle holds.
  */
 import { formatCredits, type CreditsFormat } from "../plugin/credits-format.js";
+import { OgaError } from "../errors.js";
 import { creditsForAssets } from "../plugin/credits.js";
 import { createLicensePolicy } from "../plugin/license-policy.js";
 import { readExistingLockfile } from "../plugin/lock-maintenance.js";
@@ -29,9 +30,19 @@ export const creditsCommand: CliCommand = {
     const format = choice(optionalString(options, "format", "--format") ?? "md", "--format", FORMATS);
     const licenses = stringList(options, "license", "--license");
     // Checked before reading anything: a typo in a license name is a usage error (exit 2).
-    const policy = createLicensePolicy(licenses.length ? licenses : undefined);
+    const policy = createLicensePolicy(licenses.length ? licenses : undefined, "allow one of its licenses with another --license");
     const resolved = projectOptions(context, options, root);
     const lock = await readExistingLockfile(resolved.lockfile);
+    // Name every refused asset at once, not just the first, so one run tells the whole story.
+    const refused = Object.entries(lock.assets).flatMap(([id, asset]) => {
+      try {
+        policy.choose(id, asset.licenses);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+    if (refused.length) throw new OgaError("OGA_LICENSE", refused.join(" "));
     const credits = creditsForAssets(Object.keys(lock.assets), (id) => lock.assets[id], policy);
     await writeLine(context.io.stdout, formatCredits(credits, format).replace(/\n$/, ""));
   },

@@ -53,7 +53,7 @@ export interface LicensePolicy {
  * @throws OgaError `OGA_BAD_INPUT` for a name no license has: a typo would otherwise refuse
  * every asset offered under the license the user meant.
  */
-export function createLicensePolicy(allow: readonly string[] | undefined): LicensePolicy {
+export function createLicensePolicy(allow: readonly string[] | undefined, widen = "add one of its licenses to the plugin's `licenses` option"): LicensePolicy {
   if (allow === undefined) {
     return {
       allowed: null,
@@ -77,17 +77,18 @@ export function createLicensePolicy(allow: readonly string[] | undefined): Licen
     choose(assetId, licenses) {
       const offered = new Set(licenses.map((name) => findLicense(name)?.id ?? name));
       const pick = allowed.find((name) => offered.has(name));
-      if (pick === undefined) throw refused(assetId, licenses, allowed);
+      if (pick === undefined) throw refused(assetId, licenses, allowed, widen);
       return licenseFacts(pick);
     },
   };
 }
 
-function refused(assetId: string, licenses: readonly string[], allowed: readonly string[] | null): OgaError {
+/** `widen` says how the user allows more licenses where the policy came from (plugin option or CLI flag). */
+function refused(assetId: string, licenses: readonly string[], allowed: readonly string[] | null, widen = ""): OgaError {
   const offered = licenses.length ? licenses.join(", ") : "no license at all";
   if (allowed === null) return new OgaError("OGA_LICENSE", `asset "${assetId}" is offered under ${offered}, so it cannot be credited or shipped.`);
   return new OgaError(
     "OGA_LICENSE",
-    `asset "${assetId}" is offered under ${offered}; none of them is in the allowed licenses (${allowed.join(", ") || "none"}). Use another asset, or add one of its licenses to the plugin's \`licenses\` option.`,
+    `asset "${assetId}" is offered under ${offered}; none of them is in the allowed licenses (${allowed.join(", ") || "none"}). Use another asset, or ${widen}.`,
   );
 }

@@ -75,6 +75,10 @@ describe("oga credits", () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toContain('asset "imminent-threat" is offered under CC-BY 3.0; none of them is in the allowed licenses (CC0)');
+    // Every refused asset in one run, with the command line's own way to allow more.
+    expect(refused.stderr.match(/is offered under/g)!.length).toBe(Object.values(JSON.parse(await readFile(project.lockfile, "utf8")).assets as Record<string, { licenses: string[] }>).filter((a) => !a.licenses.includes("CC0")).length);
+    expect(refused.stderr).toContain("another --license");
+    expect(refused.stderr).not.toContain("plugin's `licenses` option");
   });
 
   it("usage errors exit 2; a project without a lockfile exits 1 and says what to run", async () => {
