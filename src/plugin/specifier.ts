@@ -31,6 +31,11 @@ export function parseSpecifier(specifier: string): ParsedSpecifier {
   if (!isOgaSpecifier(specifier)) fail(specifier, `it does not start with "${SPECIFIER_PREFIX}"`);
   if (specifier === CREDITS_SPECIFIER) return { kind: "credits", specifier };
   const body = specifier.slice(SPECIFIER_PREFIX.length);
+  // A pasted page URL (`oga:https://opengameart.org/content/x`, `oga:/content/x`): name the slug to use.
+  const slug = pageUrlSlug(body);
+  if (slug !== undefined) {
+    fail(specifier, slug ? `it is a page URL, not an asset id; use the slug (the last part of the page URL): "${SPECIFIER_PREFIX}${slug}"` : "it is a URL, not an asset id; use the slug (the last part of the asset's page URL)");
+  }
   // Vite appends queries (`?url`, `?raw`) to imports it owns; on ours they would silently mean
   // nothing, and `#` truncates dev URLs, so both are refused rather than guessed at.
   if (/[?#]/.test(body)) fail(specifier, "query strings and fragments are not supported");
@@ -54,6 +59,22 @@ export function parseSpecifier(specifier: string): ParsedSpecifier {
   // would read as extglobs or classes, and `?` is refused above as a query.
   if (/[*{]/.test(rest)) return { kind: "glob", specifier, id, pattern: rest };
   return { kind: "file", specifier, id, file: rest };
+}
+
+/**
+ * For a body that is an OpenGameArt page URL or path (with a scheme, `//`, a leading `/content/`
+ * or the site's host name): the asset slug in it, or "" when it names none. `undefined` otherwise.
+ */
+function pageUrlSlug(body: string): string | undefined {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(body) || body.startsWith("//") || /^\/content\//i.test(body) || /^(?:www\.)?opengameart\.org(?:[/:?#]|$)/i.test(body);
+  if (!isUrl) return undefined;
+  const match = /(?:^|\/)content\/([^/?#]+)/i.exec(body.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ""));
+  if (!match) return "";
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
 }
 
 function fail(specifier: string, why: string): never {

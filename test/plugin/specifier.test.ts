@@ -34,6 +34,31 @@ describe("parseSpecifier", () => {
     expect(message).toContain(why);
     expect(message).toContain(`"oga:battle-theme-a/battleThemeA.mp3"`);
   });
+
+  it.each([
+    ["oga:https://opengameart.org/content/battle-theme-a", "oga:battle-theme-a"],
+    ["oga:http://www.opengameart.org/content/battle-theme-a/", "oga:battle-theme-a"],
+    ["oga:opengameart.org/content/battle-theme-a", "oga:battle-theme-a"],
+    ["oga:/content/battle-theme-a", "oga:battle-theme-a"],
+    ["oga:https://opengameart.org/content/battle-theme-a?page=1#files", "oga:battle-theme-a"],
+  ])("rejects the page URL %s with OGA_BAD_INPUT telling to use the slug", (specifier, slug) => {
+    let error: unknown;
+    try {
+      parseSpecifier(specifier);
+    } catch (e) {
+      error = e;
+    }
+    expect(isOgaError(error, "OGA_BAD_INPUT")).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain(`"${specifier}"`);
+    expect(message).toContain(`use the slug`);
+    expect(message).toContain(`"${slug}"`);
+    expect(message).not.toContain("path segments");
+  });
+
+  it("still parses an asset whose files sit in a folder named content", () => {
+    expect(parseSpecifier("oga:my-pack/content/a.png")).toMatchObject({ kind: "file", id: "my-pack", file: "content/a.png" });
+  });
 });
 
 describe("virtual ids", () => {
