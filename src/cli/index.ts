@@ -6,6 +6,7 @@
  * 1 failure (unknown asset, site unreachable, …), 2 usage error (unknown flag or command, bad
  * flag value), 130 interrupted by Ctrl-C.
  */
+import { setMaxListeners } from "node:events";
 import { cac, type CAC } from "cac";
 import { isOgaError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -53,6 +54,9 @@ function buildCli(commands: readonly CliCommand[], onInvoke: (invocation: Invoca
  */
 export async function runCli(argv: readonly string[], streams: CliStreams, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
   const controller = new AbortController();
+  // Every request in flight listens to this signal (a dozen assets described at once is normal),
+  // which is not the leak Node's default limit of 10 listeners warns about.
+  setMaxListeners(0, controller.signal);
   const onInterrupt = () => controller.abort(streams.interrupt?.reason);
   streams.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   if (streams.interrupt?.aborted) onInterrupt();

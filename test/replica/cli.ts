@@ -11,7 +11,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const replica = await startReplica({ port, host: values.host });
+const replica = await startReplica({ port, host: values.host }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`replica: port ${port} on ${values.host} is in use; pick another with --port N (npm run replica -- --port 8126), or --port 0 for any free one`);
+  process.exit(1);
+});
 console.log(`OpenGameArt replica at ${replica.url}`);
 console.log(`  asset:  ${replica.url}/content/battle-theme-a`);
 console.log(`  search: ${replica.url}/art-search-advanced?field_art_type_tid%5B%5D=12&items_per_page=24`);
