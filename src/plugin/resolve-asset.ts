@@ -1,6 +1,7 @@
 import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
+import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
@@ -232,11 +233,18 @@ export class AssetResolver {
         return new OgaError(error.code, `"${specifier}": cannot fetch ${tried} and it is not cached (${error.message}). Check the network or OGA_URL, or run \`oga prefetch\` once while online.`, { cause: error });
       case "OGA_OFFLINE":
         return new OgaError("OGA_OFFLINE", `"${specifier}": not in the cache and offline mode is on. Run \`oga prefetch\` while online, or build without OGA_OFFLINE / offline: true.`, { cause: error });
-      case "OGA_INTEGRITY":
+      case "OGA_INTEGRITY": {
+        // The store's message ends with generic `oga update` advice; ours names the asset instead.
+        // Bundlers print the cause chain too, so a rewritten message replaces the store's error
+        // in it (keeping that error's own cause) rather than repeating its advice underneath.
+        const generic = error.message.endsWith(UPDATE_ADVICE);
+        const what = generic ? error.message.slice(0, -UPDATE_ADVICE.length).trimEnd() : error.message;
+        const cause = { cause: generic ? error.cause : error };
         if (this.options.frozen) {
-          return new OgaError("OGA_FROZEN", `"${specifier}": ${tried} no longer matches the sha256 in the frozen lockfile (${error.message}). Run \`oga update ${id ?? ""}\` locally and commit the lockfile.`, { cause: error });
+          return new OgaError("OGA_FROZEN", `"${specifier}": ${tried} no longer matches the sha256 in the frozen lockfile (${what}). Run \`oga update ${id ?? ""}\` locally and commit the lockfile.`, cause);
         }
-        return new OgaError("OGA_INTEGRITY", `"${specifier}": ${error.message} Run \`oga update ${id ?? ""}\` to accept the new version.`, { cause: error });
+        return new OgaError("OGA_INTEGRITY", `"${specifier}": ${what} Run \`oga update${id ? ` ${id}` : ""}\` to accept the new version.`, cause);
+      }
       default:
         return new OgaError(error.code, `"${specifier}": ${error.message}`, { cause: error });
     }

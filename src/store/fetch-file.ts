@@ -328,12 +328,11 @@ function tooLarge(url: string, what: string, maxSize: number): OgaError {
   return new OgaError("OGA_TOO_LARGE", `${url} ${what} over the maximum of ${maxSize} bytes; raise maxFileSize (\`oga --max-file-size\`) to allow it.`);
 }
 
+/** The generic advice a changed-upstream error ends with; callers that know the asset replace it with a precise one. */
+export const UPDATE_ADVICE = "Run `oga update` to accept the new version.";
+
 function changedUpstream(url: string, expected: string, got: string): OgaError {
-  return new OgaError(
-    "OGA_INTEGRITY",
-    `${url} changed upstream: the lockfile expects sha256 ${expected} but the site now serves ${got}. ` +
-      "Run `oga update` to accept the new version.",
-  );
+  return new OgaError("OGA_INTEGRITY", `${url} changed upstream: the lockfile expects sha256 ${expected} but the site now serves ${got}. ${UPDATE_ADVICE}`);
 }
 
 async function fromCache(

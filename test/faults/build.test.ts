@@ -143,6 +143,8 @@ describe("upstream changes", () => {
     expect(code).toBe("OGA_INTEGRITY");
     expect(text).toContain(`"${specifier}"`);
     expect(text).toContain(`oga update ${slug}`);
+    // The advice once, naming the asset (not also the store's generic "Run `oga update` …").
+    expect(text).not.toContain("Run `oga update` to accept");
     expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
     await expectCacheValid(project.cacheDir);
     replica.catalogue.setFileContent(slug, name, original);

@@ -116,6 +116,7 @@ describe("frozen lockfile", () => {
       expect(text).toContain(path.join("src", "main.js"));
       expect(text).toContain('"oga:battle-theme-a"');
       expect(text).toContain("oga update battle-theme-a");
+      expect(text).not.toContain("Run `oga update` to accept");
       expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
     } finally {
       await rm(project.cacheDir + "-ci", { recursive: true, force: true });
