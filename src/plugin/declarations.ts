@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Lockfile, LockedAsset } from "../store/lockfile.js";
 import { writeFileIfChanged } from "../store/lockfile.js";
 import { lockedAssetPaths } from "../store/locked-entries.js";
@@ -48,8 +49,41 @@ export function generateDeclarations(lock: Lockfile): string {
     // An exact module of the same name (a one-`*` glob equal to its pattern) is never a file, so no clash.
     modules.set(pattern, `declare module ${q(pattern)} {\n  const files: ${recordType([...keys])};\n  export default files;\n}\n`);
   }
+  return renderDeclarations(modules);
+}
+
+/** The file text for module name → `declare module` block: header, then the blocks sorted by name, blank-line separated. */
+function renderDeclarations(modules: ReadonlyMap<string, string>): string {
   const body = [...modules.keys()].sort().map((name) => modules.get(name)!).join("\n");
   return HEADER + (body ? "\n" + body : "");
+}
+
+/** The `declare module "…" { … }` blocks of a file we generated, by module name (anything else in it is ignored). */
+export function parseDeclarations(text: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  // A block runs from its `declare module` line to the first `}` at the start of a line (inner braces are indented).
+  const block = /^declare module ("(?:[^"\\\n]|\\.)*") \{\n[\s\S]*?^\}[ \t]*(?:\n|$)/gm;
+  for (const match of text.replace(/\r\n/g, "\n").matchAll(block)) {
+    let name: unknown;
+    try {
+      name = JSON.parse(match[1]!);
+    } catch {
+      continue;
+    }
+    if (typeof name === "string") blocks.set(name, match[0].trimEnd() + "\n");
+  }
+  return blocks;
+}
+
+/**
+ * `next` plus every module of `current` (the file on disk) that `next` lacks; `next` wins for a
+ * module both declare. The dev server writes through this, so the declarations never shrink
+ * while it runs (it may have resolved only some of the project's imports, or lost the lockfile).
+ */
+export function mergeDeclarations(current: string, next: string): string {
+  const modules = parseDeclarations(current);
+  for (const [name, text] of parseDeclarations(next)) modules.set(name, text);
+  return renderDeclarations(modules);
 }
 
 function addAssetModules(modules: Map<string, string>, id: string, asset: LockedAsset): void {
@@ -90,7 +124,16 @@ function q(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Writes the declarations for `lock` to `file` when they changed (temp + rename). Returns whether it wrote. */
-export async function writeDeclarations(file: string, lock: Lockfile): Promise<boolean> {
-  return writeFileIfChanged(file, generateDeclarations(lock));
+/**
+ * Writes the declarations for `lock` to `file` when they changed (temp + rename). Returns whether
+ * it wrote. With `neverShrink` (the dev server) the modules the file on disk declares are kept
+ * (see {@link mergeDeclarations}); builds and the CLI write exactly what the lock says.
+ */
+export async function writeDeclarations(file: string, lock: Lockfile, { neverShrink = false }: { neverShrink?: boolean } = {}): Promise<boolean> {
+  let text = generateDeclarations(lock);
+  if (neverShrink) {
+    const current = await readFile(file, "utf8").catch(() => undefined);
+    if (current !== undefined) text = mergeDeclarations(current, text);
+  }
+  return writeFileIfChanged(file, text);
 }

@@ -75,7 +75,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
       getResolver()
-        .session.flush()
+        .session.flush({ neverShrink: true })
         .catch((error: unknown) => log(`could not write the lockfile or declarations: ${(error as Error).message}`));
     }, 50);
     flushTimer.unref();
@@ -246,7 +246,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       try {
         // A failed build may have resolved nothing (offline, site down): regenerating the
         // declarations from that would wipe the user's committed types. Locked downloads still count.
-        await getResolver().session.flush({ declarations: !error });
+        await getResolver().session.flush({ declarations: !error, neverShrink: vite?.command === "serve" });
       } catch (error) {
         this.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
       } finally {

@@ -64,9 +64,10 @@ export class LockSession {
 
   /**
    * Writes the lockfile (unless frozen or unchanged) and the declarations (when enabled and
-   * different from disk; skipped with `declarations: false`). Calls are serialised so concurrent flushes never interleave.
+   * different from disk; skipped with `declarations: false`). With `neverShrink` (the dev server)
+   * the declarations keep every module the file on disk declares. Calls are serialised so concurrent flushes never interleave.
    */
-  flush({ declarations = true }: { declarations?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
+  flush({ declarations = true, neverShrink = false }: { declarations?: boolean; neverShrink?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
     const run = async () => {
       let lockWritten = false;
       if (this.dirty && !this.frozen) {
@@ -78,7 +79,7 @@ export class LockSession {
         this.lock = mergeLockfiles(merged, this.lock);
         lockWritten = true;
       }
-      const dtsWritten = this.dts === false || !declarations ? false : await writeDeclarations(this.dts, this.lock);
+      const dtsWritten = this.dts === false || !declarations ? false : await writeDeclarations(this.dts, this.lock, { neverShrink });
       return { lockWritten, dtsWritten };
     };
     const result = this.chain.then(run, run);
