@@ -88,6 +88,18 @@ function dedupe<T>(map: Map<string, Promise<T>>, key: string, start: () => Promi
 }
 
 /**
+ * `asset` when it has files; otherwise `OGA_NO_FILE` naming the import and why (withdrawn files,
+ * or none listed), instead of a module whose URL is null and whose files are empty.
+ */
+function withFiles(asset: LockedAsset, id: string, specifier: string): LockedAsset {
+  if (Object.keys(asset.files).length > 0) return asset;
+  const why = asset.filesUnavailable
+    ? `its page says its files are currently unavailable (withdrawn, e.g. over potential licensing issues; ${asset.pageUrl})`
+    : `the site lists no files for it (${asset.pageUrl})`;
+  throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no files to import: ${why}. Import another asset (find one with \`oga search\`).`);
+}
+
+/**
  * Turns specifiers into locked, cached files: the lockfile first, then the cache, then the network.
  * Framework-free: the plugin and the CLI (`oga prefetch`) share it.
  */
@@ -109,7 +121,7 @@ export class AssetResolver {
   /** The asset's locked record; described on the site (once per process) when not locked yet. */
   async asset(id: string, specifier: string): Promise<LockedAsset> {
     const locked = this.session.asset(id);
-    if (locked) return locked;
+    if (locked) return withFiles(locked, id, specifier);
     if (this.options.frozen) {
       throw new OgaError(
         "OGA_FROZEN",
@@ -120,7 +132,9 @@ export class AssetResolver {
     const described = await dedupe(this.store.describes, key, () => this.describe(id, specifier));
     // Another build may have locked it meanwhile; keep what is there (it may hold hashes).
     const now = this.session.asset(id);
-    if (now) return now;
+    if (now) return withFiles(now, id, specifier);
+    // Not locked: nothing to import, and a later build describes it again (the files may come back).
+    withFiles(described, id, specifier);
     this.session.setAsset(id, structuredClone(described));
     return this.session.asset(id)!;
   }

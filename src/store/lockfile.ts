@@ -29,6 +29,8 @@ export interface LockedAsset {
   /** Name of the asset's main file (the first on its page), since `files` is stored sorted. */
   main: string | null;
   files: Record<string, LockedFile>;
+  /** Present (true) when the page says its files are withdrawn ("File(s) currently unavailable …"). */
+  filesUnavailable?: true;
 }
 
 /** The parsed `oga.lock.json`. */
@@ -57,6 +59,7 @@ export function lockedAssetFromAsset(asset: Asset): LockedAsset {
     type: asset.type,
     main: asset.files[0]?.name ?? null,
     files,
+    ...(asset.filesUnavailable && { filesUnavailable: true as const }),
   };
 }
 
