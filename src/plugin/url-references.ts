@@ -15,12 +15,18 @@
 import path from "node:path";
 import type MagicString from "magic-string";
 import { OgaError } from "../errors.js";
+import { inRanges, scanSource, type Range } from "./source-scan.js";
 import { parseSpecifier, type ParsedSpecifier } from "./specifier.js";
 import { toVirtualId } from "./virtual-id.js";
 
 /** What a `new URL` or CSS `url()` may name: one file, or an asset's main file. */
 export type SingleFileSpecifier = Extract<ParsedSpecifier, { kind: "asset" | "file" }>;
 
+/**
+ * Every file the plugin's `pre` transform reads (scripts and single-file components; stylesheets
+ * are {@link STYLESHEET}); also what `oga prefetch` scans for imports.
+ */
+export const SCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 /** Scripts whose source is JS/TS as written, so an `import` line can go at the top. */
 export const URL_SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
 /** Stylesheets Vite compiles; `url()` in them is plain CSS syntax before and after. */
@@ -45,37 +51,6 @@ export function parseUrlSpecifier(specifier: string, form: string): SingleFileSp
   return parsed;
 }
 
-/** Start offsets of `//` and `/* *\/` comments (JS) or `/* *\/` only (CSS), skipping strings. */
-function commentRanges(code: string, lineComments: boolean): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (let i = 0; i < code.length; i++) {
-    const ch = code[i];
-    if (ch === '"' || ch === "'" || (lineComments && ch === "`")) {
-      // Strings end at their quote; a lone quote (say in a regex literal) costs one line at most,
-      // except a template literal, which may span lines.
-      for (i++; i < code.length && code[i] !== ch; i++) {
-        if (code[i] === "\\") i++;
-        else if (ch !== "`" && code[i] === "\n") break;
-      }
-    } else if (ch === "/" && code[i + 1] === "*") {
-      const end = code.indexOf("*/", i + 2);
-      const stop = end === -1 ? code.length : end + 2;
-      ranges.push([i, stop]);
-      i = stop - 1;
-    } else if (lineComments && ch === "/" && code[i + 1] === "/") {
-      const end = code.indexOf("\n", i);
-      const stop = end === -1 ? code.length : end;
-      ranges.push([i, stop]);
-      i = stop;
-    }
-  }
-  return ranges;
-}
-
-function inComment(ranges: readonly [number, number][], offset: number): boolean {
-  return ranges.some(([start, end]) => offset >= start && offset < end);
-}
-
 /**
  * Rewrites `new URL("oga:…", import.meta.url)` in a script: adds one default import per
  * specifier at the top (after a hashbang) and passes its binding to `new URL`. The asset form
@@ -84,16 +59,13 @@ function inComment(ranges: readonly [number, number][], offset: number): boolean
  * @throws UrlReferenceError (an `OGA_BAD_INPUT` cause) for a glob or a malformed specifier.
  */
 export function rewriteNewUrls(code: string, s: MagicString): boolean {
-  if (!code.includes("new") || !code.includes("oga:")) return false;
-  let comments: [number, number][] | undefined;
+  const found = findNewUrls(code);
+  if (found.length === 0) return false;
   const bindings = new Map<string, string>();
   // A prefix the file does not use yet, so the added names never clash with the user's.
   let prefix = "__oga_url_";
   while (code.includes(prefix)) prefix = "_" + prefix;
-  for (const match of code.matchAll(NEW_URL)) {
-    comments ??= commentRanges(code, true);
-    if (inComment(comments, match.index!)) continue;
-    const specifier = match[2]!;
+  for (const { specifier, quoteAt } of found) {
     let parsed: SingleFileSpecifier;
     try {
       parsed = parseUrlSpecifier(specifier, "new URL()");
@@ -107,10 +79,28 @@ export function rewriteNewUrls(code: string, s: MagicString): boolean {
       const source = parsed.kind === "asset" ? toVirtualId(specifier, "main") : specifier;
       s.appendLeft(code.startsWith("#!") ? code.indexOf("\n") + 1 : 0, `import ${binding} from ${JSON.stringify(source)};\n`);
     }
-    const start = match.index! + match[0].indexOf(match[1]!);
-    s.overwrite(start, start + specifier.length + 2, binding);
+    s.overwrite(quoteAt, quoteAt + specifier.length + 2, binding);
   }
   return bindings.size > 0;
+}
+
+/** A `new URL("oga:…", import.meta.url)` outside comments: its specifier and its opening quote. */
+export interface NewUrl {
+  specifier: string;
+  quoteAt: number;
+}
+
+/** Every `new URL("oga:…", import.meta.url)` in a script outside comments, in order. */
+export function findNewUrls(code: string): NewUrl[] {
+  if (!code.includes("new") || !code.includes("oga:")) return [];
+  let comments: Range[] | undefined;
+  const found: NewUrl[] = [];
+  for (const match of code.matchAll(NEW_URL)) {
+    comments ??= scanSource(code, true).comments;
+    if (inRanges(comments, match.index!)) continue;
+    found.push({ specifier: match[2]!, quoteAt: match.index! + match[0].indexOf(match[1]!) });
+  }
+  return found;
 }
 
 /** A CSS `url()` specifier found in a stylesheet, with where its `url(…)` sits. */
@@ -123,11 +113,11 @@ export interface CssUrl {
 /** Every `url(oga:…)` outside comments, in order. */
 export function findCssUrls(code: string): CssUrl[] {
   if (!code.includes("oga:")) return [];
-  let comments: [number, number][] | undefined;
+  let comments: Range[] | undefined;
   const found: CssUrl[] = [];
   for (const match of code.matchAll(CSS_URL)) {
-    comments ??= commentRanges(code, false);
-    if (inComment(comments, match.index!)) continue;
+    comments ??= scanSource(code, false).comments;
+    if (inRanges(comments, match.index!)) continue;
     found.push({ specifier: (match[2] ?? match[3])!, start: match.index!, end: match.index! + match[0].length });
   }
   return found;

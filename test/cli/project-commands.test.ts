@@ -145,6 +145,36 @@ describe("oga prefetch", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^oga: "oga:no-such-asset": not found on http:\/\/127\.0\.0\.1:\d+ \(tried .*\/content\/no-such-asset\)/);
   });
+
+  it("finds names with spaces and parentheses, skips comments; an offline Vite build then makes no request", async () => {
+    project = await makeProject("game");
+    const beat = "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav";
+    const door = "oga:dungeon-pack/tiles.zip/png/door (open).png";
+    await writeFile(
+      path.join(project.root, "src/main.js"),
+      [
+        `// import gone from "oga:no-such-asset";`,
+        `/* new URL("oga:tiny-sprites/nothing.png", import.meta.url) */`,
+        `import beat from "${beat}";`,
+        `const door = new URL('${door}', import.meta.url).href;`,
+        `const note = "oga:mentioned-not-imported";`,
+        `globalThis.__oga = { beat, door, note };`,
+        "",
+      ].join("\n"),
+    );
+    const run = await oga("prefetch", project.root);
+    expect(run.stderr).toContain("prefetched 2 imports");
+    expect(run.code).toBe(0);
+    const lock = await readLock();
+    expect(lock.specifiers).toEqual([door, beat]);
+    // Archive entries are locked by their archive.
+    expect(lockedFiles(lock)).toEqual(["dungeon-pack/tiles.zip", "imminent-threat/Imminent Threat Collection.zip"]);
+    replica.requests.reset();
+    const built = await buildFixture("vite8", project.root, testOptions(project, replica.url, { offline: true }));
+    expect(decodeURI(String(built.values.beat))).toMatch(/^\/assets\/Imminent Threat Beat 1-[\w-]+\.wav$/);
+    expect(decodeURI(String(built.values.door))).toMatch(/\/assets\/door \(open\)-[\w-]+\.png$/);
+    expect(replica.requests.count()).toBe(0);
+  });
 });
 
 describe("oga verify", () => {
