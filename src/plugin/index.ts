@@ -11,7 +11,7 @@ import { checkPluginOptions, resolveOptions, type OgaPluginOptions, type Resolve
 import { DownloadReport } from "./report.js";
 import { AssetResolver } from "./resolve-asset.js";
 import { CREDITS_SPECIFIER, isOgaSpecifier, parseSpecifier } from "./specifier.js";
-import { STYLESHEET, URL_SCRIPT, UrlReferenceError, rewriteCssUrls, rewriteNewUrls, type SingleFileSpecifier } from "./url-references.js";
+import { SCRIPT, STYLESHEET, URL_SCRIPT, UrlReferenceError, rewriteCssUrls, rewriteNewUrls, type SingleFileSpecifier } from "./url-references.js";
 import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
 export const PLUGIN_NAME = "vite-plugin-oga";
@@ -23,7 +23,6 @@ const VIRTUAL = /^\0oga:/;
  * the import is pointed at the lean module and the asset's other files are never loaded or emitted.
  */
 const DEFAULT_ONLY_IMPORT = /(\bimport\s+[A-Za-z_$][\w$]*\s*(?:,\s*\{\s*meta(?:\s+as\s+[A-Za-z_$][\w$]*)?\s*,?\s*\}\s*)?from\s*)(["'])(oga:[^"'/?#\s\\]+)\2/g;
-const SCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 
 /** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
 export interface OgaPluginObject {
