@@ -1,27 +1,15 @@
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BOMB_SIZE } from "../replica/index.js";
-import { buildFixture, listFiles, testOptions, type Bundler } from "./helpers.js";
+import { buildFailure, type Bundler, listFiles } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("packs");
 
 const LIMIT = 1 << 20;
 
-/** Builds a main.js importing `specifier` with a 1 MiB entry limit; returns the error's code and text. */
-async function failure(bundler: Bundler, specifier: string): Promise<{ code: string; text: string }> {
-  await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
-  try {
-    await buildFixture(bundler, project.root, testOptions(project, replica.url, { archives: { maxEntrySize: LIMIT } }));
-  } catch (error) {
-    const e = error as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string; code?: string }[] };
-    const inner = e.errors?.[0];
-    return { code: inner?.pluginCode ?? inner?.code ?? e.pluginCode ?? e.code ?? "", text: [e.message, ...(e.errors ?? []).map((i) => i.message)].join("\n") };
-  }
-  throw new Error(`building ${specifier} did not fail`);
-}
+const failure = (bundler: Bundler, specifier: string) => buildFailure(bundler, project, replica.url, specifier, { archives: { maxEntrySize: LIMIT } });
 
 const CASES: [what: string, specifier: string, ...expected: string[]][] = [
   ["zip-slip", "oga:hostile-packs/zip-slip.zip/readme.txt", '"../evil.txt"', "zip-slip"],

@@ -3,24 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplica } from "../replica/index.js";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
-import { buildFixture, bytesOf, replicaBytes, testOptions, type Bundler } from "./helpers.js";
+import { buildFailure, buildFixture, type Bundler, bytesOf, replicaBytes, testOptions } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("game");
 
 /** Builds a main.js that imports `specifier`; returns the error's code and full text. */
-async function failure(bundler: Bundler, specifier: string, extra: OgaPluginOptions = {}): Promise<{ code: string; text: string }> {
-  await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
-  try {
-    await buildFixture(bundler, project.root, testOptions(project, replica.url, extra));
-  } catch (error) {
-    // Vite 8 wraps plugin errors in "Build failed with N errors" and keeps them in `errors`.
-    const e = error as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string; code?: string }[] };
-    const inner = e.errors?.[0];
-    return { code: inner?.pluginCode ?? inner?.code ?? e.pluginCode ?? e.code ?? "", text: [e.message, ...(e.errors ?? []).map((i) => i.message)].join("\n") };
-  }
-  throw new Error(`building ${specifier} did not fail`);
-}
+const failure = (bundler: Bundler, specifier: string, extra: OgaPluginOptions = {}) => buildFailure(bundler, project, replica.url, specifier, extra);
 
 describe.each<Bundler>(["vite8", "vite7", "rollup"])("errors under %s name the importer, the specifier and what to do", (bundler) => {
   it("unknown asset: the page URL tried", async () => {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -125,4 +125,27 @@ export async function tsc(root: string): Promise<{ ok: boolean; output: string }
     const e = error as { stdout?: string; stderr?: string };
     return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
+}
+
+/**
+ * Builds `project` with a `src/main.js` that imports only `specifier`, expecting the build to
+ * fail; returns the plugin error's code and every message text. Vite 8 wraps plugin errors in
+ * "Build failed with N errors" and keeps them in `errors`.
+ */
+export async function buildFailure(
+  bundler: Bundler,
+  project: { root: string; cacheDir: string; lockfile: string },
+  url: string,
+  specifier: string,
+  extra: OgaPluginOptions = {},
+): Promise<{ code: string; text: string }> {
+  await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
+  try {
+    await buildFixture(bundler, project.root, testOptions(project, url, extra));
+  } catch (error) {
+    const e = error as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string; code?: string }[] };
+    const inner = e.errors?.[0];
+    return { code: inner?.pluginCode ?? inner?.code ?? e.pluginCode ?? e.code ?? "", text: [e.message, ...(e.errors ?? []).map((i) => i.message)].join("\n") };
+  }
+  throw new Error(`building ${specifier} did not fail`);
 }

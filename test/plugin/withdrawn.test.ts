@@ -8,22 +8,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { OgaPluginOptions } from "../../src/plugin/options.js";
 import { formatLockfile, LOCKFILE_VERSION } from "../../src/store/lockfile.js";
-import { buildFixture, testOptions, type Bundler } from "./helpers.js";
+import { buildFailure, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("game");
 
-async function failure(bundler: Bundler, specifier: string, extra: OgaPluginOptions = {}): Promise<{ code: string; text: string }> {
-  await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
-  try {
-    await buildFixture(bundler, project.root, testOptions(project, replica.url, extra));
-  } catch (error) {
-    const e = error as { message: string; code?: string; pluginCode?: string; errors?: { message: string; pluginCode?: string; code?: string }[] };
-    const inner = e.errors?.[0];
-    return { code: inner?.pluginCode ?? inner?.code ?? e.pluginCode ?? e.code ?? "", text: [e.message, ...(e.errors ?? []).map((i) => i.message)].join("\n") };
-  }
-  throw new Error(`building ${specifier} did not fail`);
-}
+const failure = (bundler: Bundler, specifier: string, extra: OgaPluginOptions = {}) => buildFailure(bundler, project, replica.url, specifier, extra);
 
 describe.each<Bundler>(["vite8", "rollup"])("withdrawn files under %s", (bundler) => {
   it.each(["oga:withdrawn-tracks", "oga:withdrawn-tracks/a.ogg", "oga:withdrawn-tracks/*.ogg"])("%s: OGA_NO_FILE saying the files are unavailable", async (specifier) => {
