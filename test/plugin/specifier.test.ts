@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
 import { parseSpecifier } from "../../src/plugin/specifier.js";
+
+/** The error `run` throws, or `undefined`. */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 import { fromVirtualId, toVirtualId } from "../../src/plugin/virtual-id.js";
 
 describe("parseSpecifier", () => {
@@ -22,12 +32,7 @@ describe("parseSpecifier", () => {
     ["oga:a/", "empty"],
     ["oga:..", "asset id"],
   ])("rejects %s with OGA_BAD_INPUT naming it and showing a valid one", (specifier, why) => {
-    let error: unknown;
-    try {
-      parseSpecifier(specifier);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => parseSpecifier(specifier));
     expect(isOgaError(error, "OGA_BAD_INPUT")).toBe(true);
     const message = (error as Error).message;
     expect(message).toContain(`"${specifier}"`);
@@ -42,12 +47,7 @@ describe("parseSpecifier", () => {
     ["oga:/content/battle-theme-a", "oga:battle-theme-a"],
     ["oga:https://opengameart.org/content/battle-theme-a?page=1#files", "oga:battle-theme-a"],
   ])("rejects the page URL %s with OGA_BAD_INPUT telling to use the slug", (specifier, slug) => {
-    let error: unknown;
-    try {
-      parseSpecifier(specifier);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => parseSpecifier(specifier));
     expect(isOgaError(error, "OGA_BAD_INPUT")).toBe(true);
     const message = (error as Error).message;
     expect(message).toContain(`"${specifier}"`);
