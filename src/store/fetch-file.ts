@@ -1,9 +1,10 @@
 import { createHash, type Hash } from "node:crypto";
-import { open, rm, stat, type FileHandle } from "node:fs/promises";
+import { rm, stat, type FileHandle } from "node:fs/promises";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { OgaError } from "../errors.js";
 import type { Cache, IndexEntry } from "./cache.js";
+import { cacheIoError, ignoreReadOnly } from "./cache-errors.js";
 import { joinInFlight } from "./in-flight.js";
 import type { FileResponse, SiteHttp } from "../site/http.js";
 
@@ -164,7 +165,8 @@ async function transferFile(
       etag: response.etag ?? usable.etag,
       lastModified: response.lastModified ?? usable.lastModified,
     };
-    if (refreshed.etag !== usable.etag || refreshed.lastModified !== usable.lastModified) await cache.writeEntry(refreshed);
+    // New validators only spare a body next time: a read-only cache keeps the old ones.
+    if (refreshed.etag !== usable.etag || refreshed.lastModified !== usable.lastModified) await cache.writeEntry(refreshed).catch(ignoreReadOnly);
     return fromEntry(cache, file, refreshed, "revalidated");
   }
 
@@ -204,14 +206,21 @@ async function receiveBody(
     discard(response.body);
     throw tooLarge(url, `is ${declared} bytes`, maxSize);
   }
-  const tempFile = cache.tempPath("part");
   const hash = createHash("sha256");
   let received = 0;
   // Create the temp file before streaming so the cleanup below can never run before it exists.
-  let handle: FileHandle | undefined;
+  let temp: { path: string; handle: FileHandle };
   try {
-    handle = await open(tempFile, "wx");
-    const writer = new HashingFileWriter(handle, hash, (bytes) => {
+    temp = await cache.createTemp("part");
+  } catch (error) {
+    discard(response.body);
+    throw error;
+  }
+  const tempFile = temp.path;
+  let handle: FileHandle | undefined = temp.handle;
+  const diskError = (error: unknown) => cacheIoError(error, tempFile, "write", cache.dir);
+  try {
+    const writer = new HashingFileWriter(handle, hash, diskError, (bytes) => {
       received += bytes;
       if (maxSize !== undefined && received > maxSize) return tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
       onBytes?.(bytes);
@@ -220,7 +229,9 @@ async function receiveBody(
     await pipeline(response.body, writer, { signal });
     const closing = handle;
     handle = undefined;
-    await closing.close();
+    await closing.close().catch((error: unknown) => {
+      throw diskError(error);
+    });
     if (declared !== null && received !== declared) {
       throw new OgaError(
         "OGA_INTEGRITY",
@@ -249,6 +260,8 @@ class HashingFileWriter extends Writable {
   constructor(
     private readonly handle: FileHandle,
     private readonly hash: Hash,
+    /** Turns a failed write into the error to report (the disk, not the download, failed). */
+    private readonly diskError: (error: unknown) => Error,
     private readonly admit: (bytes: number) => Error | undefined,
   ) {
     super({ highWaterMark: WRITE_BUFFER_BYTES });
@@ -269,7 +282,10 @@ class HashingFileWriter extends Writable {
       this.hash.update(chunk);
       buffers.push(chunk);
     }
-    writeAll(this.handle, buffers).then(() => callback(), callback);
+    writeAll(this.handle, buffers).then(
+      () => callback(),
+      (error: unknown) => callback(this.diskError(error)),
+    );
   }
 }
 
