@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
+import { bodyDeadline, REFUSED_CONTROLLER, resumeGuard } from "./transfer-guards.js";
 
 export interface SiteHttpOptions {
   /** The site, e.g. `"https://opengameart.org"`. */
@@ -121,9 +122,12 @@ export class SiteHttp {
       errorCodes: RETRY_ERROR_CODES,
     });
     // compose() wraps inside-out: the host guard sees every dispatch, including each retry and
-    // each redirect hop, before a connection is opened; the redirect interceptor is outermost.
+    // each redirect hop, before a connection is opened; the resume guard sees each resume; the
+    // deadline applies to each attempt; the redirect interceptor is outermost.
     const dispatcher = agent.compose(
       hostGuard((url) => this.#isAllowed(url)),
+      resumeGuard(),
+      bodyDeadline(timeoutMs),
       interceptors.retry({
         retry,
         // false: a final 5xx reaches us as a response (with its status) instead of a bare error.
@@ -172,6 +176,7 @@ export class SiteHttp {
   async getPage(url: string, options: { signal?: AbortSignal } = {}): Promise<{ url: string; html: string }> {
     const target = this.assertAllowed(url, "page");
     const response = await this.#send(target, { accept: "text/html,application/xhtml+xml" }, options.signal);
+    await refuseEncoded(response, target);
     const status = response.statusCode;
     if (status !== 200) {
       await discard(response);
@@ -202,6 +207,7 @@ export class SiteHttp {
     const headers: Record<string, string> = {};
     if (options.etag) headers["if-none-match"] = options.etag;
     const response = await this.#send(target, headers, options.signal);
+    await refuseEncoded(response, target);
     const status = response.statusCode;
     const common = {
       url: finalUrl(response, target),
@@ -247,7 +253,9 @@ export class SiteHttp {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: "GET",
-        headers: { "user-agent": this.#userAgent, ...headers },
+        // Bodies are hashed and stored byte for byte: a gzip transfer coding would be stored
+        // compressed (undici's request() does not decode), so only the identity is accepted.
+        headers: { "user-agent": this.#userAgent, "accept-encoding": "identity", ...headers },
         signal,
       });
     } catch (error) {
@@ -266,6 +274,21 @@ export class SiteHttp {
     }
     return new OgaError("OGA_UNREACHABLE", `could not reach ${url.origin}: ${describeNetworkError(error, this.#timeoutSeconds)}`, { cause: error });
   }
+}
+
+/**
+ * Refuses a body sent with a Content-Encoding although only `identity` was accepted (a proxy or
+ * a misconfigured server compressing on the fly): stored as is, it would not be the file.
+ * @throws OgaError OGA_HTTP naming the URL and the encoding.
+ */
+async function refuseEncoded(response: ResponseData, url: URL): Promise<void> {
+  const encoding = header(response, "content-encoding")?.trim().toLowerCase();
+  if (!encoding || encoding === "identity" || response.statusCode === 304) return;
+  await discard(response);
+  throw new OgaError(
+    "OGA_HTTP",
+    `${url.href} was sent with Content-Encoding: ${encoding} although only the identity encoding was asked for; refusing to store an encoded body. A proxy between you and the site may be re-encoding files: try another network, or try again later.`,
+  );
 }
 
 function offOrigin(what: string, url: URL, origin: string): OgaError {
@@ -296,16 +319,6 @@ function describeNetworkError(error: unknown, timeoutSeconds: number): string {
     }
   }
 }
-
-/** A no-op controller for failing a dispatch that never reached a connection. */
-const REFUSED_CONTROLLER: Dispatcher.DispatchController = {
-  aborted: false,
-  paused: false,
-  reason: null,
-  abort() {},
-  pause() {},
-  resume() {},
-};
 
 /**
  * An interceptor that fails any dispatch to a URL outside the origin policy. It sits inside the

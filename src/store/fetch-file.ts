@@ -7,6 +7,13 @@ import type { Cache, IndexEntry } from "./cache.js";
 import { cacheIoError, ignoreReadOnly } from "./cache-errors.js";
 import { joinInFlight } from "./in-flight.js";
 import type { FileResponse, SiteHttp } from "../site/http.js";
+import { needsWholeRestart } from "../site/transfer-guards.js";
+
+/**
+ * Whole downloads after the first when a cut body cannot be resumed safely (no strong ETag, or
+ * the file changed meanwhile). Each has the full retry budget of its own.
+ */
+const WHOLE_RESTARTS = 2;
 
 /** A file as it sits in the cache, and what it cost to get it there. */
 export interface CachedFile {
@@ -134,13 +141,14 @@ async function fetchFileNow(
   }
   if (usable && !(options.revalidate ?? true)) return fromEntry(cache, file, usable, "none");
 
-  // A file replaced on the site while we were resuming a cut body cannot be resumed (the retry
-  // interceptor refuses to stitch two versions): start over once, for the new version whole.
+  // A cut body is only resumed when a strong ETag proves the rest is from the same version; a
+  // file replaced meanwhile, or one without such an ETag, is never stitched from two versions:
+  // it is downloaded again, whole.
   for (let attempt = 1; ; attempt++) {
     try {
       return await transferFile(http, cache, file, usable, options);
     } catch (error) {
-      if (attempt >= 2 || !changedDuringTransfer(error) || signal.aborted) throw error;
+      if (attempt > WHOLE_RESTARTS || !needsWholeRestart(error) || signal.aborted) throw error;
     }
   }
 }
@@ -327,17 +335,6 @@ function describeBodyError(error: unknown, url: string, received: number, declar
     );
   }
   return new OgaError("OGA_UNREACHABLE", `Downloading ${url} failed after ${received} bytes: ${reason}`, { cause: error });
-}
-
-/**
- * Whether a body failed because the file changed on the site mid-transfer: the retry
- * interceptor's resume came back with another ETag (undici: "ETag mismatch"), or the site
- * refused the resume's If-Match with 412.
- */
-function changedDuringTransfer(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; statusCode?: unknown; message?: unknown } } | null)?.cause;
-  if (cause?.code !== "UND_ERR_REQ_RETRY") return false;
-  return cause.statusCode === 412 || cause.message === "ETag mismatch";
 }
 
 function tooLarge(url: string, what: string, maxSize: number): OgaError {
