@@ -5,6 +5,7 @@
 import { Readable } from "node:stream";
 import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
+import { AllowedHosts } from "./allow-hosts.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
 import { bodyDeadline, REFUSED_CONTROLLER, resumeGuard } from "./transfer-guards.js";
 
@@ -15,7 +16,10 @@ export interface SiteHttpOptions {
   userAgent: string;
   /** Agent connections per origin (= client concurrency). */
   connections: number;
-  /** Extra hosts files may come from (`"cdn.example.org"`, or `"host:port"`). */
+  /**
+   * Other origins files may come from: `"cdn.example.org"` (https, port 443), `"host:port"`
+   * (https on that port) or `"http://host:port"` (plain http only when written out); see allow-hosts.ts.
+   */
   allowHosts?: string[];
   /** Connect, headers and body timeouts in seconds (fractions allowed). Default 30. */
   timeoutSeconds?: number;
@@ -71,7 +75,7 @@ async function discard(response: ResponseData): Promise<void> {
 
 export class SiteHttp {
   readonly origin: string;
-  readonly #allowHosts: ReadonlySet<string>;
+  readonly #allowHosts: AllowedHosts;
   readonly #options: SiteHttpOptions;
   /**
    * The undici stack, loaded and built on the first request: undici costs ~100 ms of CPU and
@@ -92,7 +96,7 @@ export class SiteHttp {
       throw new OgaError("OGA_BAD_INPUT", `invalid site URL ${JSON.stringify(options.origin)}: only http and https are supported`);
     }
     this.origin = site.origin;
-    this.#allowHosts = new Set((options.allowHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.#allowHosts = new AllowedHosts(options.allowHosts ?? []);
     this.#userAgent = options.userAgent;
     this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     this.#options = options;
@@ -144,7 +148,7 @@ export class SiteHttp {
   #isAllowed(url: URL): boolean {
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
     if (url.origin === this.origin) return true;
-    return this.#allowHosts.has(url.host.toLowerCase()) || this.#allowHosts.has(url.hostname.toLowerCase());
+    return this.#allowHosts.allows(url);
   }
 
   /**
@@ -294,7 +298,7 @@ async function refuseEncoded(response: ResponseData, url: URL): Promise<void> {
 function offOrigin(what: string, url: URL, origin: string): OgaError {
   return new OgaError(
     "OGA_OFF_ORIGIN",
-    `refusing to fetch ${what} ${url.href}: it is not on ${origin}; add "${url.host}" to the allowHosts option if you trust it`,
+    `refusing to fetch ${what} ${url.href}: it is not on ${origin}; add "${AllowedHosts.entryFor(url)}" to the allowHosts option if you trust it`,
   );
 }
 
@@ -331,7 +335,7 @@ function hostGuard(isAllowed: (url: URL) => boolean): Dispatcher.DispatcherCompo
     if (isAllowed(url)) return dispatch(opts, handler);
     const error = new OgaError(
       "OGA_OFF_ORIGIN",
-      `refusing redirect to ${url.href}: it is not on the configured site; add "${url.host}" to the allowHosts option if you trust it`,
+      `refusing redirect to ${url.href}: it is not on the configured site; add "${AllowedHosts.entryFor(url)}" to the allowHosts option if you trust it`,
     );
     // Fail asynchronously, as a real connection error would: the redirect handler calls
     // dispatch from inside its own response callbacks.
