@@ -2,7 +2,7 @@ import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
-import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
+import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { ArchiveResolver } from "./resolve-archive.js";
@@ -135,7 +135,7 @@ export class AssetResolver {
     if (now) return withFiles(now, id, specifier);
     // Not locked: nothing to import, and a later build describes it again (the files may come back).
     withFiles(described, id, specifier);
-    this.session.setAsset(id, structuredClone(described));
+    this.session.setAsset(id, cloneLockedAsset(described));
     return this.session.asset(id)!;
   }
 
