@@ -46,8 +46,10 @@ function advice(code: string | undefined, cacheDir: string | undefined): string 
     case "ENFILE":
       return "Too many files are open: raise the limit (`ulimit -n`) or lower the concurrency option, and run again.";
     case "ENOENT":
+      return `Part of ${cache} was removed while in use: run again (the cache recreates its layout).`;
     case "ENOTDIR":
-      return `Part of ${cache} was removed or replaced while in use: run again (the cache recreates its layout).`;
+    case "EEXIST":
+      return `A file sits where ${cache} needs a directory: remove it (or the whole cache) and run again.`;
     default:
       return `Check the disk and ${cache}.`;
   }
