@@ -3,7 +3,7 @@
  * free like resolve-asset.ts; the plugin and the CLI reach it through {@link AssetResolver}.
  */
 import { OgaError } from "../errors.js";
-import { listArchive, type ArchiveEntry } from "../store/archive.js";
+import { listArchive } from "../store/archive.js";
 import { extractEntry, type CachedArchive, type ExtractedEntry } from "../store/archive-extract.js";
 import { Cache } from "../store/cache.js";
 import { lockedEntryAt } from "../store/locked-entries.js";
@@ -18,14 +18,18 @@ import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
 
 const caches = new Map<string, Promise<Cache>>();
-const listings = new Map<string, Promise<ArchiveEntry[]>>();
+const listings = new Map<string, Promise<ReadonlySet<string>>>();
 
-/** Listings are read once per process per archive bytes; a failure is not remembered. */
-function cachedListing(archive: CachedArchive, includeJunk: boolean): Promise<ArchiveEntry[]> {
-  const key = JSON.stringify([archive.sha256, includeJunk]);
+/**
+ * The entry paths of an archive, sorted, as a set (a glob over thousands of entries looks each
+ * one up); read once per process per archive bytes and limits. A failure is not remembered.
+ */
+function cachedListing(archive: CachedArchive, archives: ResolvedOgaOptions["archives"]): Promise<ReadonlySet<string>> {
+  const { includeJunk, maxTotalSize, maxRatio } = archives;
+  const key = JSON.stringify([archive.sha256, includeJunk, maxTotalSize, maxRatio]);
   let listing = listings.get(key);
   if (!listing) {
-    listing = listArchive(archive.path, { includeJunk, label: archive.label });
+    listing = listArchive(archive.path, { includeJunk, maxTotalSize, maxRatio, label: archive.label }).then((entries) => new Set(entries.map((e) => e.path)));
     listings.set(key, listing);
     listing.catch(() => listings.delete(key));
   }
@@ -67,7 +71,8 @@ export class ArchiveResolver {
   /** Extracts the entry at `at` (last element) from `archive`, checks it against and records it in the lockfile. */
   private async extract(id: string, at: AssetPath, archive: CachedArchive): Promise<ExtractedEntry> {
     const entry = at.entries[at.entries.length - 1]!;
-    const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize: this.options.archives.maxEntrySize });
+    const { maxEntrySize, maxTotalSize, maxRatio } = this.options.archives;
+    const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize, maxTotalSize, maxRatio });
     const locked = lockedEntryAt(this.session.asset(id)?.files[at.file]?.entries, at.entries);
     if (locked && locked.sha256 !== extracted.sha256) {
       throw new OgaError("OGA_INTEGRITY", `${archive.label}/${entry}: the lockfile expects sha256 ${locked.sha256} but the archive holds ${extracted.sha256}. Run \`oga update ${id}\` to accept it.`);
@@ -77,9 +82,9 @@ export class ArchiveResolver {
   }
 
   private lister(id: string, specifier: string) {
-    return async (at: AssetPath): Promise<string[]> => {
+    return async (at: AssetPath): Promise<ReadonlySet<string>> => {
       const { archive } = await this.archiveAt(id, at, specifier);
-      return (await cachedListing(archive, this.options.archives.includeJunk)).map((e) => e.path);
+      return cachedListing(archive, this.options.archives);
     };
   }
 
@@ -97,7 +102,7 @@ export class ArchiveResolver {
       if (!found.missing) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${fileListing(names)}.`);
       const where = assetPathKey(found.missing);
       const entries = await list(found.missing);
-      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview(entries)}.`);
+      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview([...entries])}.`);
     }
     const match = globMatcher(parsed.pattern);
     const hits = [...new Set((await globCandidates(parsed.pattern, names, list)).filter(match))].sort();

@@ -5,13 +5,11 @@
  * so it gets everything blobs have: atomic creation (temp in `<cache>/tmp` + rename), stamp
  * checks that notice edits, a basename bundlers derive MIME types and emitted names from, and
  * no entry path ever used as a file system path (zip-slip cannot write anywhere by construction).
- * What was extracted is remembered per archive, keyed by the archive's own sha256:
- * `<cache>/archives/<archive sha256>/<sha256(entry path)>.json` → `{ path, sha256, size }`; one
- * small file per entry, like the URL index, so concurrent builds never need a lock.
+ * What was extracted is remembered per archive, keyed by the archive's own sha256, in batch
+ * records under `<cache>/archives/<archive sha256>/` (extraction-index.ts).
  */
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
-import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
@@ -21,7 +19,8 @@ import { OgaError } from "../errors.js";
 import { corruptArchive, forgetArchiveDirectory, openArchive, readArchiveDirectory, type ArchiveLimits } from "./archive.js";
 import type { Cache } from "./cache.js";
 import { cacheIoError, isSystemError } from "./cache-errors.js";
-import { isSha256, readJsonOrUndefined, sha256Hex } from "./fs-utils.js";
+import { extractionIndex } from "./extraction-index.js";
+import { isSha256 } from "./fs-utils.js";
 
 /** Largest entry extracted unless configured otherwise: far above any game asset, far below a disk. */
 export const DEFAULT_MAX_ENTRY_SIZE = 1024 * 1024 * 1024;
@@ -52,7 +51,6 @@ export interface ExtractEntryOptions extends ArchiveLimits {
   signal?: AbortSignal;
 }
 
-const FORMAT = 1;
 const inFlight = new Map<string, Promise<ExtractedEntry>>();
 
 /**
@@ -94,10 +92,11 @@ export function extractEntry(cache: Cache, archive: CachedArchive, entryPath: st
 
 async function reuseOrExtract(cache: Cache, archive: CachedArchive, entryPath: string, options: ExtractEntryOptions): Promise<ExtractedEntry> {
   options.signal?.throwIfAborted();
-  const record = recordPath(cache, archive.sha256, entryPath);
-  const known = await readJsonOrUndefined(record);
+  if (!isSha256(archive.sha256)) throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(archive.sha256)}.`);
+  const index = extractionIndex(cache, archive.sha256);
+  const known = await index.lookup(entryPath);
   const name = entryBaseName(entryPath);
-  if (isRecord(known, entryPath) && (await cache.checkBlob(known.sha256, name)) === "ok") {
+  if (known && (await cache.checkBlob(known.sha256, name)) === "ok") {
     return { entry: entryPath, path: cache.blobPath(known.sha256, name), sha256: known.sha256, size: known.size, extracted: false };
   }
   const directory = await readArchiveDirectory(archive.path, archive.label);
@@ -105,19 +104,8 @@ async function reuseOrExtract(cache: Cache, archive: CachedArchive, entryPath: s
   const entry = directory.entry(entryPath);
   if (!entry) throw new OgaError("OGA_NO_FILE", `${archive.label} has no entry ${JSON.stringify(entryPath)}.`);
   const extracted = await withOpenArchive(archive, (zip) => inflateEntry(cache, archive, zip, entry, entryPath, options));
-  await cache.writeRecord(record, { format: FORMAT, path: entryPath, sha256: extracted.sha256, size: extracted.size });
+  index.remember(entryPath, { sha256: extracted.sha256, size: extracted.size });
   return extracted;
-}
-
-function recordPath(cache: Cache, archiveSha256: string, entryPath: string): string {
-  if (!isSha256(archiveSha256)) throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(archiveSha256)}.`);
-  return path.join(cache.dir, "archives", archiveSha256, `${sha256Hex(entryPath)}.json`);
-}
-
-function isRecord(value: unknown, entryPath: string): value is { sha256: string; size: number } {
-  if (typeof value !== "object" || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return r.format === FORMAT && r.path === entryPath && isSha256(r.sha256) && typeof r.size === "number";
 }
 
 /** Zips open for extraction, shared by the entries being extracted from them at the moment. */

@@ -248,8 +248,9 @@ export class Cache {
   async commitBlob(tempFile: string, sha256: string, name: string): Promise<string> {
     const target = this.blobPath(sha256, name);
     const renameStart = Date.now();
+    let created: string | undefined;
     try {
-      await mkdir(path.dirname(target), { recursive: true });
+      created = await mkdir(path.dirname(target), { recursive: true });
       try {
         await renameReplacing(tempFile, target);
       } catch (error) {
@@ -270,8 +271,10 @@ export class Cache {
     const statTime = Date.now();
     // The rename set the blob's ctime, so for a racy window after it recordStamp would only drop
     // the stamp: skip the stat (one syscall per download). Never records a stamp it would not.
+    // A blob whose directory did not exist has no stamp to drop worth a syscall: a leftover
+    // stamp of an earlier blob names another inode and ctime, so it can never match this one.
     if (statTime - renameStart < this.racyWindowMs) {
-      await this.dropStamp(sha256, name);
+      if (created === undefined) await this.dropStamp(sha256, name);
       return target;
     }
     await this.recordStamp(sha256, name, await stat(target), statTime);

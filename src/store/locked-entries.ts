@@ -10,7 +10,7 @@
  * the entries say which of those bytes the game ships. Entry paths come from the zip: records
  * keyed by them have no prototype (name-record.ts).
  */
-import { copyNameRecord } from "./name-record.js";
+import { copyNameRecord, nameRecord } from "./name-record.js";
 
 /** `record[key]` if it is the record's own, never something inherited (`constructor`, `toString`). */
 function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
@@ -52,27 +52,26 @@ export function lockedEntryPaths(entries: Record<string, LockedEntry> | undefine
 }
 
 /**
- * Records `entry` at `chain` (entry paths, outermost first) inside `entries`, creating parents as
- * needed. Returns the new record and whether anything changed.
+ * Records `entry` at `chain` (entry paths, outermost first) inside `entries`, in place (a glob
+ * over a pack records thousands, one at a time: copying the record each time would be
+ * quadratic). The outer archives of the chain must be recorded already. Returns whether
+ * anything changed.
  */
-export function withLockedEntry(
-  entries: Record<string, LockedEntry> | undefined,
-  chain: readonly string[],
-  entry: { size: number; sha256: string },
-): { entries: Record<string, LockedEntry>; changed: boolean } {
+export function recordLockedEntry(entries: Record<string, LockedEntry>, chain: readonly string[], entry: { size: number; sha256: string }): boolean {
   const [head, ...rest] = chain;
-  const out = copyNameRecord(entries ?? {});
-  if (head === undefined) return { entries: out, changed: false };
-  const before = own(out, head);
+  if (head === undefined) return false;
+  const before = own(entries, head);
   if (rest.length === 0) {
-    if (before && before.sha256 === entry.sha256 && before.size === entry.size) return { entries: out, changed: false };
-    out[head] = { size: entry.size, sha256: entry.sha256, ...(before?.sha256 === entry.sha256 && before.entries && { entries: before.entries }) };
-    return { entries: out, changed: true };
+    if (before && before.sha256 === entry.sha256 && before.size === entry.size) return false;
+    // Entries used inside it stay recorded while its bytes stay the same.
+    entries[head] = { size: entry.size, sha256: entry.sha256, ...(before?.sha256 === entry.sha256 && before.entries && { entries: before.entries }) };
+    return true;
   }
-  if (!before) return { entries: out, changed: false }; // the outer archive is recorded first
-  const inner = withLockedEntry(before.entries, rest, entry);
-  if (inner.changed) out[head] = { ...before, entries: inner.entries };
-  return { entries: out, changed: inner.changed };
+  if (!before) return false; // the outer archive is recorded first
+  const inner = before.entries ?? nameRecord<LockedEntry>();
+  if (!recordLockedEntry(inner, rest, entry)) return false;
+  before.entries = inner;
+  return true;
 }
 
 /** The locked entry at `chain`, if recorded. */
