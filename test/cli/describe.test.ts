@@ -26,12 +26,16 @@ describe("oga describe", () => {
     const run = await runOga(["describe", "imminent-threat", "--json"], { env: env() });
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
-    const fields = ["id", "pageUrl", "title", "description", "author", "submitter", "type", "licenses", "tags", "favorites",
-      "postedAt", "attribution", "copyrightNotice", "collections", "previews", "files", "filesUnavailable"];
+    const fields = ["id", "pageUrl", "title", "description", "author", "submitter", "collaborators", "type", "licenses", "licenseUrls",
+      "tags", "favorites", "postedAt", "updatedAt", "attribution", "copyrightNotice", "collections", "previews", "files", "filesUnavailable"];
     for (const field of fields) expect(json, field).toHaveProperty(field);
     expect(json).toMatchObject({
       id: "imminent-threat",
-      pageUrl: `${replica.url}/content/imminent-threat`,
+      // The canonical page, though the replica (a mirror, to the client) served it.
+      pageUrl: "https://opengameart.org/content/imminent-threat",
+      // 21:03 on April 9, 2013 in the site's zone, Pacific daylight time.
+      postedAt: "2013-04-09T21:03:00-07:00",
+      previews: [expect.objectContaining({ kind: "audio", url: "https://opengameart.org/sites/default/files/audio_preview/imminent_threat_beat1.ogg.ogg" })],
       title: asset.title,
       type: asset.type,
       licenses: asset.licenses,
@@ -42,6 +46,7 @@ describe("oga describe", () => {
     const files = json.files as { name: string; size: number; url: string; downloads: number }[];
     expect(files.map((f) => [f.size, f.downloads])).toEqual(asset.files.map((f) => [f.size, f.downloads]));
     for (const file of files) expect(Object.keys(file).sort()).toEqual(["downloads", "label", "mime", "name", "size", "url"]);
+    expect(files.every((f) => f.url.startsWith("https://opengameart.org/sites/default/files/"))).toBe(true);
   });
 
   it("--files lists each file's name and size, tab-separated", async () => {

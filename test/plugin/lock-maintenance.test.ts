@@ -65,7 +65,7 @@ describe("selectLockedIds", () => {
 
 describe("checkOutdated probes", () => {
   const asset = (url: string): Asset =>
-    ({ id: "x", pageUrl: "http://site.test/content/x", title: "X", author: { name: "Me", url: null }, licenses: ["CC0"], attribution: "", type: "Music", files: [{ name: "a.ogg", url, size: null }] }) as unknown as Asset;
+    ({ id: "x", pageUrl: "http://site.test/content/x", title: "X", author: { name: "Me", url: null }, collaborators: [], licenses: ["CC0"], licenseUrls: {}, attribution: "", type: "Music", files: [{ name: "a.ogg", label: "a.ogg", url, size: null }] }) as unknown as Asset;
   const client = { describe: async () => asset(URL_A) } as unknown as OgaClient;
   const answer = (status: 200 | 304, body: string, etag: string | null): FileResponse => ({
     status,
