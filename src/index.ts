@@ -1,6 +1,6 @@
 import type { Plugin } from "vite";
 import { ogaPlugin } from "./plugin/index.js";
-import type { OgaPluginOptions } from "./plugin/options.js";
+import type { OgaPluginOptions } from "./project/options.js";
 
 /**
  * The Vite plugin: `import music from "oga:battle-theme-a"`.
@@ -21,10 +21,10 @@ export default oga;
 // Keeps `require("vite-plugin-oga")` returning the plugin factory on Node ≥ 20.19 (require(esm)).
 export { oga as "module.exports" };
 
-export type { OgaPluginOptions } from "./plugin/options.js";
+export type { OgaPluginOptions } from "./project/options.js";
 export type { AssetMeta } from "./plugin/module-code.js";
-export type { Credit, CreditsFormat } from "./plugin/credits-format.js";
-export type { CreditsOption } from "./plugin/credits.js";
+export type { Credit, CreditsFormat } from "./project/credits.js";
+export type { CreditsOption } from "./project/credits.js";
 export { createClient, DEFAULT_SITE_URL } from "./client.js";
 export type { ClientOptions, DescribeOptions, DownloadOptions, DownloadProgress, OgaClient } from "./client.js";
 export type { CachedFile, FetchFileOptions } from "./store/fetch-file.js";

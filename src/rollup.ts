@@ -1,6 +1,6 @@
 import type { Plugin } from "rollup";
 import { ogaPlugin } from "./plugin/index.js";
-import type { OgaPluginOptions } from "./plugin/options.js";
+import type { OgaPluginOptions } from "./project/options.js";
 
 /**
  * The same plugin for plain Rollup 4: files are emitted with `emitFile` and referenced through
@@ -19,5 +19,5 @@ export function oga(options: OgaPluginOptions = {}): Plugin {
 
 export default oga;
 export { oga as "module.exports" };
-export type { OgaPluginOptions } from "./plugin/options.js";
+export type { OgaPluginOptions } from "./project/options.js";
 export { OgaError, isOgaError } from "./errors.js";

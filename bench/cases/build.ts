@@ -4,7 +4,7 @@
  * Importing Vite itself is common to both sides and stays outside the timer.
  */
 import path from "node:path";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { importBuilt, readInput, reply, startTimer } from "./protocol.js";
 
 export interface BuildInput {

@@ -4,7 +4,7 @@
  * The chain is what a browser walks: the entry, then the first import of each module, until a
  * module whose default export is a URL string, then that URL.
  */
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { importBuilt, readInput, reply, startTimer } from "./protocol.js";
 
 export interface DevInput {

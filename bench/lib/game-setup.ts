@@ -4,7 +4,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import type { BuildInput } from "../cases/build.js";
 import { runCase } from "./child.js";
 import type { BenchContext } from "./context.js";

@@ -2,7 +2,7 @@
  * How `oga update` and `oga outdated` print changes: one grep-able line per change on stdout,
  * `<id>/<file>: …` for files and `<id>: …` for the asset's own fields.
  */
-import type { AssetChanges, FileChange, MetaChange } from "../plugin/lock-diff.js";
+import type { AssetChanges, FileChange, MetaChange } from "../project/lock-diff.js";
 import type { LockedFile } from "../store/lockfile.js";
 import { formatSize } from "./io.js";
 import { shortHash } from "./project.js";

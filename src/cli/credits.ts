@@ -3,11 +3,10 @@
  * same Markdown, JSON or text a build writes. The lockfile holds every asset the project has
  * resolved, so this lists those; a build's `CREDITS.md` lists only what its bundle holds.
  */
-import { formatCredits, type CreditsFormat } from "../plugin/credits-format.js";
 import { OgaError } from "../errors.js";
-import { creditsForAssets } from "../plugin/credits.js";
-import { createLicensePolicy } from "../plugin/license-policy.js";
-import { readExistingLockfile } from "../plugin/lock-maintenance.js";
+import { creditsForAssets, formatCredits, type CreditsFormat } from "../project/credits.js";
+import { createLicensePolicy } from "../project/license-policy.js";
+import { readExistingLockfile } from "../project/lock-maintenance.js";
 import type { CliCommand } from "./command.js";
 import { writeLine } from "./io.js";
 import { choice, optionalString, stringList } from "./options.js";

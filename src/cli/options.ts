@@ -4,7 +4,7 @@
  */
 import type { CAC } from "cac";
 import { DEFAULT_SITE_URL, type ClientOptions } from "../client.js";
-import { envFlag } from "../plugin/options.js";
+import { envFlag } from "../project/options.js";
 
 /** A mistake in how the command was typed (bad flag value, unknown flag): exit code 2. */
 export class CliUsageError extends Error {

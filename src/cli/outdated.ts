@@ -7,8 +7,8 @@
 import { OgaError } from "../errors.js";
 import { SiteHttp } from "../site/http.js";
 import { USER_AGENT } from "../version.js";
-import { checkOutdated, readExistingLockfile, selectLockedIds, type OutdatedReport } from "../plugin/lock-maintenance.js";
-import { hasChanges } from "../plugin/lock-diff.js";
+import { checkOutdated, readExistingLockfile, selectLockedIds, type OutdatedReport } from "../project/lock-maintenance.js";
+import { hasChanges } from "../project/lock-diff.js";
 import { changeLines } from "./changes.js";
 import type { CliCommand } from "./command.js";
 import { say, writeLine } from "./io.js";

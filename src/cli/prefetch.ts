@@ -3,10 +3,11 @@
  * way a build does (describe, download, lock, declarations), so the next build, offline work or a
  * CI cache needs no network. A live bar on a terminal; one line per downloaded file otherwise.
  */
-import path from "node:path";
 import { OgaError } from "../errors.js";
-import { closeSharedStores, findSpecifiers, parseSpecifier, prefetchSpecifiers } from "../plugin/api.js";
-import type { ResolveEvents } from "../plugin/resolve-asset.js";
+import { findSpecifiers } from "../project/find-specifiers.js";
+import { prefetchSpecifiers } from "../project/prefetch.js";
+import { closeSharedStores, type ResolveEvents } from "../project/resolve-asset.js";
+import { parseSpecifier } from "../project/specifier.js";
 import type { CliCommand } from "./command.js";
 import { formatSize, say, type CliIo } from "./io.js";
 import { addProjectOptions, projectOptions, shownPath } from "./project.js";
@@ -32,16 +33,14 @@ export const prefetchCommand: CliCommand = {
     const tally = createTally(io);
     try {
       const result = await prefetchSpecifiers(
-        resolved.root,
+        resolved,
         found.map((f) => f.specifier),
-        pluginOptionsOf(resolved),
         tally.events,
-        {}, // already applied by projectOptions: flags won over OGA_* there
       );
       tally.stop();
       const written = [
-        result.lockWritten ? `wrote ${shownPath(result.options.lockfile)}` : `${shownPath(result.options.lockfile)} unchanged`,
-        ...(result.options.dts === false ? [] : [result.dtsWritten ? `wrote ${shownPath(result.options.dts)}` : `${shownPath(result.options.dts)} unchanged`]),
+        result.lockWritten ? `wrote ${shownPath(resolved.lockfile)}` : `${shownPath(resolved.lockfile)} unchanged`,
+        ...(resolved.dts === false ? [] : [result.dtsWritten ? `wrote ${shownPath(resolved.dts)}` : `${shownPath(resolved.dts)} unchanged`]),
       ];
       say(io, `prefetched ${found.length} import${found.length === 1 ? "" : "s"}: ${tally.summary()}; ${written.join(", ")}`);
     } finally {
@@ -59,20 +58,6 @@ function checkSpecifier(specifier: string, file: string): void {
   } catch (error) {
     throw new OgaError("OGA_BAD_INPUT", `${shownPath(file)}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** The resolved options as plugin options again (absolute paths), for `prefetchSpecifiers`. */
-function pluginOptionsOf(resolved: ReturnType<typeof projectOptions>) {
-  return {
-    url: resolved.url,
-    cacheDir: resolved.cacheDir,
-    concurrency: resolved.concurrency,
-    offline: resolved.offline,
-    lockfile: resolved.lockfile,
-    frozen: resolved.frozen,
-    ...(resolved.maxFileSize !== undefined && { maxFileSize: resolved.maxFileSize }),
-    dts: resolved.dts === false ? (false as const) : path.resolve(resolved.dts),
-  };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import cliProgress from "cli-progress";
 import type { DownloadProgress } from "../client.js";
-import { envFlag } from "../plugin/options.js";
+import { envFlag } from "../project/options.js";
 import type { CachedFile } from "../store/fetch-file.js";
 import { formatSize, say, type CliIo } from "./io.js";
 

@@ -1,11 +1,11 @@
 /**
  * What the project commands (`prefetch`, `verify`, `update`, `outdated`, `sync`) share: the
- * plugin's options built from flags, so the CLI reads and writes exactly the lockfile, cache and
+ * project options built from flags, so the CLI reads and writes exactly the lockfile, cache and
  * declarations a build of the same project would.
  */
 import path from "node:path";
 import type { Command } from "cac";
-import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "../plugin/options.js";
+import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "../project/options.js";
 import type { OgaClient } from "../client.js";
 import type { CommandContext } from "./command.js";
 import { optionalString, type OptionBag } from "./options.js";

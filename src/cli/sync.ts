@@ -2,8 +2,8 @@
  * `oga sync [root]`: writes the declarations from the lockfile alone, with no network, so CI can
  * run `tsc` before the build that would otherwise write them.
  */
-import { writeDeclarations } from "../plugin/declarations.js";
-import { readExistingLockfile } from "../plugin/lock-maintenance.js";
+import { writeDeclarations } from "../project/declarations.js";
+import { readExistingLockfile } from "../project/lock-maintenance.js";
 import type { CliCommand } from "./command.js";
 import { say } from "./io.js";
 import { CliUsageError } from "./options.js";

@@ -4,9 +4,9 @@
  * rewrites the lockfile and the declarations, and prints one line per change.
  */
 import { OgaError } from "../errors.js";
-import { writeDeclarations } from "../plugin/declarations.js";
-import { hasChanges } from "../plugin/lock-diff.js";
-import { readExistingLockfile, selectLockedIds, updateLockedAssets } from "../plugin/lock-maintenance.js";
+import { writeDeclarations } from "../project/declarations.js";
+import { hasChanges } from "../project/lock-diff.js";
+import { readExistingLockfile, selectLockedIds, updateLockedAssets } from "../project/lock-maintenance.js";
 import { writeLockfile } from "../store/lockfile.js";
 import { changeLines } from "./changes.js";
 import type { CliCommand } from "./command.js";

@@ -4,7 +4,7 @@
  * summary on stderr, exit 1 when anything is wrong. Never touches the network.
  */
 import { Cache } from "../store/cache.js";
-import { readExistingLockfile, verifyLockedFiles } from "../plugin/lock-maintenance.js";
+import { readExistingLockfile, verifyLockedFiles } from "../project/lock-maintenance.js";
 import type { CliCommand } from "./command.js";
 import { say, writeLine } from "./io.js";
 import { addProjectOptions, projectOptions, shownPath } from "./project.js";

@@ -2,28 +2,23 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import MagicString from "magic-string";
 import { OgaError, isOgaError } from "../errors.js";
-import type { LockedAsset } from "../store/lockfile.js";
+import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "../project/options.js";
+import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
+import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
+import { parseSpecifier } from "../project/specifier.js";
+import { CreditsBuild } from "./credits-hooks.js";
+import { pointDefaultImports } from "./default-imports.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
 import type { HookContext, ViteResolvedConfig } from "./hook-context.js";
 import { assetMeta, assetModuleCode, fileModuleCode, globModuleCode, type FileUrl } from "./module-code.js";
-import { CreditsBuild } from "./credits-build.js";
-import { checkPluginOptions, resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "./options.js";
 import { DownloadReport } from "./report.js";
-import { AssetResolver } from "./resolve-asset.js";
-import { CREDITS_SPECIFIER, isOgaSpecifier, parseSpecifier } from "./specifier.js";
-import { SCRIPT, STYLESHEET, URL_SCRIPT, UrlReferenceError, rewriteCssUrls, rewriteNewUrls, type SingleFileSpecifier } from "./url-references.js";
+import { UrlReferenceError, rewriteCssUrls, rewriteNewUrls } from "./url-references.js";
 import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
 export const PLUGIN_NAME = "vite-plugin-oga";
 
 const OGA_SOURCE = /^(?:oga:|\0oga:)/;
 const VIRTUAL = /^\0oga:/;
-/**
- * `import name from "oga:<id>"` (optionally with `{ meta }`): only the main file is needed, so
- * the import is pointed at the lean module and the asset's other files are never loaded or emitted.
- */
-const DEFAULT_ONLY_IMPORT = /(\bimport\s+[A-Za-z_$][\w$]*\s*(?:,\s*\{\s*meta(?:\s+as\s+[A-Za-z_$][\w$]*)?\s*,?\s*\}\s*)?from\s*)(["'])(oga:[^"'/?#\s\\]+)\2/g;
-
 /** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
 export interface OgaPluginObject {
   name: string;
@@ -36,7 +31,9 @@ export interface OgaPluginObject {
  * parses (Vite's dependency scanner calls it); every request to the site happens in `load`.
  */
 export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
-  let options: ResolvedOgaOptions | undefined;
+  // Resolved (and checked) now, so a bad option fails when the config loads; again against Vite's
+  // root once it is known, since relative paths and the declarations default depend on it.
+  let options: ResolvedOgaOptions = resolveOptions(userOptions, process.cwd());
   let vite: ViteResolvedConfig | undefined;
   let resolver: AssetResolver | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
@@ -56,14 +53,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else process.stderr.write(line + "\n");
   };
   const report = new DownloadReport(log);
-  // Built now so a bad `licenses` or `credits` option fails when the config loads.
-  checkPluginOptions(userOptions);
-  const credits = new CreditsBuild(userOptions, log, () => getResolver().session);
+  const credits = new CreditsBuild(options, log, () => getResolver().session);
 
-  const getResolver = (): AssetResolver => {
-    options ??= resolveOptions(userOptions, process.cwd());
-    return (resolver ??= new AssetResolver(options, { onDownloadStart: (f) => report.started(f), onFile: (f) => report.finished(f) }));
-  };
+  const getResolver = (): AssetResolver =>
+    (resolver ??= new AssetResolver(options, { onDownloadStart: (f) => report.started(f), onFile: (f) => report.finished(f) }));
   /** Plain Rollup: this build's emitted blobs (see `UrlStrategy`). */
   const emitted = new Map<string, Promise<string>>();
   const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted });
@@ -81,7 +74,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   };
 
   const fail = (ctx: HookContext, error: unknown, specifier: string, id: string, origin = origins.get(id)): never => {
-    const where = origin ? `${path.relative(options?.root ?? process.cwd(), origin.importer) || origin.importer}: ` : "";
+    const where = origin ? `${path.relative(options.root, origin.importer) || origin.importer}: ` : "";
     const userSpecifier = origin?.specifier ?? specifier;
     const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
     const message = error instanceof Error ? error.message : String(error);
@@ -180,7 +173,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
      * them. The plugin's own writes must not: each would reload the whole page mid-load.
      */
     async hotUpdate({ file, read }: { file: string; read(): string | Promise<string> }) {
-      if (!options || path.resolve(file) !== options.lockfile) return;
+      if (path.resolve(file) !== options.lockfile) return;
       const session = getResolver().session;
       if ((await read()) === session.lastWritten) return [];
       await session.reload();
@@ -253,27 +246,4 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       }
     },
   };
-}
-
-/**
- * Rewrites default-only `oga:<asset>` imports to the lean module id, into the transform's
- * MagicString (so source maps stay right); returns whether it changed anything. A regex rather
- * than a parser because this runs before TypeScript is stripped; the pattern only matches a
- * complete import statement, so a miss merely costs emitting extra files.
- */
-function pointDefaultImports(code: string, s: MagicString): boolean {
-  let changed = false;
-  for (const match of code.matchAll(DEFAULT_ONLY_IMPORT)) {
-    const specifier = match[3]!;
-    if (!isOgaSpecifier(specifier) || specifier === CREDITS_SPECIFIER) continue;
-    const start = match.index! + match[1]!.length;
-    s.overwrite(start, start + specifier.length + 2, JSON.stringify(toVirtualId(specifier, "main")));
-    changed = true;
-  }
-  return changed;
-}
-
-/** The asset's main file when the lockfile lists it (a default import's file), else undefined. */
-function mainFileName(asset: LockedAsset): string | undefined {
-  return asset.main && asset.files[asset.main] ? asset.main : undefined;
 }

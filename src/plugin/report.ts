@@ -1,4 +1,4 @@
-import type { ResolvedFile } from "./resolve-asset.js";
+import type { ResolvedFile } from "../project/resolve-asset.js";
 
 /**
  * At most one "downloading N files (X MB)…" line and one summary per build, and only when there

@@ -5,8 +5,8 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Credit } from "../../src/plugin/credits-format.js";
-import { closeSharedStores } from "../../src/plugin/api.js";
+import type { Credit } from "../../src/project/credits.js";
+import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import { startReplica, type Replica } from "../replica/index.js";
 import { buildFixture, makeProject, testOptions } from "../plugin/helpers.js";
 import { runOga } from "./run-oga.js";

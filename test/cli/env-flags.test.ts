@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readGlobalOptions } from "../../src/cli/options.js";
 import { wantsProgressBar } from "../../src/cli/progress.js";
 import type { CliIo } from "../../src/cli/io.js";
-import { resolveOptions } from "../../src/plugin/options.js";
+import { resolveOptions } from "../../src/project/options.js";
 
 describe("environment switches", () => {
   it.each(["0", "false", "no", "off", "OFF", ""])("OGA_OFFLINE=%j is off for the CLI and the plugin", (value) => {

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeSharedStores } from "../../src/plugin/api.js";
+import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import type { Lockfile } from "../../src/store/lockfile.js";
 import { startReplica, type Replica } from "../replica/index.js";
 import { buildFixture, makeProject, testOptions } from "../plugin/helpers.js";

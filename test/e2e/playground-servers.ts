@@ -6,7 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, createServer, preview, type InlineConfig, type UserConfig } from "vite";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 
 export const PLAYGROUND_ROOT = fileURLToPath(new URL("../../playground/", import.meta.url));
 

@@ -5,8 +5,8 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeSharedStores } from "../../src/plugin/resolve-asset.js";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import { closeSharedStores } from "../../src/project/resolve-asset.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { readLockfile } from "../../src/store/lockfile.js";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
 import { buildFixture, bytesOf, makeProject, testOptions } from "../plugin/helpers.js";

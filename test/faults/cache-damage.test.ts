@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promi
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { OgaClient } from "../../src/client.js";
-import { closeSharedStores } from "../../src/plugin/resolve-asset.js";
+import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
 import { buildFixture, bytesOf, makeProject, testOptions } from "../plugin/helpers.js";
 import { expectCacheValid, expectLockfileValid, fastClient, filePath, servedBytes, sha256, tempDir } from "./helpers.js";

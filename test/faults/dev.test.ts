@@ -5,7 +5,7 @@
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { minimalAsset } from "../replica/index.js";
 import { testOptions } from "../plugin/helpers.js";
 import { useDevServer, useReplicaProject } from "../plugin/hooks.js";

@@ -60,7 +60,7 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("build with %s", (bundler) 
       },
     };
     await buildFixture(bundler, project.root, testOptions(project, replica.url), { plugins: [graph] });
-    // The default-only import goes to the lean view of battle-theme-a (see pointDefaultImports in src/plugin/index.ts).
+    // The default-only import goes to the lean view of battle-theme-a (see pointDefaultImports in src/plugin/default-imports.ts).
     expect(ids.filter((id) => id.startsWith("\0oga:")).sort()).toEqual(
       ["\0oga:battle-theme-a~main.js", "\0oga:imminent-threat/*.ogg.js", "\0oga:retro-sfx-pack/jump.wav.js", "\0oga:tiny-sprites.js"].sort(),
     );

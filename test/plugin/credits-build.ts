@@ -5,7 +5,7 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { ogaPlugin } from "../../src/plugin/index.js";
 import { listFiles, type Bundler } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { creditFor, formatCredits, formatForFileName, type Credit } from "../../src/plugin/credits-format.js";
-import { CreditsPlaceholder, creditsFileNames, devCreditsModuleCode, shareAlikeSummary } from "../../src/plugin/credits.js";
-import { createLicensePolicy, licenseFacts } from "../../src/plugin/license-policy.js";
+import { creditFor, creditsFileNames, formatCredits, formatForFileName, shareAlikeSummary, type Credit } from "../../src/project/credits.js";
+import { CreditsPlaceholder, devCreditsModuleCode } from "../../src/plugin/credits-module.js";
+import { createLicensePolicy, licenseFacts } from "../../src/project/license-policy.js";
 import { isOgaError } from "../../src/errors.js";
 
 const asset = (licenses: string[], extra: Partial<{ title: string; attribution: string; author: { name: string; url: string | null } }> = {}) => ({

@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateDeclarations, mergeDeclarations } from "../../src/plugin/declarations.js";
+import { generateDeclarations, mergeDeclarations } from "../../src/project/declarations.js";
 import { readLockfile } from "../../src/store/lockfile.js";
 import { buildFixture, testOptions } from "./helpers.js";
 import { useDevServer, useProject, useReplica } from "./hooks.js";

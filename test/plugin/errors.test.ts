@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplica } from "../replica/index.js";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { buildFailure, buildFixture, type Bundler, bytesOf, replicaBytes, testOptions } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { ogaPlugin } from "../../src/plugin/index.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));

@@ -7,7 +7,7 @@
 import type { ViteDevServer } from "vite";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { ogaPlugin } from "../../src/plugin/index.js";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { startReplica, type Replica } from "../replica/index.js";
 import { makeProject } from "./helpers.js";
 

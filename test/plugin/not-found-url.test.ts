@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startReplica, type Replica } from "../replica/index.js";
-import { resolveOptions } from "../../src/plugin/options.js";
-import { AssetResolver, closeSharedStores } from "../../src/plugin/resolve-asset.js";
+import { resolveOptions } from "../../src/project/options.js";
+import { AssetResolver, closeSharedStores } from "../../src/project/resolve-asset.js";
 
 let replica: Replica;
 let base: string;

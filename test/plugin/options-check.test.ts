@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ogaPlugin } from "../../src/plugin/index.js";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 
 describe("plugin options are checked when the plugin is created", () => {
   it.each<[string, OgaPluginOptions]>([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
-import { parseSpecifier } from "../../src/plugin/specifier.js";
+import { parseSpecifier } from "../../src/project/specifier.js";
 
 /** The error `run` throws, or `undefined`. */
 function thrownBy(run: () => unknown): unknown {

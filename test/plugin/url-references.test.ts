@@ -4,7 +4,8 @@ import path from "node:path";
 import MagicString from "magic-string";
 import { SourceMapConsumer } from "source-map-js";
 import { describe, expect, it } from "vitest";
-import { cssRelativeUrl, findCssUrls, rewriteNewUrls, UrlReferenceError } from "../../src/plugin/url-references.js";
+import { findCssUrls } from "../../src/project/source-references.js";
+import { cssRelativeUrl, rewriteNewUrls, UrlReferenceError } from "../../src/plugin/url-references.js";
 import { buildFixture, replicaBytes, testOptions, type Bundler } from "./helpers.js";
 import { useDevServer, useReplicaProject } from "./hooks.js";
 

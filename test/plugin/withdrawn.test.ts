@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { OgaPluginOptions } from "../../src/plugin/options.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
 import { formatLockfile, LOCKFILE_VERSION } from "../../src/store/lockfile.js";
 import { buildFailure, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { inRanges, scanSource, type Range } from "./source-scan.js";
-import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls } from "./url-references.js";
+import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls } from "./source-references.js";
 
 /** Folders never searched: dependencies, build output, VCS and caches. */
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "coverage", ".git", ".hg", ".svn", ".vite", ".oga-cache"]);

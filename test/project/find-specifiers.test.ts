@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findSpecifiers, specifiersIn } from "../../src/plugin/find-specifiers.js";
-import { SCRIPT, STYLESHEET } from "../../src/plugin/url-references.js";
+import { findSpecifiers, specifiersIn } from "../../src/project/find-specifiers.js";
+import { SCRIPT, STYLESHEET } from "../../src/project/source-references.js";
 
 const SPACED = "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav";
 

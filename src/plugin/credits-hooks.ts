@@ -5,23 +5,17 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LockedAsset } from "../store/lockfile.js";
-import { creditFor, sortCredits, type Credit } from "./credits-format.js";
 import {
-  CREDITS_MODULE_ID,
-  CreditsPlaceholder,
-  DEV_CREDITS_EVENT,
-  DEV_CREDITS_PATH,
-  bundledAssetIds,
-  creditsFileNames,
+  creditFor,
   creditsFiles,
   creditsForAssets,
-  devCreditsModuleCode,
-  ogaMetaOf,
   shareAlikeSummary,
-  type CreditsOption,
-} from "./credits.js";
+  sortCredits,
+  type Credit,
+} from "../project/credits.js";
+import type { ResolvedOgaOptions } from "../project/options.js";
+import { CREDITS_MODULE_ID, CreditsPlaceholder, DEV_CREDITS_EVENT, DEV_CREDITS_PATH, bundledAssetIds, devCreditsModuleCode, ogaMetaOf } from "./credits-module.js";
 import type { HookContext } from "./hook-context.js";
-import { createLicensePolicy, type LicensePolicy } from "./license-policy.js";
 
 /** The plugin context calls the credits feature makes beyond {@link HookContext}. */
 type CreditsContext = HookContext & {
@@ -46,15 +40,7 @@ export interface CreditsDevServer {
   environments: Record<string, DevEnvironment>;
 }
 
-/** Options the feature reads (a subset of the plugin's). */
-export interface CreditsUserOptions {
-  licenses?: string[];
-  credits?: CreditsOption;
-}
-
 export class CreditsBuild {
-  private readonly policy: LicensePolicy;
-  private readonly fileNames: string[];
   private readonly placeholder = new CreditsPlaceholder();
   /**
    * Build only: assets with a module loaded in this build that references some of their files.
@@ -70,18 +56,11 @@ export class CreditsBuild {
   private endpoint: string | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * @throws OgaError `OGA_BAD_INPUT` for an unknown license name or a bad credits file name, so
-   * a misconfiguration fails when the config loads rather than on the first import.
-   */
   constructor(
-    options: CreditsUserOptions,
+    private readonly options: Pick<ResolvedOgaOptions, "licenses" | "creditsFiles">,
     private readonly log: (message: string) => void,
     private readonly lockedAsset: () => { asset(id: string): LockedAsset | undefined },
-  ) {
-    this.policy = createLicensePolicy(options.licenses);
-    this.fileNames = creditsFileNames(options.credits);
-  }
+  ) {}
 
   /**
    * Checks an asset against the allow-list when its module loads; in dev also adds it to the list.
@@ -89,7 +68,7 @@ export class CreditsBuild {
    */
   admit(parsed: { kind: string; id: string }, asset: LockedAsset): void {
     const id = parsed.id;
-    const credit = creditFor(id, asset, this.policy.choose(id, asset.licenses));
+    const credit = creditFor(id, asset, this.options.licenses.choose(id, asset.licenses));
     if (!this.server) return;
     const before = this.seen.get(id);
     this.seen.set(id, credit);
@@ -122,7 +101,7 @@ export class CreditsBuild {
     const chunks = outputs.flatMap((o) => (o.type === "chunk" && o.moduleIds ? [{ moduleIds: o.moduleIds }] : []));
     const credits = this.collect(ctx, chunks);
     const c = ctx as CreditsContext;
-    for (const file of creditsFiles(this.fileNames, credits)) c.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
+    for (const file of creditsFiles(this.options.creditsFiles, credits)) c.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
     const summary = shareAlikeSummary(credits);
     if (summary) this.log(summary);
   }
@@ -154,7 +133,7 @@ export class CreditsBuild {
     });
     for (const id of this.loadedFiles) ids.add(id);
     const session = this.lockedAsset();
-    return creditsForAssets(ids, (id) => session.asset(id), this.policy);
+    return creditsForAssets(ids, (id) => session.asset(id), this.options.licenses);
   }
 
   /**

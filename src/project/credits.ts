@@ -1,9 +1,11 @@
 /**
- * Credit records and their text forms (Markdown, JSON, plain text). Framework-free: the plugin
- * (`oga:credits`, `CREDITS.md`, `credits.json`) and `oga credits` print the same thing.
+ * The credits model: one record per shipped asset under the license the project uses, its text
+ * forms (Markdown, JSON, plain text) and the credits files option. Framework-free: the plugin
+ * (`oga:credits`, `CREDITS.md`, `credits.json`) and `oga credits` produce the same thing.
  */
+import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
-import type { LicenseFacts } from "./license-policy.js";
+import type { LicenseFacts, LicensePolicy } from "./license-policy.js";
 
 /** One OpenGameArt asset as `oga:credits`, `credits.json` and `oga credits --format json` list it. */
 export interface Credit {
@@ -105,4 +107,66 @@ function link(text: string, url: string | null): string {
 /** Titles and names are the uploader's text: keep them from turning into links, emphasis or HTML. */
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>#|!]/g, (ch) => `\\${ch}`);
+}
+
+/** The `credits` plugin option, shaped like Vite 8's `build.license`. */
+export type CreditsOption =
+  | boolean
+  | {
+      /**
+       * File name(s) relative to the output directory. A name ending in `.json` gets JSON, `.txt`
+       * plain text, anything else Markdown. Default `["CREDITS.md", "credits.json"]`.
+       */
+      fileName?: string | string[];
+    };
+
+/** Default credits files, written next to the bundle. */
+export const DEFAULT_CREDITS_FILES = ["CREDITS.md", "credits.json"] as const;
+
+/**
+ * The credits files to emit for an option value (`true`/`undefined` → both defaults, `false` → none).
+ * @throws OgaError `OGA_BAD_INPUT` for an empty or absolute name, or one that leaves the output directory.
+ */
+export function creditsFileNames(option: CreditsOption | undefined): string[] {
+  if (option === false) return [];
+  const names = option === undefined || option === true ? [...DEFAULT_CREDITS_FILES] : [option.fileName ?? [...DEFAULT_CREDITS_FILES]].flat();
+  for (const name of names) {
+    if (typeof name !== "string" || !name || name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes("..")) {
+      throw new OgaError("OGA_BAD_INPUT", `credits.fileName: ${JSON.stringify(name)} must be a relative path inside the output directory (e.g. "CREDITS.md" or "legal/credits.json").`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** The files to emit: `{ fileName, source }` per configured name. */
+export function creditsFiles(fileNames: readonly string[], credits: readonly Credit[]): { fileName: string; source: string }[] {
+  const sorted = sortCredits(credits);
+  return fileNames.map((fileName) => ({ fileName, source: formatCredits(sorted, formatForFileName(fileName)) }));
+}
+
+/**
+ * The one summary line about share-alike and copyleft licenses, or `null` when none ships:
+ * such a license can oblige the project to share its own art, or its code, alike.
+ */
+export function shareAlikeSummary(credits: readonly Credit[]): string | null {
+  const shared = sortCredits(credits).filter((c) => c.shareAlike);
+  if (shared.length === 0) return null;
+  const list = shared.map((c) => `${c.id} (${c.license})`).join(", ");
+  return `${shared.length === 1 ? "1 asset ships" : `${shared.length} assets ship`} under a share-alike license: ${list}. Derivatives must be shared under the same license; see the credits.`;
+}
+
+/**
+ * Credits for the given asset ids from their locked records (so they work offline), each under
+ * the license the policy picks.
+ */
+export function creditsForAssets(ids: Iterable<string>, lookup: (id: string) => LockedAsset | undefined, policy: LicensePolicy): Credit[] {
+  const credits: Credit[] = [];
+  for (const id of ids) {
+    const asset = lookup(id);
+    // Every bundled asset module was loaded through the lock session, so this is a bug, and
+    // silently leaving an asset uncredited is exactly what this feature exists to prevent.
+    if (!asset) throw new Error(`vite-plugin-oga: asset "${id}" is in the bundle but not in the lock session`);
+    credits.push(creditFor(id, asset, policy.choose(id, asset.licenses)));
+  }
+  return sortCredits(credits);
 }

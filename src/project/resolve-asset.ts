@@ -264,3 +264,8 @@ export class AssetResolver {
     }
   }
 }
+
+/** The asset's main file when the lockfile lists it (a default import's file), else undefined. */
+export function mainFileName(asset: LockedAsset): string | undefined {
+  return asset.main && asset.files[asset.main] ? asset.main : undefined;
+}

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { OgaClient } from "../../src/client.js";
 import type { FileResponse } from "../../src/site/http.js";
 import type { Asset } from "../../src/site/types.js";
-import { diffLockedAsset } from "../../src/plugin/lock-diff.js";
-import { checkOutdated, selectLockedIds } from "../../src/plugin/lock-maintenance.js";
+import { diffLockedAsset } from "../../src/project/lock-diff.js";
+import { checkOutdated, selectLockedIds } from "../../src/project/lock-maintenance.js";
 import { emptyLockfile, type LockedAsset, type Lockfile } from "../../src/store/lockfile.js";
 
 const URL_A = "http://site.test/sites/default/files/a.ogg";

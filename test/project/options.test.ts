@@ -2,8 +2,8 @@ import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveOptions } from "../../src/plugin/options.js";
-import { generateDeclarations, globDeclarationName } from "../../src/plugin/declarations.js";
+import { resolveOptions } from "../../src/project/options.js";
+import { generateDeclarations, globDeclarationName } from "../../src/project/declarations.js";
 import { emptyLockfile } from "../../src/store/lockfile.js";
 
 let root: string;

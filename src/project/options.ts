@@ -4,7 +4,8 @@ import { DEFAULT_CONCURRENCY, DEFAULT_SITE_URL } from "../client.js";
 import { OgaError } from "../errors.js";
 import { defaultCacheDir } from "../store/cache-dir.js";
 import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
-import type { CreditsOption } from "./credits.js";
+import { creditsFileNames, type CreditsOption } from "./credits.js";
+import { createLicensePolicy, type LicensePolicy } from "./license-policy.js";
 
 /** Defaults, in one place. */
 export const DEFAULT_LOCKFILE = "oga.lock.json";
@@ -64,7 +65,10 @@ export interface OgaPluginOptions {
   credits?: CreditsOption;
 }
 
-/** Options after defaults and environment overrides; paths are absolute. */
+/**
+ * Options after defaults and environment overrides, validated once: every module reads this
+ * object, never the user's. Paths are absolute.
+ */
 export interface ResolvedOgaOptions {
   root: string;
   url: string;
@@ -80,14 +84,27 @@ export interface ResolvedOgaOptions {
   archives: { maxEntrySize: number; includeJunk: boolean };
   retries: number | undefined;
   retryDelaySeconds: number | undefined;
+  /** The `licenses` allow-list as a policy that picks each asset's license. */
+  licenses: LicensePolicy;
+  /** Credits files to write beside the bundle (from the `credits` option; empty for none). */
+  creditsFiles: string[];
 }
 
-/** Applies defaults and `OGA_*` environment overrides for a project `root`. */
+/**
+ * Applies defaults and `OGA_*` environment overrides for a project `root`, and checks every
+ * value, so a typo in `vite.config.ts` fails when the plugin is created, naming the option,
+ * instead of being replaced by a default or failing on the first import.
+ * @throws OgaError `OGA_BAD_INPUT`
+ */
 export function resolveOptions(
   options: OgaPluginOptions = {},
   root: string = process.cwd(),
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedOgaOptions {
+  positiveInt(options.maxFileSize, 0, "maxFileSize");
+  nonNegative(options.timeoutSeconds, "timeoutSeconds");
+  nonNegative(options.retries, "retries");
+  nonNegative(options.retryDelaySeconds, "retryDelaySeconds");
   const absRoot = path.resolve(root);
   const cacheDir = env.OGA_CACHE_DIR || options.cacheDir;
   return {
@@ -106,6 +123,8 @@ export function resolveOptions(
     archives: { maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE, "archives.maxEntrySize"), includeJunk: options.archives?.includeJunk ?? false },
     retries: options.retries,
     retryDelaySeconds: options.retryDelaySeconds,
+    licenses: createLicensePolicy(options.licenses),
+    creditsFiles: creditsFileNames(options.credits),
   };
 }
 
@@ -121,20 +140,6 @@ export function defaultDtsPath(root: string): string {
 export function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === "") return undefined;
   return !/^(0|false|no|off)$/i.test(value.trim());
-}
-
-/**
- * Checks the plugin's numeric options when the plugin is created, so a typo in `vite.config.ts`
- * fails at once with the option's name instead of being replaced by a default.
- * @throws OgaError `OGA_BAD_INPUT`
- */
-export function checkPluginOptions(options: OgaPluginOptions): void {
-  positiveInt(options.concurrency, 0, "concurrency");
-  positiveInt(options.maxFileSize, 0, "maxFileSize");
-  positiveInt(options.archives?.maxEntrySize, 0, "archives.maxEntrySize");
-  nonNegative(options.timeoutSeconds, "timeoutSeconds");
-  nonNegative(options.retries, "retries");
-  nonNegative(options.retryDelaySeconds, "retryDelaySeconds");
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {

@@ -8,11 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import MagicString from "magic-string";
-import { OgaError } from "../errors.js";
-import type { LockedAsset } from "../store/lockfile.js";
-import { creditFor, formatCredits, formatForFileName, sortCredits, type Credit } from "./credits-format.js";
-import type { LicensePolicy } from "./license-policy.js";
-import { CREDITS_SPECIFIER } from "./specifier.js";
+import type { Credit } from "../project/credits.js";
+import { CREDITS_SPECIFIER } from "../project/specifier.js";
 import { toVirtualId } from "./virtual-id.js";
 
 /** The resolved id of `oga:credits`, which the dev server's module graphs know it by. */
@@ -146,66 +143,4 @@ export function devCreditsModuleCode(credits: readonly Credit[], endpoint: strin
     `export default credits;`,
     ``,
   ].join("\n");
-}
-
-/** The `credits` plugin option, shaped like Vite 8's `build.license`. */
-export type CreditsOption =
-  | boolean
-  | {
-      /**
-       * File name(s) relative to the output directory. A name ending in `.json` gets JSON, `.txt`
-       * plain text, anything else Markdown. Default `["CREDITS.md", "credits.json"]`.
-       */
-      fileName?: string | string[];
-    };
-
-/** Default credits files, written next to the bundle. */
-export const DEFAULT_CREDITS_FILES = ["CREDITS.md", "credits.json"] as const;
-
-/**
- * The credits files to emit for an option value (`true`/`undefined` → both defaults, `false` → none).
- * @throws OgaError `OGA_BAD_INPUT` for an empty or absolute name, or one that leaves the output directory.
- */
-export function creditsFileNames(option: CreditsOption | undefined): string[] {
-  if (option === false) return [];
-  const names = option === undefined || option === true ? [...DEFAULT_CREDITS_FILES] : [option.fileName ?? [...DEFAULT_CREDITS_FILES]].flat();
-  for (const name of names) {
-    if (typeof name !== "string" || !name || name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes("..")) {
-      throw new OgaError("OGA_BAD_INPUT", `credits.fileName: ${JSON.stringify(name)} must be a relative path inside the output directory (e.g. "CREDITS.md" or "legal/credits.json").`);
-    }
-  }
-  return [...new Set(names)];
-}
-
-/** The files to emit: `{ fileName, source }` per configured name. */
-export function creditsFiles(fileNames: readonly string[], credits: readonly Credit[]): { fileName: string; source: string }[] {
-  const sorted = sortCredits(credits);
-  return fileNames.map((fileName) => ({ fileName, source: formatCredits(sorted, formatForFileName(fileName)) }));
-}
-
-/**
- * The one summary line about share-alike and copyleft licenses, or `null` when none ships:
- * such a license can oblige the project to share its own art, or its code, alike.
- */
-export function shareAlikeSummary(credits: readonly Credit[]): string | null {
-  const shared = sortCredits(credits).filter((c) => c.shareAlike);
-  if (shared.length === 0) return null;
-  const list = shared.map((c) => `${c.id} (${c.license})`).join(", ");
-  return `${shared.length === 1 ? "1 asset ships" : `${shared.length} assets ship`} under a share-alike license: ${list}. Derivatives must be shared under the same license; see the credits.`;
-}
-
-/**
- * Credits for the given asset ids from their locked records (so they work offline), each under
- * the license the policy picks.
- */
-export function creditsForAssets(ids: Iterable<string>, lookup: (id: string) => LockedAsset | undefined, policy: LicensePolicy): Credit[] {
-  const credits: Credit[] = [];
-  for (const id of ids) {
-    const asset = lookup(id);
-    // Every bundled asset module was loaded through the lock session, so this is a bug, and
-    // silently leaving an asset uncredited is exactly what this feature exists to prevent.
-    if (!asset) throw new Error(`vite-plugin-oga: asset "${id}" is in the bundle but not in the lock session`);
-    credits.push(creditFor(id, asset, policy.choose(id, asset.licenses)));
-  }
-  return sortCredits(credits);
 }
