@@ -239,7 +239,7 @@ export function createClient(options: ClientOptions = {}): OgaClient {
 
 function selectFiles(asset: Asset, names: string[] | undefined) {
   if (asset.filesUnavailable && asset.files.length === 0) {
-    throw new OgaError("OGA_NO_FILE", `${asset.id}: the site says its files are currently unavailable (${asset.pageUrl})`);
+    throw new OgaError("OGA_NO_FILE", `${asset.id}: its files are withheld by the site (currently unavailable due to potential licensing issues, ${asset.pageUrl})`);
   }
   if (!names) return asset.files;
   return names.map((name) => {

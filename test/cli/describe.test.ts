@@ -4,13 +4,41 @@ import { ANSI, lines, runOga, useReplicaAndCache } from "./run-oga.js";
 const { replica, cache, env } = useReplicaAndCache();
 
 describe("oga describe", () => {
-  it("prints the Python oga's summary line", async () => {
+  it("prints the Python oga's summary line, then who made it", async () => {
     const asset = replica.catalogue.getAsset("battle-theme-a")!;
     const run = await runOga(["describe", "battle-theme-a"], { env: env() });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`battle-theme-a ${asset.type} (${asset.favorites} favorites, ${asset.tags.length} tags)\n`);
+    expect(run.stdout).toBe(`battle-theme-a ${asset.type} (${asset.favorites} favorites, ${asset.tags.length} tags)\nby cynicmusic\n`);
     expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it("names the collaborators with the author, and the submitter when someone else uploaded it", async () => {
+    const sfx = await runOga(["describe", "retro-sfx-pack"], { env: env() });
+    expect(lines(sfx.stdout)[1]).toBe("by Bart K. with Eliza Wyatt, Kenney");
+    const threat = await runOga(["describe", "imminent-threat"], { env: env() });
+    expect(lines(threat.stdout)[1]).toBe("by Matthew Pablo (submitted by matthew.pablo)");
+  });
+
+  it("--json gives Pacific offsets, collaborators, one preview per image and the audio previews", async () => {
+    const sprites = JSON.parse((await runOga(["describe", "tiny-sprites", "--json"], { env: env() })).stdout) as Record<string, unknown>;
+    // 16:20 on July 12, 2019 in the site's zone: Pacific daylight time.
+    expect(sprites.postedAt).toBe("2019-07-12T16:20:00-07:00");
+    expect(sprites.previews).toEqual([
+      { kind: "image", url: "https://opengameart.org/sites/default/files/hero_16.png", thumbnailUrl: expect.stringMatching(/\/styles\/medium\/public\/hero_16\.png/) },
+      { kind: "image", url: "https://opengameart.org/sites/default/files/boss_64x48.png", thumbnailUrl: expect.stringMatching(/\/styles\/medium\/public\/boss_64x48\.png/) },
+    ]);
+    const remix = JSON.parse((await runOga(["describe", "battle-theme-a-remix", "--json"], { env: env() })).stdout) as Record<string, unknown>;
+    expect(remix.collaborators).toEqual([{ id: "cynicmusic", name: "cynicmusic", url: "https://opengameart.org/users/cynicmusic" }]);
+    const music = JSON.parse((await runOga(["describe", "battle-theme-a", "--json"], { env: env() })).stdout) as Record<string, unknown>;
+    expect(music.previews).toEqual([expect.objectContaining({ kind: "audio", mp3Url: "https://opengameart.org/sites/default/files/battleThemeA.mp3" })]);
+  });
+
+  it("describes an asset whose files the site withholds; --files says so", async () => {
+    const run = await runOga(["describe", "withdrawn-tracks", "--files"], { env: env() });
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)[0]).toMatch(/^withdrawn-tracks Music /);
+    expect(run.stderr).toBe("withdrawn-tracks: its files are withheld by the site (currently unavailable due to potential licensing issues)\n");
   });
 
   it("accepts a full page URL and --url instead of OGA_URL", async () => {
@@ -18,7 +46,10 @@ describe("oga describe", () => {
       env: { OGA_CACHE_DIR: cache.dir },
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^imminent-threat Music \(\d+ favorites, \d+ tags\)\n$/);
+    expect(run.stdout).toMatch(/^imminent-threat Music \(\d+ favorites, \d+ tags\)\nby Matthew Pablo \(submitted by matthew\.pablo\)\n$/);
+    // The canonical page URL names the same page on the mirror.
+    const canonical = await runOga(["--url", replica.url, "describe", "https://opengameart.org/content/imminent-threat"], { env: { OGA_CACHE_DIR: cache.dir } });
+    expect(canonical.stdout).toBe(run.stdout);
   });
 
   it("--json prints every field of the asset", async () => {
@@ -53,8 +84,9 @@ describe("oga describe", () => {
     const asset = replica.catalogue.getAsset("imminent-threat")!;
     const run = await runOga(["describe", "imminent-threat", "--files"], { env: env() });
     expect(run.code).toBe(0);
-    const [summary, ...all] = lines(run.stdout);
+    const [summary, by, ...all] = lines(run.stdout);
     expect(summary).toMatch(/^imminent-threat Music /);
+    expect(by).toBe("by Matthew Pablo (submitted by matthew.pablo)");
     // Files first-level; a zip's entries follow it, indented, as paths to paste into an import.
     const rows = all.filter((row) => !row.startsWith("  "));
     const entries = all.filter((row) => row.startsWith("  ")).map((row) => row.trim().split("\t")[0]);
