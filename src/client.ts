@@ -246,7 +246,10 @@ function selectFiles(asset: Asset, names: string[] | undefined) {
     const file = findAssetFile(asset, name);
     if (!file) {
       const known = asset.files.map((f) => f.name).join(", ") || "none";
-      throw new OgaError("OGA_NO_FILE", `${asset.id} has no file "${name}"; its files: ${known}`);
+      // A shown name several files were uploaded as is ambiguous: say which stored names it could mean.
+      const uploadedAs = asset.files.filter((f) => f.label === name).map((f) => `"${f.name}"`);
+      const hint = uploadedAs.length > 1 ? `; files uploaded as "${name}": ${uploadedAs.join(", ")} (pick one by its name)` : "";
+      throw new OgaError("OGA_NO_FILE", `${asset.id} has no file "${name}"${hint}; its files: ${known}`);
     }
     return file;
   });
