@@ -8,7 +8,7 @@
 import { getChildren, removeElement } from "domutils";
 import { OgaError } from "../errors.js";
 import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
-import { attr, blockText, inlineText, isTag, isText, parseHtml, selector, type HtmlElement, type HtmlNode } from "./dom.js";
+import { attr, blockText, closest, inlineText, isTag, isText, parseHtml, selector, type HtmlElement, type HtmlNode } from "./dom.js";
 import { parseFileLink } from "./parse-file-link.js";
 import { parsePeople, personFromLink, type LinkReader } from "./parse-people.js";
 import { readPreviews } from "./parse-previews.js";
@@ -102,19 +102,12 @@ function readLicenses(root: HtmlElement, readLink: LinkReader): { licenses: Lice
       const id = known ? known.id : name;
       if (!licenses.includes(id)) licenses.push(id);
       // The deed is the link around the name (`<a href='DEED'>…<div class='license-name'>`).
-      const link = element.name === "a" ? element : (closestLink(element, item) ?? $.licenseLink.one(item));
+      const link = element.name === "a" ? element : (closest(element, (el) => el.name === "a", item) ?? $.licenseLink.one(item));
       const deed = link ? readLink(attr(link, "href")) : null;
       if (deed && !Object.hasOwn(licenseUrls, id)) licenseUrls[id] = deed.href;
     }
   }
   return { licenses, licenseUrls };
-}
-
-function closestLink(element: HtmlElement, within: HtmlElement): HtmlElement | null {
-  for (let node: HtmlNode | null = element; node && node !== within; node = node.parent as HtmlNode | null) {
-    if (isTag(node) && node.name === "a") return node;
-  }
-  return null;
 }
 
 function readCollaborators(root: HtmlElement, readLink: LinkReader): Person[] {

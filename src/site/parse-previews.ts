@@ -5,7 +5,7 @@
  * preview, not two. Music and sound get no `<audio>` element but a play button whose
  * `data-ogg-url` / `data-mp3-url` name the preview's audio, beside a waveform picture.
  */
-import { attr, isTag, selector, type HtmlElement, type HtmlNode } from "./dom.js";
+import { attr, closest, selector, type HtmlElement, type HtmlNode } from "./dom.js";
 import type { LinkReader } from "./parse-people.js";
 import type { Preview } from "./types.js";
 
@@ -21,13 +21,6 @@ const $ = {
 
 const IMAGE_PATH = /\.(png|jpe?g|gif|webp|bmp|svg)$/i;
 const OGG_PATH = /\.(ogg|oga|opus)$/i;
-
-function closest(element: HtmlElement, matches: (candidate: HtmlElement) => boolean): HtmlElement | null {
-  for (let node: HtmlNode | null = element.parent as HtmlNode | null; node; node = node.parent as HtmlNode | null) {
-    if (isTag(node) && matches(node)) return node;
-  }
-  return null;
-}
 
 function hasClass(element: HtmlElement, name: string): boolean {
   return (attr(element, "class") ?? "").split(/\s+/).includes(name);
