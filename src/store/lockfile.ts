@@ -12,8 +12,11 @@ export const LOCKFILE_VERSION = 1;
 
 /** One file of a locked asset. `etag` and `sha256` are present once the file was downloaded. */
 export interface LockedFile {
+  /** Download URL; the site's own files are recorded on `https://opengameart.org`, also when fetched from a mirror. */
   url: string;
   size: number | null;
+  /** What the uploader called the file (`download` attribute), when that is not its name. */
+  label?: string;
   etag?: string | null;
   sha256?: string;
   /** For an archive: the entries builds used from it (see locked-entries.ts). */
@@ -22,10 +25,15 @@ export interface LockedFile {
 
 /** What the lockfile keeps of an asset: enough to build and credit it without the site. */
 export interface LockedAsset {
+  /** Canonical page URL (`https://opengameart.org/content/<id>`). */
   pageUrl: string;
   title: string;
-  author: { name: string; url: string | null };
+  author: LockedPerson;
+  /** Co-authors named on the page (present when there are any); credits name them with the author. */
+  collaborators?: LockedPerson[];
   licenses: string[];
+  /** The deed each license links to on the page, by license name (present when the page gave any). */
+  licenseUrls?: Record<string, string>;
   attribution: string;
   type: string | null;
   /** Name of the asset's main file (the first on its page), since `files` is stored sorted. */
@@ -33,6 +41,12 @@ export interface LockedAsset {
   files: Record<string, LockedFile>;
   /** Present (true) when the page says its files are withdrawn ("File(s) currently unavailable …"). */
   filesUnavailable?: true;
+}
+
+/** A person as the lockfile credits them; `url` is an http(s) URL or `null`. */
+export interface LockedPerson {
+  name: string;
+  url: string | null;
 }
 
 /** The parsed `oga.lock.json`. */
@@ -53,12 +67,18 @@ export function emptyLockfile(): Lockfile {
 
 /** The locked form of a described asset: every file with url + size, none downloaded yet. */
 export function lockedAssetFromAsset(asset: Asset): LockedAsset {
-  const files = nameRecord<LockedFile>(asset.files.map((f) => [f.name, { url: f.url, size: f.size }]));
+  const files = nameRecord<LockedFile>(asset.files.map((f) => [f.name, { url: f.url, size: f.size, ...(f.label !== f.name && { label: f.label }) }]));
+  const licenseUrls = nameRecord<string>();
+  for (const license of asset.licenses) {
+    if (Object.hasOwn(asset.licenseUrls, license)) licenseUrls[license] = asset.licenseUrls[license]!;
+  }
   return {
     pageUrl: asset.pageUrl,
     title: asset.title,
     author: { name: asset.author.name, url: asset.author.url },
+    ...(asset.collaborators.length > 0 && { collaborators: asset.collaborators.map((p) => ({ name: p.name, url: p.url })) }),
     licenses: [...asset.licenses],
+    ...(Object.keys(licenseUrls).length > 0 && { licenseUrls }),
     attribution: asset.attribution,
     type: asset.type,
     main: asset.files[0]?.name ?? null,
