@@ -135,7 +135,7 @@ export class AssetResolver {
     if (now) return withFiles(now, id, specifier);
     // Not locked: nothing to import, and a later build describes it again (the files may come back).
     withFiles(described, id, specifier);
-    this.session.setAsset(id, cloneLockedAsset(described));
+    this.session.setAsset(id, cloneLockedAsset(id, described));
     return this.session.asset(id)!;
   }
 

@@ -120,10 +120,10 @@ export function parseLockfile(text: string, file: string): Lockfile {
   }
 }
 
-/** A deep copy of a locked asset whose records have no prototype (for a description that is cached and shared). */
-export function cloneLockedAsset(asset: LockedAsset): LockedAsset {
+/** A deep copy of the locked asset `id`, whose records have no prototype (for a description that is cached and shared). */
+export function cloneLockedAsset(id: string, asset: LockedAsset): LockedAsset {
   // The reader copies every field into fresh objects and prototype-free records.
-  return lockfileFromJson({ assets: nameRecord([["asset", asset]]) }, LOCKFILE_VERSION).assets.asset!;
+  return lockfileFromJson({ assets: nameRecord([[id, asset]]) }, LOCKFILE_VERSION).assets[id]!;
 }
 
 function corrupt(file: string, why: string, cause?: unknown): OgaError {
