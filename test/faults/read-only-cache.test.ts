@@ -9,34 +9,21 @@ import { execFile } from "node:child_process";
 import { chmod, chown, cp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, expect, it } from "vitest";
 import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import { Cache } from "../../src/store/cache.js";
-import { buildFixture, bytesOf, makeProject, replicaBytes, testOptions } from "../plugin/helpers.js";
-import { startReplica, type Replica } from "../replica/index.js";
+import { buildFixture, bytesOf, replicaBytes, testOptions } from "../plugin/helpers.js";
+import { useReplicaProject } from "../plugin/hooks.js";
 import { sha256 } from "./helpers.js";
 
 const worker = fileURLToPath(new URL("./build-worker.ts", import.meta.url));
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
-let replica: Replica;
-let project: Awaited<ReturnType<typeof makeProject>>;
-
-beforeAll(async () => {
-  replica = await startReplica();
-});
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-});
-beforeEach(async () => {
-  project = await makeProject("game");
-});
-afterEach(async () => {
-  await chmodTree(path.dirname(project.root), 0o700, 0o600); // writable again, so it can be removed
-  await project.cleanup();
-});
+const { replica, project } = useReplicaProject("game");
+afterAll(() => closeSharedStores());
+// Registered after the project's own hooks, so it runs before its removal (after hooks run in reverse).
+afterEach(() => chmodTree(path.dirname(project.root), 0o700, 0o600)); // writable again, so it can be removed
 
 /** Sets every directory under `dir` (itself included) to `dirMode` and every file to `fileMode`. */
 async function chmodTree(dir: string, dirMode: number, fileMode: number): Promise<void> {

@@ -84,40 +84,36 @@ describe("lockfile", () => {
     expect((error as Error).message).toContain("oga prefetch");
   });
 
+  /** A lockfile's JSON, loosely typed so a test can put anything anywhere. */
+  interface LockJson {
+    version: number;
+    specifiers: unknown;
+    assets: { a: Record<string, unknown> & { author: Record<string, unknown> | null; files: Record<string, Record<string, unknown>> | unknown[] } };
+  }
   /** A valid lockfile's JSON with one asset `a` whose fields a test then spoils. */
-  const valid = () => ({
-    version: 1,
-    specifiers: ["oga:a"],
-    assets: {
-      a: {
-        pageUrl: "http://x/content/a",
-        title: "A",
-        author: { name: "Me", url: null },
-        licenses: ["CC0"],
-        attribution: "",
-        type: "Music",
-        main: "b.ogg",
-        files: { "b.ogg": { url: "http://x/b.ogg", size: 2, etag: null, sha256: SHA_A, entries: { "c.png": { size: 1, sha256: SHA_B } } } },
-      },
-    },
-  });
-  type Spoil = (lock: ReturnType<typeof valid>) => void;
-  const file = (lock: ReturnType<typeof valid>) => lock.assets.a.files["b.ogg"] as Record<string, unknown>;
+  const valid = (): LockJson =>
+    structuredClone({
+      version: 1,
+      specifiers: ["oga:a"],
+      assets: { a: asset({ "b.ogg": { url: "http://x/b.ogg", size: 2, etag: null, sha256: SHA_A, entries: { "c.png": { size: 1, sha256: SHA_B } } } }) },
+    }) as unknown as LockJson;
+  type Spoil = (lock: LockJson) => void;
+  const file = (lock: LockJson) => (lock.assets.a.files as Record<string, Record<string, unknown>>)["b.ogg"]!;
 
   it.each<[string, Spoil, string]>([
-    ["licenses: [1, null]", (l) => void ((l.assets.a as Record<string, unknown>).licenses = [1, null]), 'assets["a"].licenses[0] is 1, expected a string'],
-    ["licenses: a string", (l) => void ((l.assets.a as Record<string, unknown>).licenses = "CC0"), 'assets["a"].licenses is "CC0", expected a list of strings'],
-    ["author: null", (l) => void ((l.assets.a as Record<string, unknown>).author = null), 'assets["a"].author is null, expected an object'],
-    ["author.url: 5", (l) => void ((l.assets.a.author as Record<string, unknown>).url = 5), 'assets["a"].author.url is 5, expected a string'],
-    ["type: false", (l) => void ((l.assets.a as Record<string, unknown>).type = false), 'assets["a"].type is false, expected a string'],
-    ["files: a list", (l) => void ((l.assets.a as Record<string, unknown>).files = []), 'assets["a"].files is [], expected an object'],
+    ["licenses: [1, null]", (l) => void (l.assets.a.licenses = [1, null]), 'assets["a"].licenses[0] is 1, expected a string'],
+    ["licenses: a string", (l) => void (l.assets.a.licenses = "CC0"), 'assets["a"].licenses is "CC0", expected a list of strings'],
+    ["author: null", (l) => void (l.assets.a.author = null), 'assets["a"].author is null, expected an object'],
+    ["author.url: 5", (l) => void (l.assets.a.author!.url = 5), 'assets["a"].author.url is 5, expected a string'],
+    ["type: false", (l) => void (l.assets.a.type = false), 'assets["a"].type is false, expected a string'],
+    ["files: a list", (l) => void (l.assets.a.files = []), 'assets["a"].files is [], expected an object'],
     ["size: a string", (l) => void (file(l).size = "12"), 'assets["a"].files["b.ogg"].size is "12", expected a size in bytes'],
     ["size: negative", (l) => void (file(l).size = -1), 'assets["a"].files["b.ogg"].size is -1, expected a size in bytes'],
     ["sha256: not a digest", (l) => void (file(l).sha256 = "xyz"), 'assets["a"].files["b.ogg"].sha256 is "xyz", expected a sha256'],
     ["etag: a number", (l) => void (file(l).etag = 5), 'assets["a"].files["b.ogg"].etag is 5, expected a string'],
     ["an entry's size", (l) => void (file(l).entries = { "c.png": { size: null, sha256: SHA_B } }), 'assets["a"].files["b.ogg"].entries["c.png"].size is null, expected a size in bytes'],
-    ["filesUnavailable: a string", (l) => void ((l.assets.a as Record<string, unknown>).filesUnavailable = "yes"), 'assets["a"].filesUnavailable is "yes", expected true or false'],
-    ["specifiers: a string", (l) => void ((l as Record<string, unknown>).specifiers = "oga:a"), 'specifiers is "oga:a", expected a list of strings'],
+    ["filesUnavailable: a string", (l) => void (l.assets.a.filesUnavailable = "yes"), 'assets["a"].filesUnavailable is "yes", expected true or false'],
+    ["specifiers: a string", (l) => void (l.specifiers = "oga:a"), 'specifiers is "oga:a", expected a list of strings'],
   ])("a field of the wrong type (%s) is OGA_BAD_INPUT naming the field, never a crash", async (_what, spoil, expected) => {
     const lock = valid();
     spoil(lock);
@@ -157,7 +153,7 @@ describe("lockfile", () => {
 
     // Merged with another process's lockfile that lacks them, and written, nothing is lost.
     const other = emptyLockfile();
-    other.assets.plain = valid().assets.a as unknown as LockedAsset;
+    other.assets.plain = asset({});
     const merged = await updateLockfile(lockfile, mergeLockfiles(read, other));
     expect(Object.keys(merged.assets).sort()).toEqual([...keys, "plain"].sort());
     const reread = await readLockfile(lockfile);
