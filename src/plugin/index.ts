@@ -117,11 +117,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
       const strategy = strategyFor(ctx, id);
+      const pending = await res.eachFile(parsed.id, names, specifier);
       const files = await Promise.all(
-        names.map(async (name, i): Promise<FileUrl> => {
-          const file = await res.file(parsed.id, name, specifier);
-          return { name, ...(await fileUrlReference(file.path, strategy, `f${i}`)) };
-        }),
+        pending.map(async (file, i): Promise<FileUrl> => ({ name: names[i]!, ...(await fileUrlReference((await file).path, strategy, `f${i}`)) })),
       );
       let code: string;
       if (parsed.kind === "file") {

@@ -56,16 +56,28 @@ export class ArchiveResolver {
 
   /**
    * The cached archive at `at` (a top-level zip, or a zip entry extracted from one), with what its
-   * top-level download cost.
+   * top-level download cost. `seen` holds the archives this batch already reached: a glob over
+   * thousands of entries fetches, verifies and lists each archive on their way once, not once
+   * per entry.
    */
-  private async archiveAt(id: string, at: AssetPath, specifier: string): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
-    const top = await this.fetchFile(id, at.file, specifier);
-    let archive: CachedArchive = { path: top.path, sha256: top.sha256, label: at.file };
-    for (let i = 0; i < at.entries.length; i++) {
-      const inner = await this.extract(id, { file: at.file, entries: at.entries.slice(0, i + 1) }, archive);
-      archive = { path: inner.path, sha256: inner.sha256, label: `${archive.label}/${at.entries[i]}` };
+  private archiveAt(id: string, at: AssetPath, specifier: string, seen: ArchivesSeen): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
+    const key = assetPathKey(at);
+    let reached = seen.get(key);
+    if (!reached) {
+      reached = this.reach(id, at, specifier, seen);
+      seen.set(key, reached);
     }
-    return { archive, top };
+    return reached;
+  }
+
+  private async reach(id: string, at: AssetPath, specifier: string, seen: ArchivesSeen): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
+    if (at.entries.length === 0) {
+      const top = await this.fetchFile(id, at.file, specifier);
+      return { archive: { path: top.path, sha256: top.sha256, label: at.file }, top };
+    }
+    const outer = await this.archiveAt(id, { file: at.file, entries: at.entries.slice(0, -1) }, specifier, seen);
+    const inner = await this.extract(id, at, outer.archive);
+    return { archive: { path: inner.path, sha256: inner.sha256, label: `${outer.archive.label}/${at.entries[at.entries.length - 1]}` }, top: outer.top };
   }
 
   /** Extracts the entry at `at` (last element) from `archive`, checks it against and records it in the lockfile. */
@@ -81,9 +93,9 @@ export class ArchiveResolver {
     return extracted;
   }
 
-  private lister(id: string, specifier: string) {
+  private lister(id: string, specifier: string, seen: ArchivesSeen = new Map()) {
     return async (at: AssetPath): Promise<ReadonlySet<string>> => {
-      const { archive } = await this.archiveAt(id, at, specifier);
+      const { archive } = await this.archiveAt(id, at, specifier, seen);
       return cachedListing(archive, this.options.archives);
     };
   }
@@ -110,17 +122,30 @@ export class ArchiveResolver {
     throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${fileListing(names)}.`);
   }
 
-  /** One entry (by its asset path key) extracted into the cache and recorded in the lockfile. */
-  async entry(id: string, key: string, specifier: string, asset: LockedAsset): Promise<ResolvedFile> {
-    const found = await locate(key, new Set(Object.keys(asset.files)), this.lister(id, specifier));
-    if (!("file" in found) || found.entries.length === 0) {
-      throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file or archive entry "${key}".`);
-    }
-    const { archive, top } = await this.archiveAt(id, { file: found.file, entries: found.entries.slice(0, -1) }, specifier);
-    const extracted = await this.extract(id, found, archive);
-    return { asset: id, name: key, path: extracted.path, sha256: extracted.sha256, size: extracted.size, transfer: top.transfer };
+  /**
+   * Entries (by their asset path keys) extracted into the cache and recorded in the lockfile, one
+   * promise per key, in the order of `keys`, each settling as soon as its entry is in the cache.
+   * Each archive on their way is fetched, verified and listed once for the whole batch; the
+   * extractions themselves run a few at a time (archive-extract.ts).
+   */
+  entries(id: string, keys: readonly string[], specifier: string, asset: LockedAsset): Promise<ResolvedFile>[] {
+    const seen: ArchivesSeen = new Map();
+    const list = this.lister(id, specifier, seen);
+    const fileNames = new Set(Object.keys(asset.files));
+    return keys.map(async (key) => {
+        const found = await locate(key, fileNames, list);
+        if (!("file" in found) || found.entries.length === 0) {
+          throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file or archive entry "${key}".`);
+        }
+        const { archive, top } = await this.archiveAt(id, { file: found.file, entries: found.entries.slice(0, -1) }, specifier, seen);
+        const extracted = await this.extract(id, found, archive);
+        return { asset: id, name: key, path: extracted.path, sha256: extracted.sha256, size: extracted.size, transfer: top.transfer };
+      });
   }
 }
+
+/** Archives a batch of lookups has reached, by asset path key. */
+type ArchivesSeen = Map<string, Promise<{ archive: CachedArchive; top: ResolvedFile }>>;
 
 function preview(entries: string[]): string {
   if (entries.length === 0) return "(no files)";
