@@ -23,6 +23,7 @@ import { devServer } from "./lib/benchmarks/dev.js";
 import { LARGE_PATH, LARGE_SLUG, largeFile } from "./lib/benchmarks/large.js";
 import { parsePages } from "./lib/benchmarks/parse.js";
 import { warmBuild } from "./lib/benchmarks/warm.js";
+import { addZipPacks, zipPacks } from "./lib/benchmarks/zip.js";
 
 const BENCHMARKS: Record<BenchmarkId, (ctx: BenchContext) => Promise<Figure>> = {
   parse: parsePages,
@@ -30,9 +31,10 @@ const BENCHMARKS: Record<BenchmarkId, (ctx: BenchContext) => Promise<Figure>> = 
   cold: coldFetch,
   dev: devServer,
   large: largeFile,
+  zip: zipPacks,
 };
 /** Report order: the issue's numbering. */
-const ORDER: BenchmarkId[] = ["warm", "cold", "large", "dev", "parse"];
+const ORDER: BenchmarkId[] = ["warm", "cold", "large", "dev", "parse", "zip"];
 
 const options = parseBenchArgs(process.argv.slice(2));
 profileCasesInto(options.cpuProf);
@@ -53,6 +55,7 @@ const replica = await startReplica({
 replica.catalogue.addGeneratedFile(LARGE_SLUG, LARGE_PATH, options.largeBytes);
 const work = await mkdtemp(path.join(os.tmpdir(), "oga-bench-"));
 const ctx: BenchContext = { options, replica, reference, undici: pickReference("undici"), work, log };
+addZipPacks(ctx);
 const figures: Figure[] = [];
 try {
   log(`${machine.cores} cores, load ${machine.loadAtStart.toFixed(2)}; ${options.runs} runs; reference ${referenceText}; work dir ${work}`);

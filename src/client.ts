@@ -133,7 +133,17 @@ export function createClient(options: ClientOptions = {}): OgaClient {
   // Limit one layer only: file transfers. Page fetches are few and never wait on a file.
   const limitFiles = pLimit(concurrency);
   let cache: Promise<Cache> | undefined;
-  const openCache = () => (cache ??= Cache.open(cacheDir));
+  const openCache = (): Promise<Cache> => {
+    if (!cache) {
+      const opening = Cache.open(cacheDir);
+      cache = opening;
+      // A cache that could not be opened (a file in the way, a full disk) is tried again next time.
+      opening.catch(() => {
+        if (cache === opening) cache = undefined;
+      });
+    }
+    return cache;
+  };
 
   const signalOf = (signal?: AbortSignal) =>
     signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal);

@@ -12,7 +12,8 @@ export type OgaErrorCode =
   | "OGA_NO_FILE" // a file name or glob that the asset does not have
   | "OGA_FROZEN" // frozen lockfile would have to change
   | "OGA_LICENSE" // no allowed license
-  | "OGA_ARCHIVE"; // a corrupt or hostile archive
+  | "OGA_ARCHIVE" // a corrupt or hostile archive
+  | "OGA_CACHE"; // the local cache could not be read or written (a file system error: EACCES, ENOSPC, EMFILE …)
 
 /** Every error this package throws on purpose. `message` is one line a user can act on. */
 export class OgaError extends Error {

@@ -35,14 +35,21 @@ export function runCommand(command: string, args: string[], options: { env?: Nod
   });
 }
 
-/** Runs `bench/.out/bench/cases/<name>.js` with one JSON argument and returns its JSON answer. */
-export async function runCase<T extends object>(name: string, input: object): Promise<ChildReply & T> {
+/**
+ * Runs `bench/.out/bench/cases/<name>.js` with one JSON argument and returns its JSON answer.
+ * With `openFiles`, the child may open at most that many files (`ulimit -n`, soft and hard).
+ */
+export async function runCase<T extends object>(name: string, input: object, options: { openFiles?: number } = {}): Promise<ChildReply & T> {
   // OGA_* variables would redirect the plugin (cache dir, frozen lockfile, offline) away from the
   // bench's own setup; CI would freeze the lockfile.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OGA_") && k !== "CI"));
   // `--cpu-prof <dir>` on the bench: every case writes a V8 CPU profile there (open it in Chrome DevTools).
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-  const { stdout } = await runCommand(process.execPath, [...profile, path.join(CASES, `${name}.js`), JSON.stringify(input)], { env });
+  const args = [...profile, path.join(CASES, `${name}.js`), JSON.stringify(input)];
+  const { stdout } =
+    options.openFiles === undefined
+      ? await runCommand(process.execPath, args, { env })
+      : await runCommand("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...args], { env });
   const last = stdout.trim().split("\n").pop() ?? "";
   try {
     return JSON.parse(last) as ChildReply & T;

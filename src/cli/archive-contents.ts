@@ -66,10 +66,16 @@ export function archiveContentsLister(): FileContentsLister {
 /**
  * `download --extract`: every entry of a downloaded zip (inner zips unpacked too, as the plugin
  * sees them), extracted through the cache. With `target` (`<out>/<id>`) each is placed at
- * `<target>/<zip name>/<entry path>`, each segment made safe, whole files only; without, the
- * cached blobs are returned. Returns the paths, in entry order.
+ * `<target>/<zip name>/<entry path>`, each segment made safe, whole files only, at the path
+ * `place` gives for it (which keeps the paths of one run distinct); without, the cached blobs
+ * are returned. Returns the paths, in entry order.
  */
-export async function extractArchive(client: OgaClient, archive: CachedFile, target?: string): Promise<string[]> {
+export async function extractArchive(
+  client: OgaClient,
+  archive: CachedFile,
+  target?: string,
+  place: (wanted: string, name: string) => string = (wanted) => wanted,
+): Promise<string[]> {
   const cache = await Cache.open(client.cacheDir);
   const written: string[] = [];
   for await (const found of walk(cache, { path: archive.path, sha256: archive.sha256, label: archive.name })) {
@@ -80,7 +86,7 @@ export async function extractArchive(client: OgaClient, archive: CachedFile, tar
       continue;
     }
     // Entry paths were checked (no `..`, not absolute) and each segment is made safe here too.
-    const destination = path.join(target, ...found.key.split("/").map((segment) => safeFileName(segment)));
+    const destination = place(path.join(target, ...found.key.split("/").map((segment) => safeFileName(segment))), found.key);
     await placeFile(extracted.path, destination);
     written.push(destination);
   }

@@ -8,6 +8,7 @@ import { extractArchive } from "./archive-contents.js";
 import { isArchiveName } from "../store/archive.js";
 import path from "node:path";
 import { optionalString, stringList } from "./options.js";
+import { OutputNames } from "./output-names.js";
 import { outputPath, placeFile } from "./place-file.js";
 import { createProgressReporter, reportFile } from "./progress.js";
 
@@ -43,14 +44,21 @@ export const downloadCommand: CliCommand = {
       progress.stop();
     }
     const extract = options.extract === true;
+    const names = new OutputNames();
+    /** Where a file named `name` goes, told on stderr when another file of this run took that path. */
+    const place = (wanted: string, name: string): string => {
+      const target = names.claim(wanted);
+      if (target !== wanted) say(io, `${JSON.stringify(name)} would overwrite ${path.basename(wanted)}, written for another file of this download (the names differ only in characters a file name cannot hold, in letter case, or past 200 bytes): writing it as ${path.basename(target)}`);
+      return target;
+    };
     for (const file of cached) {
       reportFile(io, file);
       if (extract && isArchiveName(file.name)) {
         const target = out === undefined ? undefined : path.dirname(outputPath(out, asset.id, file.name));
-        for (const written of await extractArchive(client, file, target)) await writeLine(io.stdout, written);
+        for (const written of await extractArchive(client, file, target, place)) await writeLine(io.stdout, written);
         continue;
       }
-      const shown = out === undefined ? file.path : outputPath(out, asset.id, file.name);
+      const shown = out === undefined ? file.path : place(outputPath(out, asset.id, file.name), file.name);
       if (out !== undefined) await placeFile(file.path, shown);
       await writeLine(io.stdout, shown);
     }

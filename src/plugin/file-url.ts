@@ -1,10 +1,23 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
+
+/**
+ * Blobs read at once for the bundler, across every module of a build. A glob over a zip pack
+ * can reference thousands of blobs from one module, and a bundler reads all the files a module
+ * references at the same moment: 1000 open files, past macOS's default limit of 256 (EMFILE).
+ */
+const BLOB_READS = 16;
+const blobReads = pLimit(BLOB_READS);
 
 /** How the current bundler turns a file into a URL. Decided once, in the plugin's `configResolved`. */
 export type UrlStrategy =
-  /** Vite 7/8: delegate to Vite's own asset handling (hashing, `base`, inlining, `/@fs/` in dev, SSR). */
-  | { kind: "vite" }
+  /**
+   * Vite 7/8: delegate to Vite's own asset handling (hashing, `base`, inlining, `/@fs/` in dev,
+   * SSR). In a build, `load` has Vite load the `?url` module now (`this.load`), so it reads the
+   * blob under our limit of reads at once, before the module that imports it exists.
+   */
+  | { kind: "vite"; load?: (request: string) => Promise<void> }
   /**
    * Plain Rollup: emit the file and let Rollup write a relative, import.meta-based URL. `emitted`
    * holds this build's reference per blob (clear it at `buildStart`), so a blob several modules
@@ -36,11 +49,13 @@ export interface FileUrlReference {
 export async function fileUrlReference(blobPath: string, strategy: UrlStrategy, binding: string): Promise<FileUrlReference> {
   if (strategy.kind === "vite") {
     const request = blobPath.split(path.sep).join("/") + "?url";
+    const { load } = strategy;
+    if (load) await blobReads(() => load(request));
     return { imports: `import ${binding} from ${JSON.stringify(request)};\n`, expression: binding };
   }
   let ref = strategy.emitted.get(blobPath);
   if (!ref) {
-    ref = readFile(blobPath).then((source) => strategy.emitFile({ type: "asset", name: path.basename(blobPath), originalFileName: blobPath, source }));
+    ref = blobReads(() => readFile(blobPath)).then((source) => strategy.emitFile({ type: "asset", name: path.basename(blobPath), originalFileName: blobPath, source }));
     strategy.emitted.set(blobPath, ref);
     ref.catch(() => strategy.emitted.delete(blobPath));
   }

@@ -6,6 +6,10 @@ export interface HookContext {
   error(error: { code?: string; message: string; cause?: unknown; plugin?: string }): never;
   emitFile(file: { type: "asset"; name: string; originalFileName: string; source: Uint8Array }): string;
   addWatchFile(id: string): void;
+  /** Resolves an import as the bundler would (Vite's and Rollup's resolvers included). */
+  resolve(source: string, importer?: string): Promise<{ id: string; external?: boolean | "absolute" | "relative" } | null>;
+  /** Loads and transforms a module now, as if it had been imported. */
+  load(options: { id: string }): Promise<unknown>;
   info?(message: string): void;
   /** Vite ≥ 6 only; undefined under Rollup. */
   environment?: { logger?: { info(message: string, options?: { timestamp?: boolean }): void } };

@@ -17,6 +17,9 @@ import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 
 export const PLUGIN_NAME = "vite-plugin-oga";
 
+/** Files Rollup may open at once when the user sets no `maxParallelFileOps` (see the `options` hook). */
+const ROLLUP_PARALLEL_FILE_OPS = 128;
+
 const OGA_SOURCE = /^(?:oga:|\0oga:)/;
 const VIRTUAL = /^\0oga:/;
 /** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
@@ -59,7 +62,18 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     (resolver ??= new AssetResolver(options, { onDownloadStart: (f) => report.started(f), onFile: (f) => report.finished(f) }));
   /** Plain Rollup: this build's emitted blobs (see `UrlStrategy`). */
   const emitted = new Map<string, Promise<string>>();
-  const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted });
+  const strategyFor = (ctx: HookContext, importer: string): UrlStrategy => {
+    if (!vite) return { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted };
+    // The dev server reads nothing up front (it serves /@fs/ URLs on request).
+    if (vite.command === "serve") return { kind: "vite" };
+    return {
+      kind: "vite",
+      load: async (request) => {
+        const resolved = await ctx.resolve(request, importer);
+        if (resolved && !resolved.external) await ctx.load({ id: resolved.id });
+      },
+    };
+  };
 
   /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
   const scheduleFlush = () => {
@@ -102,12 +116,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (names.length > 0) credits.filesShipped(parsed.id);
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
-      const strategy = strategyFor(ctx);
+      const strategy = strategyFor(ctx, id);
+      const pending = await res.eachFile(parsed.id, names, specifier);
       const files = await Promise.all(
-        names.map(async (name, i): Promise<FileUrl> => {
-          const file = await res.file(parsed.id, name, specifier);
-          return { name, ...(await fileUrlReference(file.path, strategy, `f${i}`)) };
-        }),
+        pending.map(async (file, i): Promise<FileUrl> => ({ name: names[i]!, ...(await fileUrlReference((await file).path, strategy, `f${i}`)) })),
       );
       let code: string;
       if (parsed.kind === "file") {
@@ -181,6 +193,17 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
 
     configureServer(server: Parameters<CreditsBuild["watch"]>[0]) {
       credits.watch(server);
+    },
+
+    /**
+     * Rollup (and so Vite 7) opens up to `maxParallelFileOps` files at once, 1000 by default, to
+     * read modules and write the output: a glob over a pack of a thousand entries then fails
+     * with EMFILE where only 256 files may be open (macOS's default). Unless the user chose a
+     * value, a lower one; Rolldown (Vite 8) has no such option and keeps its own limits.
+     */
+    options(this: { meta?: { rolldownVersion?: string } }, inputOptions: { maxParallelFileOps?: number }) {
+      if (this.meta?.rolldownVersion !== undefined || inputOptions.maxParallelFileOps !== undefined) return null;
+      return { ...inputOptions, maxParallelFileOps: ROLLUP_PARALLEL_FILE_OPS };
     },
 
     async buildStart(this: HookContext) {

@@ -22,8 +22,8 @@ export function assetPathKey(p: AssetPath): string {
   return [p.file, ...p.entries].join("/");
 }
 
-/** Lists the entry paths of the archive at `archive` (an asset path naming a zip). */
-export type ListEntries = (archive: AssetPath) => Promise<string[]>;
+/** The entry paths of the archive at `archive` (an asset path naming a zip), sorted. */
+export type ListEntries = (archive: AssetPath) => Promise<ReadonlySet<string>>;
 
 /**
  * Splits `key` at archive boundaries, listing archives as it descends. Returns `undefined` when
@@ -36,7 +36,7 @@ export async function locate(key: string, fileNames: ReadonlySet<string>, list: 
   let at: AssetPath = { file: head, entries: [] };
   let rest = key.slice(head.length + 1);
   for (let depth = 0; depth < MAX_ARCHIVE_DEPTH; depth++) {
-    const entries = new Set(await list(at));
+    const entries = await list(at);
     if (entries.has(rest)) return { file: at.file, entries: [...at.entries, rest] };
     const inner = archivePrefix(rest, (p) => entries.has(p));
     if (!inner) return { missing: at };

@@ -1,7 +1,8 @@
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
 import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations.js";
-import { withLockedEntry } from "../store/locked-entries.js";
+import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
+import { nameRecord } from "../store/name-record.js";
 
 /**
  * The lockfile of one project as this process sees it: read once per build, changed in memory as
@@ -50,9 +51,9 @@ export class LockSession {
   setEntry(id: string, name: string, chain: readonly string[], entry: { size: number; sha256: string }): void {
     const file = this.lock.assets[id]?.files[name];
     if (!file) return;
-    const next = withLockedEntry(file.entries, chain, entry);
-    if (!next.changed) return;
-    file.entries = next.entries;
+    const entries = file.entries ?? nameRecord<LockedEntry>();
+    if (!recordLockedEntry(entries, chain, entry)) return;
+    file.entries = entries;
     this.dirty = true;
   }
 

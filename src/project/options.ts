@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { DEFAULT_CONCURRENCY, DEFAULT_SITE_URL } from "../client.js";
 import { OgaError } from "../errors.js";
 import { defaultCacheDir } from "../store/cache-dir.js";
+import { AllowedHosts } from "../site/allow-hosts.js";
+import { DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_SIZE } from "../store/archive.js";
 import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
 import { creditsFileNames, type CreditsOption } from "./credits.js";
 import { createLicensePolicy, type LicensePolicy } from "./license-policy.js";
@@ -34,7 +36,11 @@ export interface OgaPluginOptions {
    * else `"oga-env.d.ts"`.
    */
   dts?: string | false;
-  /** Extra hosts files may be downloaded from (mirrors, CDNs). Default `[]`. */
+  /**
+   * Other origins files may be downloaded from (mirrors, CDNs), each exactly: `"cdn.example.org"`
+   * is https on port 443, `"cdn.example.org:8443"` https on that port, `"http://mirror.local:8080"`
+   * plain http. Default `[]`.
+   */
   allowHosts?: string[];
   /** Connect/headers/body timeout in seconds. Default: the client's (30). */
   timeoutSeconds?: number;
@@ -42,10 +48,12 @@ export interface OgaPluginOptions {
   maxFileSize?: number;
   /**
    * Zip packs (`oga:<id>/<pack>.zip/<entry>`): `maxEntrySize` refuses an entry that declares or
-   * inflates to more bytes (zip bombs; default 1 GiB), `includeJunk` keeps `__MACOSX/`,
-   * `.DS_Store` and `Thumbs.db` entries (default `false`).
+   * inflates to more bytes (zip bombs; default 1 GiB); `maxTotalSize` refuses a zip whose entries
+   * declare more bytes together (default 4 GiB); `maxRatio` refuses a zip that unpacks to more
+   * than that many times its own size, once past 16 MiB unpacked (default 100); `includeJunk`
+   * keeps `__MACOSX/`, `.DS_Store` and `Thumbs.db` entries (default `false`).
    */
-  archives?: { maxEntrySize?: number; includeJunk?: boolean };
+  archives?: { maxEntrySize?: number; maxTotalSize?: number; maxRatio?: number; includeJunk?: boolean };
   /** Retries of a failed request (network error, cut-off body, 429/5xx). Default: the client's (4). */
   retries?: number;
   /** First wait before a retry in seconds, doubling each time. Default: the client's (0.5). */
@@ -81,7 +89,7 @@ export interface ResolvedOgaOptions {
   allowHosts: string[];
   timeoutSeconds: number | undefined;
   maxFileSize: number | undefined;
-  archives: { maxEntrySize: number; includeJunk: boolean };
+  archives: { maxEntrySize: number; maxTotalSize: number; maxRatio: number; includeJunk: boolean };
   retries: number | undefined;
   retryDelaySeconds: number | undefined;
   /** The `licenses` allow-list as a policy that picks each asset's license. */
@@ -117,10 +125,15 @@ export function resolveOptions(
     // CI is where a lockfile change would go unnoticed, so it is frozen there unless asked otherwise.
     frozen: envFlag(env.OGA_FROZEN) ?? options.frozen ?? envFlag(env.CI) ?? false,
     dts: options.dts === false ? false : path.resolve(absRoot, options.dts ?? defaultDtsPath(absRoot)),
-    allowHosts: options.allowHosts ?? [],
+    allowHosts: allowHosts(options.allowHosts),
     timeoutSeconds: options.timeoutSeconds,
     maxFileSize: options.maxFileSize,
-    archives: { maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE, "archives.maxEntrySize"), includeJunk: options.archives?.includeJunk ?? false },
+    archives: {
+      maxEntrySize: positiveInt(options.archives?.maxEntrySize, DEFAULT_MAX_ENTRY_SIZE, "archives.maxEntrySize"),
+      maxTotalSize: positiveInt(options.archives?.maxTotalSize, DEFAULT_MAX_TOTAL_SIZE, "archives.maxTotalSize"),
+      maxRatio: positiveNumber(options.archives?.maxRatio, DEFAULT_MAX_RATIO, "archives.maxRatio"),
+      includeJunk: options.archives?.includeJunk ?? false,
+    },
     retries: options.retries,
     retryDelaySeconds: options.retryDelaySeconds,
     licenses: createLicensePolicy(options.licenses),
@@ -146,6 +159,18 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (Number.isInteger(value) && value > 0) return value;
   throw new OgaError("OGA_BAD_INPUT", `vite-plugin-oga option ${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+}
+
+function positiveNumber(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
+  throw new OgaError("OGA_BAD_INPUT", `vite-plugin-oga option ${name}: expected a number > 0, got ${JSON.stringify(value)}`);
+}
+
+/** The `allowHosts` entries, checked now so a malformed one fails when the config loads (`OGA_BAD_INPUT`). */
+function allowHosts(entries: string[] | undefined): string[] {
+  new AllowedHosts(entries ?? []);
+  return entries ?? [];
 }
 
 function nonNegative(value: number | undefined, name: string): void {

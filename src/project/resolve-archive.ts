@@ -3,7 +3,7 @@
  * free like resolve-asset.ts; the plugin and the CLI reach it through {@link AssetResolver}.
  */
 import { OgaError } from "../errors.js";
-import { listArchive, type ArchiveEntry } from "../store/archive.js";
+import { listArchive } from "../store/archive.js";
 import { extractEntry, type CachedArchive, type ExtractedEntry } from "../store/archive-extract.js";
 import { Cache } from "../store/cache.js";
 import { lockedEntryAt } from "../store/locked-entries.js";
@@ -18,14 +18,18 @@ import { fileListing, globMatcher, noSuchFileError, type ParsedSpecifier } from 
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
 
 const caches = new Map<string, Promise<Cache>>();
-const listings = new Map<string, Promise<ArchiveEntry[]>>();
+const listings = new Map<string, Promise<ReadonlySet<string>>>();
 
-/** Listings are read once per process per archive bytes; a failure is not remembered. */
-function cachedListing(archive: CachedArchive, includeJunk: boolean): Promise<ArchiveEntry[]> {
-  const key = JSON.stringify([archive.sha256, includeJunk]);
+/**
+ * The entry paths of an archive, sorted, as a set (a glob over thousands of entries looks each
+ * one up); read once per process per archive bytes and limits. A failure is not remembered.
+ */
+function cachedListing(archive: CachedArchive, archives: ResolvedOgaOptions["archives"]): Promise<ReadonlySet<string>> {
+  const { includeJunk, maxTotalSize, maxRatio } = archives;
+  const key = JSON.stringify([archive.sha256, includeJunk, maxTotalSize, maxRatio]);
   let listing = listings.get(key);
   if (!listing) {
-    listing = listArchive(archive.path, { includeJunk, label: archive.label });
+    listing = listArchive(archive.path, { includeJunk, maxTotalSize, maxRatio, label: archive.label }).then((entries) => new Set(entries.map((e) => e.path)));
     listings.set(key, listing);
     listing.catch(() => listings.delete(key));
   }
@@ -52,22 +56,35 @@ export class ArchiveResolver {
 
   /**
    * The cached archive at `at` (a top-level zip, or a zip entry extracted from one), with what its
-   * top-level download cost.
+   * top-level download cost. `seen` holds the archives this batch already reached: a glob over
+   * thousands of entries fetches, verifies and lists each archive on their way once, not once
+   * per entry.
    */
-  private async archiveAt(id: string, at: AssetPath, specifier: string): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
-    const top = await this.fetchFile(id, at.file, specifier);
-    let archive: CachedArchive = { path: top.path, sha256: top.sha256, label: at.file };
-    for (let i = 0; i < at.entries.length; i++) {
-      const inner = await this.extract(id, { file: at.file, entries: at.entries.slice(0, i + 1) }, archive);
-      archive = { path: inner.path, sha256: inner.sha256, label: `${archive.label}/${at.entries[i]}` };
+  private archiveAt(id: string, at: AssetPath, specifier: string, seen: ArchivesSeen): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
+    const key = assetPathKey(at);
+    let reached = seen.get(key);
+    if (!reached) {
+      reached = this.reach(id, at, specifier, seen);
+      seen.set(key, reached);
     }
-    return { archive, top };
+    return reached;
+  }
+
+  private async reach(id: string, at: AssetPath, specifier: string, seen: ArchivesSeen): Promise<{ archive: CachedArchive; top: ResolvedFile }> {
+    if (at.entries.length === 0) {
+      const top = await this.fetchFile(id, at.file, specifier);
+      return { archive: { path: top.path, sha256: top.sha256, label: at.file }, top };
+    }
+    const outer = await this.archiveAt(id, { file: at.file, entries: at.entries.slice(0, -1) }, specifier, seen);
+    const inner = await this.extract(id, at, outer.archive);
+    return { archive: { path: inner.path, sha256: inner.sha256, label: `${outer.archive.label}/${at.entries[at.entries.length - 1]}` }, top: outer.top };
   }
 
   /** Extracts the entry at `at` (last element) from `archive`, checks it against and records it in the lockfile. */
   private async extract(id: string, at: AssetPath, archive: CachedArchive): Promise<ExtractedEntry> {
     const entry = at.entries[at.entries.length - 1]!;
-    const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize: this.options.archives.maxEntrySize });
+    const { maxEntrySize, maxTotalSize, maxRatio } = this.options.archives;
+    const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize, maxTotalSize, maxRatio });
     const locked = lockedEntryAt(this.session.asset(id)?.files[at.file]?.entries, at.entries);
     if (locked && locked.sha256 !== extracted.sha256) {
       throw new OgaError("OGA_INTEGRITY", `${archive.label}/${entry}: the lockfile expects sha256 ${locked.sha256} but the archive holds ${extracted.sha256}. Run \`oga update ${id}\` to accept it.`);
@@ -76,10 +93,10 @@ export class ArchiveResolver {
     return extracted;
   }
 
-  private lister(id: string, specifier: string) {
-    return async (at: AssetPath): Promise<string[]> => {
-      const { archive } = await this.archiveAt(id, at, specifier);
-      return (await cachedListing(archive, this.options.archives.includeJunk)).map((e) => e.path);
+  private lister(id: string, specifier: string, seen: ArchivesSeen = new Map()) {
+    return async (at: AssetPath): Promise<ReadonlySet<string>> => {
+      const { archive } = await this.archiveAt(id, at, specifier, seen);
+      return cachedListing(archive, this.options.archives);
     };
   }
 
@@ -97,7 +114,7 @@ export class ArchiveResolver {
       if (!found.missing) throw noSuchFileError(parsed.specifier, parsed.id, parsed.file, asset);
       const where = assetPathKey(found.missing);
       const entries = await list(found.missing);
-      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview(entries)}.`);
+      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview([...entries])}.`);
     }
     const match = globMatcher(parsed.pattern);
     const hits = [...new Set((await globCandidates(parsed.pattern, names, list)).filter(match))].sort();
@@ -105,17 +122,30 @@ export class ArchiveResolver {
     throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${fileListing(names)}.`);
   }
 
-  /** One entry (by its asset path key) extracted into the cache and recorded in the lockfile. */
-  async entry(id: string, key: string, specifier: string, asset: LockedAsset): Promise<ResolvedFile> {
-    const found = await locate(key, new Set(Object.keys(asset.files)), this.lister(id, specifier));
-    if (!("file" in found) || found.entries.length === 0) {
-      throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file or archive entry "${key}".`);
-    }
-    const { archive, top } = await this.archiveAt(id, { file: found.file, entries: found.entries.slice(0, -1) }, specifier);
-    const extracted = await this.extract(id, found, archive);
-    return { asset: id, name: key, path: extracted.path, sha256: extracted.sha256, size: extracted.size, transfer: top.transfer };
+  /**
+   * Entries (by their asset path keys) extracted into the cache and recorded in the lockfile, one
+   * promise per key, in the order of `keys`, each settling as soon as its entry is in the cache.
+   * Each archive on their way is fetched, verified and listed once for the whole batch; the
+   * extractions themselves run a few at a time (archive-extract.ts).
+   */
+  entries(id: string, keys: readonly string[], specifier: string, asset: LockedAsset): Promise<ResolvedFile>[] {
+    const seen: ArchivesSeen = new Map();
+    const list = this.lister(id, specifier, seen);
+    const fileNames = new Set(Object.keys(asset.files));
+    return keys.map(async (key) => {
+        const found = await locate(key, fileNames, list);
+        if (!("file" in found) || found.entries.length === 0) {
+          throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file or archive entry "${key}".`);
+        }
+        const { archive, top } = await this.archiveAt(id, { file: found.file, entries: found.entries.slice(0, -1) }, specifier, seen);
+        const extracted = await this.extract(id, found, archive);
+        return { asset: id, name: key, path: extracted.path, sha256: extracted.sha256, size: extracted.size, transfer: top.transfer };
+      });
   }
 }
+
+/** Archives a batch of lookups has reached, by asset path key. */
+type ArchivesSeen = Map<string, Promise<{ archive: CachedArchive; top: ResolvedFile }>>;
 
 function preview(entries: string[]): string {
   if (entries.length === 0) return "(no files)";

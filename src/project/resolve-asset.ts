@@ -2,7 +2,7 @@ import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
-import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
+import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { ArchiveResolver } from "./resolve-archive.js";
@@ -135,7 +135,7 @@ export class AssetResolver {
     if (now) return withFiles(now, id, specifier);
     // Not locked: nothing to import, and a later build describes it again (the files may come back).
     withFiles(described, id, specifier);
-    this.session.setAsset(id, structuredClone(described));
+    this.session.setAsset(id, cloneLockedAsset(id, described));
     return this.session.asset(id)!;
   }
 
@@ -173,11 +173,28 @@ export class AssetResolver {
     return this.archives.select(parsed, asset);
   }
 
+  /**
+   * Files and zip entries (names as {@link select} gives them) in the cache, pinned in the
+   * lockfile: one promise per name, in the order of `names`, each settling as soon as its file
+   * is in the cache (so a caller can go on with each at once). Entries are resolved as one
+   * batch, so the zips they come from are fetched and listed once however many a glob takes.
+   */
+  async eachFile(id: string, names: readonly string[], specifier: string): Promise<Promise<ResolvedFile>[]> {
+    const asset = await this.asset(id, specifier);
+    const entryKeys = names.filter((name) => !Object.hasOwn(asset.files, name) && name.includes("/"));
+    const entries = new Map<string, Promise<ResolvedFile>>();
+    this.archives.entries(id, entryKeys, specifier, asset).forEach((entry, i) => entries.set(entryKeys[i]!, entry));
+    const each = names.map((name) => entries.get(name) ?? this.file(id, name, specifier));
+    // The caller handles every failure, a few ticks from now: not an unhandled rejection meanwhile.
+    for (const file of each) file.catch(() => undefined);
+    return each;
+  }
+
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
   async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
     const asset = await this.asset(id, specifier);
-    const locked = asset.files[name];
-    if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
+    const locked = Object.hasOwn(asset.files, name) ? asset.files[name] : undefined;
+    if (!locked && name.includes("/")) return this.archives.entries(id, [name], specifier, asset)[0]!;
     if (!locked) throw noSuchFileError(specifier, id, name, asset);
     if (this.options.frozen && locked.sha256 === undefined) {
       throw new OgaError(
@@ -227,7 +244,7 @@ export class AssetResolver {
       specifiers.map(async (parsed) => {
         if (parsed.kind === "credits") return [];
         const asset = await this.asset(parsed.id, parsed.specifier);
-        const files = await Promise.all((await this.select(parsed, asset)).map((name) => this.file(parsed.id, name, parsed.specifier)));
+        const files = await Promise.all(await this.eachFile(parsed.id, await this.select(parsed, asset), parsed.specifier));
         this.recordSpecifier(parsed.specifier);
         return files;
       }),

@@ -5,7 +5,9 @@
 import { Readable } from "node:stream";
 import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
+import { AllowedHosts } from "./allow-hosts.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
+import { bodyDeadline, REFUSED_CONTROLLER, resumeGuard } from "./transfer-guards.js";
 import { fetchUrlOf, isCanonicalOrigin, isCanonicalSiteUrl } from "./site-url.js";
 
 export interface SiteHttpOptions {
@@ -18,7 +20,11 @@ export interface SiteHttpOptions {
   userAgent: string;
   /** Agent connections per origin (= client concurrency). */
   connections: number;
-  /** Extra (foreign) hosts files may come from (`"cdn.example.org"`, or `"host:port"`). */
+  /**
+   * Other (foreign) origins files may come from: `"cdn.example.org"` (https, port 443),
+   * `"host:port"` (https on that port) or `"http://host:port"` (plain http only when written
+   * out); see allow-hosts.ts.
+   */
   allowHosts?: string[];
   /** Connect, headers and body timeouts in seconds (fractions allowed). Default 30. */
   timeoutSeconds?: number;
@@ -76,7 +82,7 @@ export class SiteHttp {
   readonly origin: string;
   /** The origin is the live site, so its other spellings (`www.`, `http:`) are its own too. */
   readonly #isLiveSite: boolean;
-  readonly #allowHosts: ReadonlySet<string>;
+  readonly #allowHosts: AllowedHosts;
   readonly #options: SiteHttpOptions;
   /**
    * The undici stack, loaded and built on the first request: undici costs ~100 ms of CPU and
@@ -98,7 +104,7 @@ export class SiteHttp {
     }
     this.origin = site.origin;
     this.#isLiveSite = isCanonicalOrigin(site.origin);
-    this.#allowHosts = new Set((options.allowHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.#allowHosts = new AllowedHosts(options.allowHosts ?? []);
     this.#userAgent = options.userAgent;
     this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     this.#options = options;
@@ -128,9 +134,12 @@ export class SiteHttp {
       errorCodes: RETRY_ERROR_CODES,
     });
     // compose() wraps inside-out: the host guard sees every dispatch, including each retry and
-    // each redirect hop, before a connection is opened; the redirect interceptor is outermost.
+    // each redirect hop, before a connection is opened; the resume guard sees each resume; the
+    // deadline applies to each attempt; the redirect interceptor is outermost.
     const dispatcher = agent.compose(
       hostGuard((url) => this.#isAllowed(url)),
+      resumeGuard(),
+      bodyDeadline(timeoutMs),
       interceptors.retry({
         retry,
         // false: a final 5xx reaches us as a response (with its status) instead of a bare error.
@@ -147,7 +156,7 @@ export class SiteHttp {
   #isAllowed(url: URL): boolean {
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
     if (url.origin === this.origin || (this.#isLiveSite && isCanonicalSiteUrl(url))) return true;
-    return this.#allowHosts.has(url.host.toLowerCase()) || this.#allowHosts.has(url.hostname.toLowerCase());
+    return this.#allowHosts.allows(url);
   }
 
   /**
@@ -181,6 +190,7 @@ export class SiteHttp {
   async getPage(url: string, options: { signal?: AbortSignal } = {}): Promise<{ url: string; html: string }> {
     const target = this.assertAllowed(url, "page");
     const response = await this.#send(target, { accept: "text/html,application/xhtml+xml" }, options.signal);
+    await refuseEncoded(response, target);
     const status = response.statusCode;
     if (status !== 200) {
       await discard(response);
@@ -211,6 +221,7 @@ export class SiteHttp {
     const headers: Record<string, string> = {};
     if (options.etag) headers["if-none-match"] = options.etag;
     const response = await this.#send(target, headers, options.signal);
+    await refuseEncoded(response, target);
     const status = response.statusCode;
     const common = {
       url: finalUrl(response, target),
@@ -256,7 +267,9 @@ export class SiteHttp {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: "GET",
-        headers: { "user-agent": this.#userAgent, ...headers },
+        // Bodies are hashed and stored byte for byte: a gzip transfer coding would be stored
+        // compressed (undici's request() does not decode), so only the identity is accepted.
+        headers: { "user-agent": this.#userAgent, "accept-encoding": "identity", ...headers },
         signal,
       });
     } catch (error) {
@@ -277,10 +290,25 @@ export class SiteHttp {
   }
 }
 
+/**
+ * Refuses a body sent with a Content-Encoding although only `identity` was accepted (a proxy or
+ * a misconfigured server compressing on the fly): stored as is, it would not be the file.
+ * @throws OgaError OGA_HTTP naming the URL and the encoding.
+ */
+async function refuseEncoded(response: ResponseData, url: URL): Promise<void> {
+  const encoding = header(response, "content-encoding")?.trim().toLowerCase();
+  if (!encoding || encoding === "identity" || response.statusCode === 304) return;
+  await discard(response);
+  throw new OgaError(
+    "OGA_HTTP",
+    `${url.href} was sent with Content-Encoding: ${encoding} although only the identity encoding was asked for; refusing to store an encoded body. A proxy between you and the site may be re-encoding files: try another network, or try again later.`,
+  );
+}
+
 function offOrigin(what: string, url: URL, origin: string): OgaError {
   return new OgaError(
     "OGA_OFF_ORIGIN",
-    `refusing to fetch ${what} ${url.href}: it is not on ${origin}; add "${url.host}" to the allowHosts option if you trust it`,
+    `refusing to fetch ${what} ${url.href}: it is not on ${origin}; add "${AllowedHosts.entryFor(url)}" to the allowHosts option if you trust it`,
   );
 }
 
@@ -306,16 +334,6 @@ function describeNetworkError(error: unknown, timeoutSeconds: number): string {
   }
 }
 
-/** A no-op controller for failing a dispatch that never reached a connection. */
-const REFUSED_CONTROLLER: Dispatcher.DispatchController = {
-  aborted: false,
-  paused: false,
-  reason: null,
-  abort() {},
-  pause() {},
-  resume() {},
-};
-
 /**
  * An interceptor that fails any dispatch to a URL outside the origin policy. It sits inside the
  * redirect interceptor, so it checks every hop *before* connecting, rather than inspecting the
@@ -327,7 +345,7 @@ function hostGuard(isAllowed: (url: URL) => boolean): Dispatcher.DispatcherCompo
     if (isAllowed(url)) return dispatch(opts, handler);
     // A mirror that sends a request on to the live site defeats the point of the mirror.
     const why = isCanonicalSiteUrl(url) ? "the configured mirror sends it on to the live site" : "it is not on the configured site";
-    const error = new OgaError("OGA_OFF_ORIGIN", `refusing redirect to ${url.href}: ${why}; add "${url.host}" to the allowHosts option if you trust it`);
+    const error = new OgaError("OGA_OFF_ORIGIN", `refusing redirect to ${url.href}: ${why}; add "${AllowedHosts.entryFor(url)}" to the allowHosts option if you trust it`);
     // Fail asynchronously, as a real connection error would: the redirect handler calls
     // dispatch from inside its own response callbacks.
     queueMicrotask(() => handler.onResponseError?.(REFUSED_CONTROLLER, error));

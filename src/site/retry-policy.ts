@@ -25,8 +25,9 @@ export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504] as const;
  * Network errors worth another try; the two timeouts are not retried by undici by default.
  * `UND_ERR_RES_CONTENT_LENGTH_MISMATCH` is how undici reports a connection that closed or was
  * reset in the middle of a body (fewer bytes than Content-Length): the retry interceptor then
- * resumes from the last byte with `Range` + `If-Match`, and refuses the resumed part when the
- * ETag changed, so a file is never stitched together from two versions.
+ * resumes from the last byte with `Range` + `If-Match` when the file has a strong ETag (the
+ * server answers 412 once it changed), and the resume guard (transfer-guards.ts) refuses any
+ * other resume, so a file is never stitched together from two versions.
  */
 export const RETRY_ERROR_CODES = [
   "ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "ENETDOWN", "ENETUNREACH", "EHOSTDOWN", "EHOSTUNREACH", "EPIPE", "ETIMEDOUT",

@@ -9,6 +9,7 @@
  */
 import type yauzl from "yauzl";
 import { OgaError } from "../errors.js";
+import { cacheIoError, isSystemError } from "./cache-errors.js";
 
 /**
  * yauzl, loaded by the first {@link openArchive}: every other function here takes an open
@@ -27,7 +28,7 @@ export interface ArchiveEntry {
 }
 
 /** Options of {@link listArchive}. */
-export interface ListArchiveOptions {
+export interface ListArchiveOptions extends ArchiveLimits {
   /** Keep `__MACOSX/`, `.DS_Store`, `Thumbs.db` entries. Default `false`. */
   includeJunk?: boolean;
   /** How to name the archive in errors (`tiles.zip`, `extras.zip/bonus.zip`); default its path. */
@@ -80,9 +81,14 @@ export function checkedEntryPath(name: string, label: string, entry?: yauzl.Entr
   return segments.join("/");
 }
 
-/** Wraps a yauzl error (bad signature, truncated file, size mismatch) as a clear OGA_ARCHIVE error. */
-export function corruptArchive(label: string, error: unknown): OgaError {
+/**
+ * Wraps a yauzl error (bad signature, truncated file, size mismatch) as a clear OGA_ARCHIVE error.
+ * A file system error (EMFILE, EIO, EACCES …) is the machine's, not the zip's: it becomes
+ * `OGA_CACHE` naming `file`, so a full file table is never blamed on a damaged download.
+ */
+export function corruptArchive(label: string, error: unknown, file: string): OgaError {
   if (error instanceof OgaError) return error;
+  if (isSystemError(error)) return cacheIoError(error, file, `read the zip ${label} at`);
   const reason = error instanceof Error ? error.message : String(error);
   return new OgaError("OGA_ARCHIVE", `${label} is not a valid zip archive (${reason}); the download may be damaged, try \`oga update\`, or the pack is broken upstream.`, { cause: error });
 }
@@ -93,44 +99,171 @@ export async function openArchive(file: string, label: string): Promise<yauzl.Zi
   try {
     return await reader.openPromise(file, YAUZL_OPTIONS);
   } catch (error) {
-    throw corruptArchive(label, error);
+    throw corruptArchive(label, error, file);
   }
 }
 
+/** Limits on what one archive may inflate to, checked against its central directory before anything is extracted. */
+export interface ArchiveLimits {
+  /** Most bytes all entries of one zip may declare together. Default {@link DEFAULT_MAX_TOTAL_SIZE}. */
+  maxTotalSize?: number;
+  /**
+   * Most bytes declared per byte of zip, once the entries declare more than
+   * {@link RATIO_CHECK_FLOOR} in all. Default {@link DEFAULT_MAX_RATIO}.
+   */
+  maxRatio?: number;
+}
+
+/** Most bytes one zip may hold unpacked unless configured otherwise: above any real pack on the site (tens to hundreds of MB zipped), far below a disk. */
+export const DEFAULT_MAX_TOTAL_SIZE = 4 * 1024 ** 3;
+/** Most bytes unpacked per byte zipped unless configured otherwise: art and audio compress a few times at most; deflate bombs reach ~1000. */
+export const DEFAULT_MAX_RATIO = 100;
+/** Below this many unpacked bytes a zip is not checked for its ratio: a small file of zeros or blank text is no threat. */
+export const RATIO_CHECK_FLOOR = 16 * 1024 * 1024;
+
 /**
- * Iterates the entries of an open archive (directories included), one central directory record
- * at a time. Errors (a truncated directory, a bad signature) reject as OGA_ARCHIVE.
+ * The central directory of one zip, read once: every file entry under its checked path.
+ *
+ * Entry sizes are the ones the archive declares; extraction verifies them while inflating (an
+ * entry that inflates past its declared size fails), so the sum of declared sizes bounds
+ * everything the archive can ever put in the cache.
  */
-export async function* readEntries(zip: yauzl.ZipFile, label: string): AsyncGenerator<yauzl.Entry> {
+export class ArchiveDirectory {
+  /** Entries by path; a path the archive lists twice is in {@link duplicates} instead. */
+  readonly #entries = new Map<string, yauzl.Entry>();
+  readonly #duplicates = new Set<string>();
+  /** Sum of the declared uncompressed sizes of every file entry. */
+  readonly declaredSize: number;
+
+  constructor(
+    readonly file: string,
+    readonly label: string,
+    /** Size of the zip file itself. */
+    readonly fileSize: number,
+    entries: readonly { path: string; entry: yauzl.Entry }[],
+  ) {
+    let total = 0;
+    for (const { path: entryPath, entry } of entries) {
+      total += entry.uncompressedSize;
+      if (this.#entries.has(entryPath)) this.#duplicates.add(entryPath);
+      else this.#entries.set(entryPath, entry);
+    }
+    this.declaredSize = total;
+  }
+
+  /** Number of file entries (directories excluded, junk included). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The yauzl entry at `entryPath`, `undefined` when there is none.
+   * @throws OgaError OGA_ARCHIVE when the archive lists the path twice (which one is meant?)
+   */
+  entry(entryPath: string): yauzl.Entry | undefined {
+    if (this.#duplicates.has(entryPath)) throw this.#listedTwice(entryPath);
+    return this.#entries.get(entryPath);
+  }
+
+  /**
+   * The file entries, sorted by path; junk left out unless `includeJunk`.
+   * @throws OgaError OGA_ARCHIVE when a path among them is listed twice.
+   */
+  list(includeJunk = false): ArchiveEntry[] {
+    const out: ArchiveEntry[] = [];
+    for (const [entryPath, entry] of this.#entries) {
+      if (!includeJunk && isJunkPath(entryPath)) continue;
+      if (this.#duplicates.has(entryPath)) throw this.#listedTwice(entryPath);
+      out.push({ path: entryPath, size: entry.uncompressedSize, compressedSize: entry.compressedSize, crc32: entry.crc32 });
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * Refuses an archive that would unpack to more than `maxTotalSize`, or (past
+   * {@link RATIO_CHECK_FLOOR}) to more than `maxRatio` times its own size: a zip bomb made of
+   * many entries that each stay under `maxEntrySize`.
+   * @throws OgaError OGA_ARCHIVE naming the sizes and the option to raise.
+   */
+  checkLimits(limits: ArchiveLimits = {}): void {
+    const maxTotal = limits.maxTotalSize ?? DEFAULT_MAX_TOTAL_SIZE;
+    const maxRatio = limits.maxRatio ?? DEFAULT_MAX_RATIO;
+    const declared = `declares ${this.declaredSize} bytes unpacked in ${this.#entries.size} entries`;
+    if (this.declaredSize > maxTotal) {
+      throw amplification(this.label, `${declared}, over the limit of ${maxTotal}`, "archives.maxTotalSize");
+    }
+    const ratio = this.declaredSize / Math.max(1, this.fileSize);
+    if (this.declaredSize > RATIO_CHECK_FLOOR && ratio > maxRatio) {
+      throw amplification(this.label, `${declared} from ${this.fileSize} zipped, ${Math.round(ratio)} times its size (the limit is ${maxRatio})`, "archives.maxRatio");
+    }
+  }
+
+  #listedTwice(entryPath: string): OgaError {
+    return new OgaError("OGA_ARCHIVE", `${this.label} is refused: it lists ${JSON.stringify(entryPath)} twice, so which one is meant is ambiguous.`);
+  }
+}
+
+function amplification(label: string, what: string, option: string): OgaError {
+  return new OgaError("OGA_ARCHIVE", `${label} is refused: it ${what} (a zip bomb?). Nothing was extracted; raise ${option} if the pack is genuine.`);
+}
+
+/** Directories read in this process, by zip path (blob paths are content-addressed); a few, most recent last. */
+const directories = new Map<string, Promise<ArchiveDirectory>>();
+const REMEMBERED_DIRECTORIES = 16;
+
+/**
+ * The central directory of the zip at `file`, read once per process: one open, one pass over
+ * the directory, whatever number of entries is later listed or extracted. Every entry is
+ * checked on the way, so one absolute, `..`, NUL or symlink entry refuses the whole archive
+ * with OGA_ARCHIVE, as does a damaged directory. A failure is not remembered.
+ */
+export function readArchiveDirectory(file: string, label: string): Promise<ArchiveDirectory> {
+  let directory = directories.get(file);
+  if (directory) {
+    // Most recently used last, so the oldest is the one forgotten.
+    directories.delete(file);
+    directories.set(file, directory);
+    return directory;
+  }
+  directory = readDirectoryNow(file, label);
+  directories.set(file, directory);
+  directory.catch(() => forgetArchiveDirectory(file));
+  while (directories.size > REMEMBERED_DIRECTORIES) directories.delete(directories.keys().next().value!);
+  return directory;
+}
+
+/** Drops a remembered directory (its zip turned out damaged, so the next reader starts afresh). */
+export function forgetArchiveDirectory(file: string): void {
+  directories.delete(file);
+}
+
+async function readDirectoryNow(file: string, label: string): Promise<ArchiveDirectory> {
+  const zip = await openArchive(file, label);
   try {
-    for await (const entry of zip.eachEntry()) yield entry;
-  } catch (error) {
-    throw corruptArchive(label, error);
+    const entries: { path: string; entry: yauzl.Entry }[] = [];
+    try {
+      for await (const entry of zip.eachEntry()) {
+        const name = entryName(entry);
+        const entryPath = checkedEntryPath(name, label, entry);
+        if (name.endsWith("/") || entryPath === "") continue;
+        entries.push({ path: entryPath, entry });
+      }
+    } catch (error) {
+      throw corruptArchive(label, error, file);
+    }
+    return new ArchiveDirectory(file, label, zip.fileSize, entries);
+  } finally {
+    zip.close();
   }
 }
 
 /**
  * Lists the files of a zip archive, sorted by path, checking every entry first: one absolute,
- * `..` or symlink entry, a path listed twice, or a damaged directory fails the whole archive with
- * OGA_ARCHIVE. Only the central directory is read.
+ * `..` or symlink entry, a path listed twice, an archive over its limits or a damaged directory
+ * fails the whole archive with OGA_ARCHIVE. Only the central directory is read, once per process.
  */
 export async function listArchive(file: string, options: ListArchiveOptions = {}): Promise<ArchiveEntry[]> {
-  const label = options.label ?? file;
-  const zip = await openArchive(file, label);
-  try {
-    const entries = new Map<string, ArchiveEntry>();
-    for await (const entry of readEntries(zip, label)) {
-      const name = entryName(entry);
-      const entryPath = checkedEntryPath(name, label, entry);
-      if (name.endsWith("/") || entryPath === "") continue;
-      if (!options.includeJunk && isJunkPath(entryPath)) continue;
-      if (entries.has(entryPath)) {
-        throw new OgaError("OGA_ARCHIVE", `${label} is refused: it lists ${JSON.stringify(entryPath)} twice, so which one is meant is ambiguous.`);
-      }
-      entries.set(entryPath, { path: entryPath, size: entry.uncompressedSize, compressedSize: entry.compressedSize, crc32: entry.crc32 });
-    }
-    return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  } finally {
-    zip.close();
-  }
+  const directory = await readArchiveDirectory(file, options.label ?? file);
+  directory.checkLimits(options);
+  return directory.list(options.includeJunk);
 }

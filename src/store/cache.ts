@@ -1,8 +1,9 @@
 import type { Stats } from "node:fs";
-import { lstat, mkdir, readdir, rm, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { OgaError } from "../errors.js";
 import type { Asset } from "../site/types.js";
+import { cacheIoError, ignoreReadOnly, isReadOnlyError } from "./cache-errors.js";
 import { safeFileName } from "./file-name.js";
 import {
   hashFile,
@@ -84,14 +85,28 @@ export class Cache {
     this.racyWindowMs = options.racyWindowMs ?? 2000;
   }
 
-  /** Creates the directory layout if needed and sweeps temp files left by killed processes. */
+  /**
+   * Creates the directory layout if needed and sweeps temp files left by killed processes. A
+   * cache this process may not write (a restored CI cache, a shared read-only one) opens all the
+   * same: reading never needs a write, and a download then fails with `OGA_CACHE` saying so.
+   */
   static async open(dir: string, options: CacheOptions = {}): Promise<Cache> {
     const cache = new Cache(path.resolve(dir), options);
-    for (const sub of ["files", "index", "pages", "stamps", "tmp"]) {
-      await mkdir(path.join(cache.dir, sub), { recursive: true });
-    }
+    await cache.createLayout();
     await cache.sweepTemp(options.staleTempMs ?? HOUR);
     return cache;
+  }
+
+  private async createLayout(): Promise<void> {
+    for (const sub of ["files", "index", "pages", "stamps", "tmp"]) {
+      const target = path.join(this.dir, sub);
+      try {
+        await mkdir(target, { recursive: true });
+      } catch (error) {
+        // A read-only cache without, say, `pages/` is still a cache to read blobs from.
+        if (!isReadOnlyError(error)) throw cacheIoError(error, target, "create", this.dir);
+      }
+    }
   }
 
   /**
@@ -163,7 +178,7 @@ export class Cache {
     if (!isIndexRecord({ ...clean, format: FORMAT })) {
       throw new OgaError("OGA_BAD_INPUT", `Invalid index entry for ${entry.url}.`);
     }
-    await writeJsonAtomic(this.tmpDir, this.entryPath(entry.url), { format: FORMAT, ...clean });
+    await this.writeRecord(this.entryPath(entry.url), { format: FORMAT, ...clean });
   }
 
   /**
@@ -179,16 +194,57 @@ export class Cache {
   /**
    * Stores an asset description under `key`, stamped with the current time. The key is what was
    * asked for, never what the page says it is: a page naming another asset in its og:url must
-   * not overwrite that asset's description.
+   * not overwrite that asset's description. On a cache this process may not write, nothing is
+   * stored: descriptions only serve offline work later.
    */
   async writeDescription(key: string, asset: Asset): Promise<void> {
     const record = { format: DESCRIPTION_FORMAT, key, fetchedAt: new Date().toISOString(), asset };
-    await writeJsonAtomic(this.tmpDir, this.descriptionPath(key), record);
+    await this.writeRecord(this.descriptionPath(key), record).catch(ignoreReadOnly);
   }
 
   /** A fresh temp file path in `<dir>/tmp` (nothing is created). */
   tempPath(label = "part"): string {
     return tempPath(this.tmpDir, label);
+  }
+
+  /**
+   * Creates a fresh, empty temp file in `<dir>/tmp` for writing, recreating `tmp/` when it was
+   * removed while the cache was open (`rm -rf ~/.cache/oga` beside a running dev server).
+   *
+   * @throws OgaError `OGA_CACHE` naming the path and the system error (read-only cache, disk full …).
+   */
+  async createTemp(label: string): Promise<{ path: string; handle: FileHandle }> {
+    const file = this.tempPath(label);
+    try {
+      return { path: file, handle: await this.repairing(() => open(file, "wx"), [this.tmpDir]) };
+    } catch (error) {
+      throw cacheIoError(error, file, "create", this.dir);
+    }
+  }
+
+  /**
+   * Writes a JSON record at `file` (inside this cache) atomically, recreating its directory and
+   * `tmp/` when they were removed.
+   *
+   * @throws OgaError `OGA_CACHE` naming the path and the system error.
+   */
+  async writeRecord(file: string, value: unknown): Promise<void> {
+    try {
+      await this.repairing(() => writeJsonAtomic(this.tmpDir, file, value), [this.tmpDir, path.dirname(file)]);
+    } catch (error) {
+      throw cacheIoError(error, file, "write", this.dir);
+    }
+  }
+
+  /** Runs `operation`; when it fails because a directory is gone, recreates `dirs` and runs it once more. */
+  private async repairing<T>(operation: () => Promise<T>, dirs: readonly string[]): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      for (const dir of dirs) await mkdir(dir, { recursive: true });
+      return operation();
+    }
   }
 
   /**
@@ -198,9 +254,10 @@ export class Cache {
    */
   async commitBlob(tempFile: string, sha256: string, name: string): Promise<string> {
     const target = this.blobPath(sha256, name);
-    await mkdir(path.dirname(target), { recursive: true });
     const renameStart = Date.now();
+    let created: string | undefined;
     try {
+      created = await mkdir(path.dirname(target), { recursive: true });
       try {
         await renameReplacing(tempFile, target);
       } catch (error) {
@@ -216,13 +273,15 @@ export class Cache {
       // Windows refuses to replace a blob another process holds open; if that blob is
       // already right there is nothing left to do.
       if ((await this.checkBlob(sha256, name, { full: true })) === "ok") return target;
-      throw error;
+      throw cacheIoError(error, target, "move into place", this.dir);
     }
     const statTime = Date.now();
     // The rename set the blob's ctime, so for a racy window after it recordStamp would only drop
     // the stamp: skip the stat (one syscall per download). Never records a stamp it would not.
+    // A blob whose directory did not exist has no stamp to drop worth a syscall: a leftover
+    // stamp of an earlier blob names another inode and ctime, so it can never match this one.
     if (statTime - renameStart < this.racyWindowMs) {
-      await this.dropStamp(sha256, name);
+      if (created === undefined) await this.dropStamp(sha256, name);
       return target;
     }
     await this.recordStamp(sha256, name, await stat(target), statTime);
@@ -251,7 +310,9 @@ export class Cache {
     try {
       await unlink(this.stampPath(sha256, name));
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      // A stamp that cannot be removed from a read-only cache cannot mislead either: stamps are
+      // only trusted while the blob's stat fields match, and nothing here can change the blob.
+      if (!isNotFound(error) && !isReadOnlyError(error)) throw error;
     }
   }
 
@@ -265,7 +326,9 @@ export class Cache {
       return;
     }
     const stamp: BlobStamp = { format: FORMAT, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
-    await writeJsonAtomic(this.tmpDir, stampFile, stamp);
+    // A stamp only saves re-hashing next time: a cache this process may not write is simply
+    // re-hashed on each run (a restored CI cache has new inodes and ctimes anyway).
+    await this.writeRecord(stampFile, stamp).catch(ignoreReadOnly);
   }
 
   private async sweepTemp(staleMs: number): Promise<void> {
@@ -274,12 +337,20 @@ export class Cache {
     // process (or on another host sharing the cache) keeps writing to its temp file, so only
     // files nobody touched for a long time are abandoned.
     const now = Date.now();
-    for (const name of await readdir(this.tmpDir)) {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch (error) {
+      if (isNotFound(error) || isReadOnlyError(error)) return;
+      throw cacheIoError(error, this.tmpDir, "read", this.dir);
+    }
+    for (const name of names) {
       const file = path.join(this.tmpDir, name);
       try {
         if (tempWriterIsGone(name) || now - (await lstat(file)).mtimeMs > staleMs) await rm(file, { recursive: true, force: true });
       } catch (error) {
-        if (!isNotFound(error)) throw error; // another process swept it first
+        // Gone: another process swept it first. Read-only: someone else's cache to sweep.
+        if (!isNotFound(error) && !isReadOnlyError(error)) throw cacheIoError(error, file, "remove", this.dir);
       }
     }
   }

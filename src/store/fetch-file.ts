@@ -1,11 +1,19 @@
 import { createHash, type Hash } from "node:crypto";
-import { open, rm, stat, type FileHandle } from "node:fs/promises";
+import { rm, stat, type FileHandle } from "node:fs/promises";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { OgaError } from "../errors.js";
 import type { Cache, IndexEntry } from "./cache.js";
+import { cacheIoError, ignoreReadOnly } from "./cache-errors.js";
 import { joinInFlight } from "./in-flight.js";
 import type { FileResponse, SiteHttp } from "../site/http.js";
+import { needsWholeRestart } from "../site/transfer-guards.js";
+
+/**
+ * Whole downloads after the first when a cut body cannot be resumed safely (no strong ETag, or
+ * the file changed meanwhile). Each has the full retry budget of its own.
+ */
+const WHOLE_RESTARTS = 2;
 
 /** A file as it sits in the cache, and what it cost to get it there. */
 export interface CachedFile {
@@ -133,13 +141,14 @@ async function fetchFileNow(
   }
   if (usable && !(options.revalidate ?? true)) return fromEntry(cache, file, usable, "none");
 
-  // A file replaced on the site while we were resuming a cut body cannot be resumed (the retry
-  // interceptor refuses to stitch two versions): start over once, for the new version whole.
+  // A cut body is only resumed when a strong ETag proves the rest is from the same version; a
+  // file replaced meanwhile, or one without such an ETag, is never stitched from two versions:
+  // it is downloaded again, whole.
   for (let attempt = 1; ; attempt++) {
     try {
       return await transferFile(http, cache, file, usable, options);
     } catch (error) {
-      if (attempt >= 2 || !changedDuringTransfer(error) || signal.aborted) throw error;
+      if (attempt > WHOLE_RESTARTS || !needsWholeRestart(error) || signal.aborted) throw error;
     }
   }
 }
@@ -164,7 +173,8 @@ async function transferFile(
       etag: response.etag ?? usable.etag,
       lastModified: response.lastModified ?? usable.lastModified,
     };
-    if (refreshed.etag !== usable.etag || refreshed.lastModified !== usable.lastModified) await cache.writeEntry(refreshed);
+    // New validators only spare a body next time: a read-only cache keeps the old ones.
+    if (refreshed.etag !== usable.etag || refreshed.lastModified !== usable.lastModified) await cache.writeEntry(refreshed).catch(ignoreReadOnly);
     return fromEntry(cache, file, refreshed, "revalidated");
   }
 
@@ -204,14 +214,21 @@ async function receiveBody(
     discard(response.body);
     throw tooLarge(url, `is ${declared} bytes`, maxSize);
   }
-  const tempFile = cache.tempPath("part");
   const hash = createHash("sha256");
   let received = 0;
   // Create the temp file before streaming so the cleanup below can never run before it exists.
-  let handle: FileHandle | undefined;
+  let temp: { path: string; handle: FileHandle };
   try {
-    handle = await open(tempFile, "wx");
-    const writer = new HashingFileWriter(handle, hash, (bytes) => {
+    temp = await cache.createTemp("part");
+  } catch (error) {
+    discard(response.body);
+    throw error;
+  }
+  const tempFile = temp.path;
+  let handle: FileHandle | undefined = temp.handle;
+  const diskError = (error: unknown) => cacheIoError(error, tempFile, "write", cache.dir);
+  try {
+    const writer = new HashingFileWriter(handle, hash, diskError, (bytes) => {
       received += bytes;
       if (maxSize !== undefined && received > maxSize) return tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
       onBytes?.(bytes);
@@ -220,7 +237,9 @@ async function receiveBody(
     await pipeline(response.body, writer, { signal });
     const closing = handle;
     handle = undefined;
-    await closing.close();
+    await closing.close().catch((error: unknown) => {
+      throw diskError(error);
+    });
     if (declared !== null && received !== declared) {
       throw new OgaError(
         "OGA_INTEGRITY",
@@ -249,6 +268,8 @@ class HashingFileWriter extends Writable {
   constructor(
     private readonly handle: FileHandle,
     private readonly hash: Hash,
+    /** Turns a failed write into the error to report (the disk, not the download, failed). */
+    private readonly diskError: (error: unknown) => Error,
     private readonly admit: (bytes: number) => Error | undefined,
   ) {
     super({ highWaterMark: WRITE_BUFFER_BYTES });
@@ -269,7 +290,10 @@ class HashingFileWriter extends Writable {
       this.hash.update(chunk);
       buffers.push(chunk);
     }
-    writeAll(this.handle, buffers).then(() => callback(), callback);
+    writeAll(this.handle, buffers).then(
+      () => callback(),
+      (error: unknown) => callback(this.diskError(error)),
+    );
   }
 }
 
@@ -311,17 +335,6 @@ function describeBodyError(error: unknown, url: string, received: number, declar
     );
   }
   return new OgaError("OGA_UNREACHABLE", `Downloading ${url} failed after ${received} bytes: ${reason}`, { cause: error });
-}
-
-/**
- * Whether a body failed because the file changed on the site mid-transfer: the retry
- * interceptor's resume came back with another ETag (undici: "ETag mismatch"), or the site
- * refused the resume's If-Match with 412.
- */
-function changedDuringTransfer(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; statusCode?: unknown; message?: unknown } } | null)?.cause;
-  if (cause?.code !== "UND_ERR_REQ_RETRY") return false;
-  return cause.statusCode === 412 || cause.message === "ETag mismatch";
 }
 
 function tooLarge(url: string, what: string, maxSize: number): OgaError {

@@ -7,8 +7,15 @@
  *   "entries": { "png/floor.png": { "sha256": "…", "size": 96 } } }
  * ```
  * Only used entries are listed: the archive's own sha256 already pins every byte inside it, and
- * the entries say which of those bytes the game ships.
+ * the entries say which of those bytes the game ships. Entry paths come from the zip: records
+ * keyed by them have no prototype (name-record.ts).
  */
+import { copyNameRecord, nameRecord } from "./name-record.js";
+
+/** `record[key]` if it is the record's own, never something inherited (`constructor`, `toString`). */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** An entry of a locked archive. */
 export interface LockedEntry {
@@ -18,16 +25,6 @@ export interface LockedEntry {
   entries?: Record<string, LockedEntry>;
 }
 
-/** Whether `value` is a valid `entries` record (recursively). */
-export function isLockedEntries(value: unknown): value is Record<string, LockedEntry> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((e) => {
-    if (typeof e !== "object" || e === null) return false;
-    const r = e as Record<string, unknown>;
-    return typeof r.size === "number" && typeof r.sha256 === "string" && (r.entries === undefined || isLockedEntries(r.entries));
-  });
-}
-
 /** Unites two entries records of the same archive bytes; `ours` wins where both know an entry. */
 export function mergeLockedEntries(
   base: Record<string, LockedEntry> | undefined,
@@ -35,9 +32,9 @@ export function mergeLockedEntries(
 ): Record<string, LockedEntry> | undefined {
   if (!base) return ours;
   if (!ours) return base;
-  const out: Record<string, LockedEntry> = { ...base };
+  const out = copyNameRecord(base);
   for (const [entryPath, entry] of Object.entries(ours)) {
-    const other = base[entryPath];
+    const other = own(base, entryPath);
     const entries = other && other.sha256 === entry.sha256 ? mergeLockedEntries(other.entries, entry.entries) : entry.entries;
     out[entryPath] = entries ? { ...entry, entries } : entry;
   }
@@ -55,27 +52,26 @@ export function lockedEntryPaths(entries: Record<string, LockedEntry> | undefine
 }
 
 /**
- * Records `entry` at `chain` (entry paths, outermost first) inside `entries`, creating parents as
- * needed. Returns the new record and whether anything changed.
+ * Records `entry` at `chain` (entry paths, outermost first) inside `entries`, in place (a glob
+ * over a pack records thousands, one at a time: copying the record each time would be
+ * quadratic). The outer archives of the chain must be recorded already. Returns whether
+ * anything changed.
  */
-export function withLockedEntry(
-  entries: Record<string, LockedEntry> | undefined,
-  chain: readonly string[],
-  entry: { size: number; sha256: string },
-): { entries: Record<string, LockedEntry>; changed: boolean } {
+export function recordLockedEntry(entries: Record<string, LockedEntry>, chain: readonly string[], entry: { size: number; sha256: string }): boolean {
   const [head, ...rest] = chain;
-  const out = { ...(entries ?? {}) };
-  if (head === undefined) return { entries: out, changed: false };
-  const before = out[head];
+  if (head === undefined) return false;
+  const before = own(entries, head);
   if (rest.length === 0) {
-    if (before && before.sha256 === entry.sha256 && before.size === entry.size) return { entries: out, changed: false };
-    out[head] = { size: entry.size, sha256: entry.sha256, ...(before?.sha256 === entry.sha256 && before.entries && { entries: before.entries }) };
-    return { entries: out, changed: true };
+    if (before && before.sha256 === entry.sha256 && before.size === entry.size) return false;
+    // Entries used inside it stay recorded while its bytes stay the same.
+    entries[head] = { size: entry.size, sha256: entry.sha256, ...(before?.sha256 === entry.sha256 && before.entries && { entries: before.entries }) };
+    return true;
   }
-  if (!before) return { entries: out, changed: false }; // the outer archive is recorded first
-  const inner = withLockedEntry(before.entries, rest, entry);
-  if (inner.changed) out[head] = { ...before, entries: inner.entries };
-  return { entries: out, changed: inner.changed };
+  if (!before) return false; // the outer archive is recorded first
+  const inner = before.entries ?? nameRecord<LockedEntry>();
+  if (!recordLockedEntry(inner, rest, entry)) return false;
+  before.entries = inner;
+  return true;
 }
 
 /** The locked entry at `chain`, if recorded. */
@@ -83,7 +79,7 @@ export function lockedEntryAt(entries: Record<string, LockedEntry> | undefined, 
   let current: LockedEntry | undefined;
   let level = entries;
   for (const step of chain) {
-    current = level?.[step];
+    current = level && own(level, step);
     if (!current) return undefined;
     level = current.entries;
   }

@@ -2,10 +2,10 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { OgaError } from "../errors.js";
-import { pageUrlOfId } from "../site/asset-id.js";
-import { CANONICAL_ORIGIN, httpUrlOrNull } from "../site/site-url.js";
 import type { Asset } from "../site/types.js";
-import { isLockedEntries, mergeLockedEntries, type LockedEntry } from "./locked-entries.js";
+import { mergeLockedEntries, type LockedEntry } from "./locked-entries.js";
+import { LockfileFieldError, lockfileFromJson } from "./lockfile-fields.js";
+import { copyNameRecord, nameRecord } from "./name-record.js";
 
 /** Format version of `oga.lock.json`. */
 export const LOCKFILE_VERSION = 1;
@@ -57,16 +57,18 @@ export interface Lockfile {
   specifiers: string[];
 }
 
-/** An empty lockfile. */
+/**
+ * An empty lockfile. Its records (and every one this module builds) have no prototype, so ids and
+ * names such as `__proto__` or `constructor` are plain keys.
+ */
 export function emptyLockfile(): Lockfile {
-  return { version: LOCKFILE_VERSION, assets: {}, specifiers: [] };
+  return { version: LOCKFILE_VERSION, assets: nameRecord(), specifiers: [] };
 }
 
 /** The locked form of a described asset: every file with url + size, none downloaded yet. */
 export function lockedAssetFromAsset(asset: Asset): LockedAsset {
-  const files: Record<string, LockedFile> = {};
-  for (const f of asset.files) files[f.name] = { url: f.url, size: f.size, ...(f.label !== f.name && { label: f.label }) };
-  const licenseUrls: Record<string, string> = {};
+  const files = nameRecord<LockedFile>(asset.files.map((f) => [f.name, { url: f.url, size: f.size, ...(f.label !== f.name && { label: f.label }) }]));
+  const licenseUrls = nameRecord<string>();
   for (const license of asset.licenses) {
     if (Object.hasOwn(asset.licenseUrls, license)) licenseUrls[license] = asset.licenseUrls[license]!;
   }
@@ -110,46 +112,18 @@ export function parseLockfile(text: string, file: string): Lockfile {
   }
   if (!isRecord(data)) throw corrupt(file, "it is not a JSON object");
   if (data.version !== LOCKFILE_VERSION) throw corrupt(file, `unsupported version ${JSON.stringify(data.version)} (expected ${LOCKFILE_VERSION})`);
-  if (!isRecord(data.assets)) throw corrupt(file, `"assets" is not an object`);
-  const specifiers = data.specifiers ?? [];
-  if (!Array.isArray(specifiers) || !specifiers.every((s) => typeof s === "string")) throw corrupt(file, `"specifiers" is not a list of strings`);
-  const assets: Record<string, LockedAsset> = {};
-  for (const [id, value] of Object.entries(data.assets)) {
-    if (!isLockedAsset(value)) throw corrupt(file, `the entry for asset "${id}" is malformed`);
-    assets[id] = withHttpLinksOnly(id, value, file);
+  try {
+    return lockfileFromJson(data, LOCKFILE_VERSION);
+  } catch (error) {
+    if (error instanceof LockfileFieldError) throw corrupt(file, error.message, error);
+    throw error;
   }
-  return { version: LOCKFILE_VERSION, assets, specifiers: [...new Set(specifiers as string[])].sort() };
 }
 
-/**
- * The links of a locked asset as credits may use them: only http(s) URLs. A lockfile is text
- * anyone may have edited (or an older version wrote from a hostile page), so a `javascript:`
- * author link becomes `null`, a bad deed is dropped (credits fall back to the known deed), a bad
- * page URL becomes the asset's canonical page, and a file that cannot be fetched is an error.
- */
-function withHttpLinksOnly(id: string, asset: LockedAsset, file: string): LockedAsset {
-  const person = (p: unknown): LockedPerson | null =>
-    isRecord(p) && typeof p.name === "string" ? { name: p.name, url: httpUrlOrNull(p.url) } : null;
-  const collaborators = Array.isArray(asset.collaborators) ? asset.collaborators.map(person).filter((p): p is LockedPerson => p !== null) : [];
-  const licenseUrls: Record<string, string> = Object.create(null);
-  if (isRecord(asset.licenseUrls)) {
-    for (const [license, url] of Object.entries(asset.licenseUrls)) {
-      const deed = httpUrlOrNull(url);
-      if (deed) licenseUrls[license] = deed;
-    }
-  }
-  for (const [name, locked] of Object.entries(asset.files)) {
-    if (!httpUrlOrNull(locked.url)) throw corrupt(file, `the file "${name}" of asset "${id}" has a URL that is not http(s): ${JSON.stringify(locked.url)}`);
-    if (locked.label !== undefined && typeof locked.label !== "string") throw corrupt(file, `the "label" of file "${name}" of asset "${id}" is not a string`);
-  }
-  const { collaborators: _c, licenseUrls: _l, ...rest } = asset;
-  return {
-    ...rest,
-    pageUrl: httpUrlOrNull(asset.pageUrl) ?? pageUrlOfId(CANONICAL_ORIGIN, id),
-    author: person(asset.author)!,
-    ...(collaborators.length > 0 && { collaborators }),
-    ...(Object.keys(licenseUrls).length > 0 && { licenseUrls }),
-  };
+/** A deep copy of the locked asset `id`, whose records have no prototype (for a description that is cached and shared). */
+export function cloneLockedAsset(id: string, asset: LockedAsset): LockedAsset {
+  // The reader copies every field into fresh objects and prototype-free records.
+  return lockfileFromJson({ assets: nameRecord([[id, asset]]) }, LOCKFILE_VERSION).assets[id]!;
 }
 
 function corrupt(file: string, why: string, cause?: unknown): OgaError {
@@ -160,25 +134,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function isLockedAsset(v: unknown): v is LockedAsset {
-  if (!isRecord(v) || typeof v.pageUrl !== "string" || typeof v.title !== "string" || !isRecord(v.files)) return false;
-  if (!isRecord(v.author) || typeof v.author.name !== "string") return false;
-  if (!Array.isArray(v.licenses) || typeof v.attribution !== "string") return false;
-  return Object.values(v.files).every((f) => isRecord(f) && typeof f.url === "string" && (f.sha256 === undefined || typeof f.sha256 === "string") && (f.entries === undefined || isLockedEntries(f.entries)));
-}
-
 /**
  * Merges `ours` over `base`: assets and files in `ours` win, specifiers are united. Used for
  * read-merge-write so that two processes (client + SSR build, CLI + dev server) keep each other's work.
  */
 export function mergeLockfiles(base: Lockfile, ours: Lockfile): Lockfile {
-  const assets: Record<string, LockedAsset> = { ...base.assets };
+  const assets = copyNameRecord(base.assets);
   for (const [id, asset] of Object.entries(ours.assets)) {
-    const before = base.assets[id];
+    const before = Object.hasOwn(base.assets, id) ? base.assets[id] : undefined;
     // Keep download facts (sha256/etag) the other side learnt for files we only know by URL.
-    const files: Record<string, LockedFile> = {};
+    const files = nameRecord<LockedFile>();
     for (const [name, file] of Object.entries(asset.files)) {
-      const other = before?.files[name];
+      const other = before && Object.hasOwn(before.files, name) ? before.files[name] : undefined;
       const kept = file.sha256 === undefined && other?.sha256 !== undefined && other.url === file.url ? other : file;
       // Entries used by either side, as long as both speak of the same archive bytes.
       const entries = other && other !== kept && other.sha256 === kept.sha256 ? mergeLockedEntries(other.entries, kept.entries) : kept.entries;
@@ -197,7 +164,7 @@ export function formatLockfile(lock: Lockfile): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
+  const out = nameRecord<unknown>();
   for (const key of Object.keys(value).sort()) if (value[key] !== undefined) out[key] = sortKeys(value[key]);
   return out;
 }

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { ReplicaFile } from "../replica/index.js";
+import { minimalAsset, zip, type ReplicaFile } from "../replica/index.js";
 import { ANSI, lines, runOga, runShell, tempDir, useReplicaAndCache } from "./run-oga.js";
 
 const { replica, cache, env } = useReplicaAndCache();
@@ -156,6 +156,44 @@ describe("oga download", () => {
       }
     } finally {
       await fresh.remove();
+    }
+  });
+});
+
+describe("oga download --out with names that become the same file", () => {
+  it("writes every file, the later ones under numbered names, and says so; never loses one", async () => {
+    // `:` and `?` cannot be in a file name (on Windows, and they are made `_` everywhere), and
+    // Sound_1.wav is the same file as sound_1.wav on macOS and Windows.
+    const bodies = { "sound:1.wav": "colon", "sound?1.wav": "question mark", "Sound_1.wav": "capital" };
+    replica.catalogue.addAsset(
+      minimalAsset("colliding-names", {
+        files: [
+          ...Object.entries(bodies).map(([name, body]) => ({ path: `colliding/${name}`, body: Buffer.from(body) })),
+          { path: "colliding/pack.zip", body: zip([{ name: "dir/a:b.txt", data: Buffer.from("entry colon") }, { name: "dir/a?b.txt", data: Buffer.from("entry question mark") }]) },
+        ],
+      }),
+    );
+    const out = await tempDir("oga-out-");
+    try {
+      const run = await runOga(["download", "colliding-names", "--out", out.dir, "--extract"], { env: env() });
+      expect(run.code, run.stderr).toBe(0);
+      const dir = path.join(out.dir, "colliding-names");
+      expect(lines(run.stdout)).toEqual([
+        path.join(dir, "sound_1.wav"),
+        path.join(dir, "sound_1 (2).wav"),
+        path.join(dir, "Sound_1 (3).wav"),
+        path.join(dir, "pack.zip", "dir", "a_b.txt"),
+        path.join(dir, "pack.zip", "dir", "a_b (2).txt"),
+      ]);
+      const read = (...segments: string[]) => readFile(path.join(dir, ...segments), "utf8");
+      expect([await read("sound_1.wav"), await read("sound_1 (2).wav"), await read("Sound_1 (3).wav")]).toEqual(["colon", "question mark", "capital"]);
+      expect([await read("pack.zip", "dir", "a_b.txt"), await read("pack.zip", "dir", "a_b (2).txt")]).toEqual(["entry colon", "entry question mark"]);
+      expect(run.stderr).toContain('"sound?1.wav" would overwrite sound_1.wav, written for another file of this download');
+      expect(run.stderr).toContain("writing it as sound_1 (2).wav");
+      expect(run.stderr).toContain('"Sound_1.wav" would overwrite Sound_1.wav');
+      expect(run.stderr).toContain('"pack.zip/dir/a?b.txt" would overwrite a_b.txt');
+    } finally {
+      await out.remove();
     }
   });
 });

@@ -2,7 +2,7 @@
 // build either succeeds with the right bytes emitted, or fails with an error that names the
 // importer's specifier and the cause. The cache and the lockfile stay valid either way, and a
 // build after the fault is gone succeeds.
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeSharedStores } from "../../src/project/resolve-asset.js";
@@ -138,16 +138,36 @@ describe("upstream changes", () => {
     const original = await servedBytes(replica, slug, name);
     const lockBefore = await readFile(project.lockfile, "utf8");
     replica.catalogue.setFileContent(slug, name, Buffer.from("someone re-uploaded it"));
-    await rm(project.cacheDir, { recursive: true }); // a fresh machine: must download, finds other bytes
+    // A fresh machine: must download, finds other bytes. The cache is removed under the store
+    // this process keeps open, which must recreate its layout rather than fail on disk.
+    await rm(project.cacheDir, { recursive: true });
     const { code, text } = await buildFailure();
     expect(code).toBe("OGA_INTEGRITY");
     expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`${name} changed upstream: the lockfile expects sha256 ${sha256(original)}`);
+    expect(text).toContain(`the site now serves a 22-byte file instead of 5000 bytes`);
     expect(text).toContain(`oga update ${slug}`);
     // The advice once, naming the asset (not also the store's generic "Run `oga update` …").
     expect(text).not.toContain("Run `oga update` to accept");
     expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
     await expectCacheValid(project.cacheDir);
     replica.catalogue.setFileContent(slug, name, original);
+    await expectBuilds(slug, name);
+  });
+
+  it("the cache cannot be written (tmp/ is a file): OGA_CACHE naming the path and the system error, not OGA_INTEGRITY", async () => {
+    const { slug, name, specifier } = freshAsset(5_000);
+    await importing(specifier);
+    await rm(path.join(project.cacheDir, "tmp"), { recursive: true, force: true });
+    await mkdir(project.cacheDir, { recursive: true });
+    await writeFile(path.join(project.cacheDir, "tmp"), "not a directory");
+    const { code, text } = await buildFailure();
+    expect(code).toBe("OGA_CACHE");
+    expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`Could not create ${path.join(project.cacheDir, "tmp")} (EEXIST: file already exists)`);
+    expect(text).toContain("A file sits where the cache");
+    expect(text).not.toContain("OGA_INTEGRITY");
+    await rm(path.join(project.cacheDir, "tmp"));
     await expectBuilds(slug, name);
   });
 

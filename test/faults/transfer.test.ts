@@ -27,10 +27,10 @@ afterEach(async () => {
 });
 
 /** A fresh asset with one generated file big enough to be cut mid-body (several chunks). */
-function freshAsset(size = 300_000): { slug: string; name: string; path: string } {
+function freshAsset(size = 300_000, etag: "strong" | "weak" | "none" = "strong"): { slug: string; name: string; path: string } {
   const slug = `fault-transfer-${++counter}`;
   const name = `${slug}.ogg`;
-  replica.catalogue.addAsset(minimalAsset(slug, { files: [{ path: name, body: { generate: { size } } }] }));
+  replica.catalogue.addAsset(minimalAsset(slug, { files: [{ path: name, body: { generate: { size } }, etag }] }));
   return { slug, name, path: filePath(name) };
 }
 
@@ -105,6 +105,69 @@ describe("a body cut short", () => {
       [412, "bytes=100000-299999"],
       [200, null],
     ]);
+    await expectRecovers(slug, name);
+  });
+});
+
+describe("a body cut short, without a strong ETag to resume by", () => {
+  it.each([
+    ["a weak ETag", "weak"],
+    ["no ETag", "none"],
+  ] as const)("%s: the file changes between the cut and the restart; never resumed, the new version whole", async (_what, etag) => {
+    const { slug, name, path } = freshAsset(300_000, etag);
+    replica.faults.add({ path, kind: "reset", afterBytes: 100_000, times: 1 });
+    // Hold the second request back long enough to replace the file underneath it.
+    replica.faults.add({ path, kind: "delay", ms: 300, times: 1 });
+    const asset = await client.describe(slug);
+    const pending = client.download(asset);
+    await expect.poll(() => replica.requests.count(path), { interval: 5 }).toBe(2);
+    // Same size, other bytes: a resume from byte 100 000 would stitch the two versions.
+    const before = await servedBytes(replica, slug, name);
+    replica.catalogue.setFileContent(slug, name, { generate: { size: 300_000, seed: 4242 } });
+    const after = await servedBytes(replica, slug, name);
+    const [file] = await pending;
+    expect(file!.sha256).toBe(sha256(after));
+    expect(file!.sha256).not.toBe(sha256(Buffer.concat([before.subarray(0, 100_000), after.subarray(100_000)])));
+    // No request asked for a range: the second one fetched the whole file again.
+    expect(replica.requests.filter(path).map((r) => [r.status, r.headers.range ?? null])).toEqual([
+      [200, null],
+      [200, null],
+    ]);
+    await expectRecovers(slug, name);
+  });
+
+  it("a weak ETag and a cut on every attempt: restarted whole twice, then OGA_INTEGRITY with the byte counts", async () => {
+    const { slug, name, path } = freshAsset(300_000, "weak");
+    replica.faults.add({ path, kind: "truncate", afterBytes: 10_000 });
+    const error = await rejection(download(slug));
+    expectOgaError(error, "OGA_INTEGRITY", name, "10000 of 300000");
+    expect(replica.requests.filter(path).map((r) => r.headers.range ?? null)).toEqual([null, null, null]);
+    await expectRecovers(slug, name);
+  });
+});
+
+describe("a server that crawls", () => {
+  it("a body trickling in past its deadline: OGA_UNREACHABLE naming the file, bytes and time; not retried", async () => {
+    const { slug, name, path } = freshAsset(5_000);
+    const asset = await client.describe(slug);
+    // 10 bytes every 50 ms never leaves a gap as long as the 0.5 s timeout, but the whole file
+    // would take 25 s: its deadline is 0.5 s + 5 000 bytes at 16 KiB/s, about 0.8 s.
+    replica.faults.add({ path, kind: "trickle", bytes: 10, everyMs: 50 });
+    const started = performance.now();
+    const error = await rejection(client.download(asset));
+    expectOgaError(error, "OGA_UNREACHABLE", name, "too slow", "of 5000 bytes in", "timeoutSeconds");
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(replica.requests.count(path)).toBe(1);
+    await expectRecovers(slug, name);
+  });
+
+  it("a body slower than the timeout but within its size's deadline completes", async () => {
+    const { slug, name, path } = freshAsset(100_000);
+    // 100 KB/s: a second in all, twice the 0.5 s timeout; the deadline is 0.5 s + ~6 s.
+    replica.faults.add({ path, kind: "trickle", bytes: 5_000, everyMs: 50 });
+    const file = await download(slug);
+    expect(file.sha256).toBe(sha256(await servedBytes(replica, slug, name)));
+    expect(replica.requests.count(path)).toBe(1);
     await expectRecovers(slug, name);
   });
 });
@@ -187,6 +250,17 @@ describe("answers that are not the file", () => {
     replica.faults.add({ path: `/content/${slug}`, kind: "html200" });
     const error = await rejection(client.describe(slug));
     expectOgaError(error, "OGA_PARSE", `/content/${slug}`);
+    await expectRecovers(slug, name);
+  });
+
+  it("a file sent gzip-encoded although identity was asked for: OGA_HTTP naming the encoding, never stored", async () => {
+    const { slug, name, path } = freshAsset(5_000);
+    replica.faults.add({ path, kind: "gzip" });
+    const error = await rejection(download(slug));
+    expectOgaError(error, "OGA_HTTP", name, "Content-Encoding: gzip");
+    const [request, ...more] = replica.requests.filter(path);
+    expect(request!.headers["accept-encoding"]).toBe("identity");
+    expect(more).toEqual([]); // a refusal is not retried
     await expectRecovers(slug, name);
   });
 

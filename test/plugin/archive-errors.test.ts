@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BOMB_SIZE } from "../replica/index.js";
+import { AMPLIFIER_ENTRIES, AMPLIFIER_ENTRY_SIZE, BOMB_SIZE } from "../replica/index.js";
 import { buildFailure, type Bundler, listFiles } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
@@ -18,6 +18,13 @@ const CASES: [what: string, specifier: string, ...expected: string[]][] = [
   ["a bomb past the limit", "oga:hostile-packs/bomb.zip/bomb.bin", `declares ${BOMB_SIZE} bytes, over the limit of ${LIMIT}`, "zip bomb"],
   ["a bomb lying about its size", "oga:hostile-packs/lying-bomb.zip/small.bin", "inflates to more than the 1000 bytes it declares", "zip bomb"],
   ["a truncated archive", "oga:hostile-packs/truncated.zip/a.txt", "truncated.zip is not a valid zip archive"],
+  [
+    "an archive unpacking to ~1000 times its size",
+    "oga:hostile-packs/amplifier.zip/zeros-1.bin",
+    `amplifier.zip is refused: it declares ${AMPLIFIER_ENTRIES * AMPLIFIER_ENTRY_SIZE + 15} bytes unpacked in ${AMPLIFIER_ENTRIES + 1} entries from `,
+    "(the limit is 100)",
+    "raise archives.maxRatio",
+  ],
   ["a glob reaching a hostile archive", "oga:hostile-packs/**/*.txt", "is refused"],
 ];
 
@@ -36,6 +43,18 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("hostile archives under %s"
     expect(existsSync(path.join(path.dirname(project.cacheDir), "evil.txt"))).toBe(false);
     expect(await listFiles(path.join(project.cacheDir, "tmp"))).toEqual([]);
     // No blob of hostile content: every blob is a zip the site served or a harmless entry.
+    const blobs = (await listFiles(path.join(project.cacheDir, "files"))).map((f) => path.basename(f));
+    expect(blobs.filter((b) => !b.endsWith(".zip"))).toEqual([]);
+  });
+
+  it("an archive over archives.maxTotalSize: OGA_ARCHIVE naming the import, the sizes and the option; nothing extracted", async () => {
+    const specifier = "oga:hostile-packs/amplifier.zip/*.bin";
+    const { code, text } = await buildFailure(bundler, project, replica.url, specifier, { archives: { maxTotalSize: 16 << 20, maxRatio: 10_000 } });
+    expect(code).toBe("OGA_ARCHIVE");
+    expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`declares ${AMPLIFIER_ENTRIES * AMPLIFIER_ENTRY_SIZE + 15} bytes unpacked in ${AMPLIFIER_ENTRIES + 1} entries, over the limit of ${16 << 20}`);
+    expect(text).toContain("raise archives.maxTotalSize");
+    expect(await listFiles(path.join(project.cacheDir, "tmp"))).toEqual([]);
     const blobs = (await listFiles(path.join(project.cacheDir, "files"))).map((f) => path.basename(f));
     expect(blobs.filter((b) => !b.endsWith(".zip"))).toEqual([]);
   });

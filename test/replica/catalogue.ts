@@ -42,6 +42,11 @@ export interface ReplicaFileDef {
   downloads?: number;
   /** Serve the link from another origin (`http://files.elsewhere.test`); the replica never serves it. */
   host?: string;
+  /**
+   * The ETag the server sends: Apache's strong one (default), a weak `W/"…"` one (as nginx sends
+   * for compressed or proxied files), or none at all.
+   */
+  etag?: "strong" | "weak" | "none";
 }
 
 export interface ReplicaAssetDef {
@@ -98,6 +103,7 @@ export interface ReplicaFile {
   readonly mime: string;
   readonly host: string | null;
   readonly downloads: number;
+  readonly etagStyle: "strong" | "weak" | "none";
   mtime: Date;
   readonly size: number;
   /** Bytes `[start, end)` as a stream. */
@@ -145,6 +151,7 @@ class StoredFile implements ReplicaFile {
   readonly mime: string;
   readonly host: string | null;
   readonly downloads: number;
+  readonly etagStyle: "strong" | "weak" | "none";
   mtime: Date;
   #body: FileBody;
   #bytes: Buffer | null = null;
@@ -157,6 +164,7 @@ class StoredFile implements ReplicaFile {
     this.mime = def.mime ?? mimeOf(def.path);
     this.host = def.host ?? null;
     this.downloads = def.downloads ?? 0;
+    this.etagStyle = def.etag ?? "strong";
     // Apache ETags carry mtime in microseconds; whole seconds keep Last-Modified exact.
     this.mtime = def.mtime ?? new Date(Date.UTC(2012, 5, 29, 18, 51, 0));
     this.#body = def.body;

@@ -20,7 +20,11 @@ export type FaultAction =
   /** Redirect (302 by default) to `location`. */
   | { kind: "redirect"; location: string; status?: 301 | 302 | 303 | 307 | 308 }
   /** Serve the normal HTML page with `edit` applied: markup the parser has never seen. */
-  | { kind: "markup"; edit: (html: string) => string };
+  | { kind: "markup"; edit: (html: string) => string }
+  /** Send the body `bytes` bytes at a time, one write every `everyMs` (a server crawling along). */
+  | { kind: "trickle"; bytes: number; everyMs: number }
+  /** Send the body gzip-compressed with `Content-Encoding: gzip`, whatever the request accepted. */
+  | { kind: "gzip" };
 
 export interface FaultMatch {
   /** A prefix of the request path, raw (`/sites/default/files/Hit%20Sound%21.wav`) or decoded, or a RegExp tested on both. */

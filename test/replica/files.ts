@@ -17,9 +17,9 @@ function etagListMatches(header: string, etag: string): boolean {
   return header.split(",").some((tag) => tag.trim() === "*" || strip(tag) === strip(etag));
 }
 
-function notModified(headers: IncomingHttpHeaders, etag: string, mtime: Date): boolean {
+function notModified(headers: IncomingHttpHeaders, etag: string | null, mtime: Date): boolean {
   const ifNoneMatch = headers["if-none-match"];
-  if (ifNoneMatch !== undefined) return etagListMatches(ifNoneMatch, etag);
+  if (ifNoneMatch !== undefined) return etag !== null && etagListMatches(ifNoneMatch, etag);
   const ifModifiedSince = headers["if-modified-since"];
   if (ifModifiedSince === undefined) return false;
   const since = Date.parse(ifModifiedSince);
@@ -48,21 +48,29 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   return { start, end };
 }
 
+/** The ETag as the file's server sends it (see `ReplicaFileDef.etag`), or `null` for none. */
+function servedEtag(file: ReplicaFile): string | null {
+  if (file.etagStyle === "none") return null;
+  return file.etagStyle === "weak" ? `W/${etagOf(file)}` : etagOf(file);
+}
+
 export function fileReply(file: ReplicaFile, headers: IncomingHttpHeaders): Reply {
-  const etag = etagOf(file);
+  const etag = servedEtag(file);
   const lastModified = file.mtime.toUTCString();
-  const common = { etag, "last-modified": lastModified, "accept-ranges": "bytes" };
+  const common: Reply["headers"] = { "last-modified": lastModified, "accept-ranges": "bytes", ...(etag !== null && { etag }) };
   if (notModified(headers, etag, file.mtime)) return { status: 304, headers: common, body: null };
-  // If-Match (sent with a resumed Range request): Apache answers 412 once the file changed.
+  // If-Match (sent with a resumed Range request): Apache answers 412 once the file changed. The
+  // comparison is strong, so a weak ETag never matches.
   const ifMatch = headers["if-match"];
-  if (ifMatch !== undefined && !ifMatch.split(",").some((tag) => tag.trim() === "*" || tag.trim() === etag)) {
+  const strong = etag !== null && !etag.startsWith("W/") ? etag : null;
+  if (ifMatch !== undefined && !ifMatch.split(",").some((tag) => tag.trim() === "*" || tag.trim() === strong)) {
     return { status: 412, headers: { ...common, "content-length": 0 }, body: null };
   }
 
   const size = file.size;
   const ifRange = headers["if-range"];
   // If-Range: a range only while the file is still the one the client has part of.
-  const rangeAllowed = ifRange === undefined || ifRange === etag || ifRange === lastModified;
+  const rangeAllowed = ifRange === undefined || (strong !== null && ifRange === strong) || ifRange === lastModified;
   const range = rangeAllowed ? parseRange(headers.range, size) : null;
   if (range === "unsatisfiable") {
     return { status: 416, headers: { ...common, "content-range": `bytes */${size}`, "content-length": 0 }, body: null };

@@ -76,4 +76,4 @@ export { encodePath, rawurlencode } from "./html.js";
 export { generatedBytes, png, pseudoRandomBytes, silentMp3, wav } from "./media.js";
 export { zip } from "./zip.js";
 export { NAMED_ASSETS, USERS } from "./seed.js";
-export { BOMB_SIZE, PACK_ASSETS, bonusZipEntries, cp437, tilesZipEntries } from "./packs.js";
+export { AMPLIFIER_ENTRIES, AMPLIFIER_ENTRY_SIZE, BOMB_SIZE, PACK_ASSETS, bonusZipEntries, cp437, tilesZipEntries } from "./packs.js";

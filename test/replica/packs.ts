@@ -54,6 +54,17 @@ function extrasZipEntries(): ZipEntry[] {
 /** Size of the bomb entry; tests set `archives.maxEntrySize` below it. */
 export const BOMB_SIZE = 4 << 20;
 
+/**
+ * `amplifier.zip`: a bomb of many entries, each under any sensible `maxEntrySize`, that unpack to
+ * ~1000 times the zip's size together (8 × 3 MiB of zeros in ~25 KB).
+ */
+export const AMPLIFIER_ENTRIES = 8;
+export const AMPLIFIER_ENTRY_SIZE = 3 << 20;
+function amplifierZip(): Uint8Array {
+  const zeros = Buffer.alloc(AMPLIFIER_ENTRY_SIZE);
+  return zip([readme, ...Array.from({ length: AMPLIFIER_ENTRIES }, (_, i) => ({ name: `zeros-${i + 1}.bin`, data: zeros, method: "deflate" as const }))]);
+}
+
 /** A zip cut short: the central directory and end record are gone. */
 function truncatedZip(): Uint8Array {
   const whole = zip([{ name: "a.txt", data: Buffer.from("a".repeat(1000)), method: "store" }, { name: "b.txt", data: Buffer.from("b\n") }]);
@@ -97,6 +108,7 @@ export const PACK_ASSETS: readonly ReplicaAssetDef[] = [
         body: () => zip([readme, { name: "small.bin", data: Buffer.alloc(BOMB_SIZE), method: "deflate", declaredSize: 1000 }]),
       },
       { path: "hostile/truncated.zip", body: truncatedZip },
+      { path: "hostile/amplifier.zip", body: amplifierZip },
     ],
   },
 ];

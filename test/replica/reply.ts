@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
 
 export interface Reply {
   status: number;
@@ -95,4 +96,35 @@ export function sendReply(req: IncomingMessage, res: ServerResponse, reply: Repl
   body.on("end", () => {
     if (sent < cut.afterBytes) res.end(); // the body was shorter than the cut: nothing to cut
   });
+}
+
+async function bodyBytes(body: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The reply with its body gzip-compressed and labelled `Content-Encoding: gzip` (bodies of tests are small). */
+export async function gzipped(reply: Reply): Promise<Reply> {
+  if (reply.body === null) return reply;
+  const body = gzipSync(await bodyBytes(reply.body));
+  return { ...reply, headers: { ...reply.headers, "content-encoding": "gzip", "content-length": body.length }, body };
+}
+
+/** Sends a reply's body `bytes` at a time, one write every `everyMs`, until done or the client leaves. */
+export async function sendTrickled(res: ServerResponse, reply: Reply, bytes: number, everyMs: number): Promise<void> {
+  const body = reply.body === null ? Buffer.alloc(0) : await bodyBytes(reply.body);
+  res.writeHead(reply.status, reply.headers);
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent >= body.length) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(body.subarray(sent, sent + bytes));
+    sent += bytes;
+  }, everyMs);
+  res.on("close", () => clearInterval(timer));
 }

@@ -10,7 +10,7 @@ import { renderAssetPage } from "./asset-page.js";
 import { apacheNotFound, drupalErrorWith200, drupalNotFound, nginxError } from "./error-pages.js";
 import { fileReply } from "./files.js";
 import { FILES_PREFIX, escapeHtml, pageShell } from "./html.js";
-import { htmlReply, sendReply, textReply, type Reply } from "./reply.js";
+import { gzipped, htmlReply, sendReply, sendTrickled, textReply, type Reply } from "./reply.js";
 import { parseSearchQuery, runSearch } from "./search.js";
 import { SEARCH_PATH, renderSearchPage } from "./search-page.js";
 
@@ -132,6 +132,14 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
       }
       let reply = (fault && faultReply(fault)) ?? route(site, pathname, search, req);
       if (fault?.kind === "markup") reply = editMarkup(reply, fault.edit);
+      if (fault?.kind === "trickle") {
+        void sendTrickled(res, reply, fault.bytes, fault.everyMs);
+        return;
+      }
+      if (fault?.kind === "gzip") {
+        void gzipped(reply).then((encoded) => sendReply(req, res, encoded));
+        return;
+      }
       const cut = fault && (fault.kind === "reset" || fault.kind === "truncate") ? fault : undefined;
       sendReply(req, res, reply, cut);
     };

@@ -3,7 +3,7 @@
  * hosts, with nested folders, explicit directory entries, `__MACOSX/` resource forks and
  * names with spaces or non-ASCII characters (flagged UTF-8, as macOS Archive Utility does).
  */
-import { deflateRawSync } from "node:zlib";
+import { crc32 as zlibCrc32, deflateRawSync } from "node:zlib";
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated; a trailing `/` makes a directory entry. */
@@ -22,20 +22,9 @@ export interface ZipEntry {
   declaredSize?: number;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
+/** CRC-32 as zip stores it (zlib's, which packs of tens of MiB need to be built quickly). */
 export function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return zlibCrc32(data) >>> 0;
 }
 
 /** Fixed DOS time (2012-06-29 14:50) so archives are byte-for-byte reproducible. */

@@ -175,7 +175,7 @@ describe("SiteHttp.getPage", () => {
       res.end();
     };
     other.handle = (_req, res) => html(res, "mirror");
-    const page = await client({ allowHosts: [other.host] }).getPage(`${site.url}/content/a`);
+    const page = await client({ allowHosts: [other.url] }).getPage(`${site.url}/content/a`);
     expect(page).toEqual({ url: `${other.url}/content/a`, html: "mirror" });
   });
 
@@ -293,7 +293,7 @@ describe("SiteHttp.openFile", () => {
 
   it("accepts files on allowHosts", async () => {
     other.handle = fileServer;
-    const file = await client({ allowHosts: [other.host] }).openFile(`${other.url}/files/a.zip`);
+    const file = await client({ allowHosts: [other.url] }).openFile(`${other.url}/files/a.zip`);
     await drain(file.body);
     expect(file.status).toBe(200);
   });
@@ -306,5 +306,34 @@ describe("SiteHttp.assertAllowed", () => {
     expect(http.assertAllowed("https://cdn.example.org/x.zip", "file").host).toBe("cdn.example.org");
     expect(() => http.assertAllowed("https://elsewhere.example/x.zip", "file")).toThrow(/refusing to fetch file https:\/\/elsewhere\.example\/x\.zip.*allowHosts/);
     expect(() => http.assertAllowed("file:///etc/passwd", "file")).toThrow(/allowHosts/);
+  });
+
+  it("a bare host allows https on port 443 only: not plain http, not another port", () => {
+    const http = client({ allowHosts: ["cdn.example.org", "127.0.0.1"] });
+    expect(http.assertAllowed("https://CDN.example.org:443/x.zip", "file").host).toBe("cdn.example.org");
+    for (const url of ["http://cdn.example.org/x.zip", "https://cdn.example.org:8443/x.zip", `${other.url}/x.zip`, "https://127.0.0.1:8443/x.zip"]) {
+      expect(() => http.assertAllowed(url, "file"), url).toThrow(/allowHosts/);
+    }
+    expect(http.assertAllowed("https://127.0.0.1/x.zip", "file").hostname).toBe("127.0.0.1");
+  });
+
+  it("host:port allows https on that port; plain http only when written out, for exactly that port", () => {
+    const https = client({ allowHosts: ["cdn.example.org:8443", other.host] });
+    expect(https.assertAllowed("https://cdn.example.org:8443/x.zip", "file").port).toBe("8443");
+    expect(() => https.assertAllowed("https://cdn.example.org/x.zip", "file")).toThrow(/allowHosts/);
+    // `127.0.0.1:PORT` is https on that port, so the plain-http server there is refused, and
+    // the message names the entry that would allow it.
+    expect(() => https.assertAllowed(`${other.url}/x.zip`, "file")).toThrow(`add "${other.url}" to the allowHosts option`);
+    const http = client({ allowHosts: [other.url] });
+    expect(http.assertAllowed(`${other.url}/x.zip`, "file").href).toBe(`${other.url}/x.zip`);
+    const otherPort = `http://127.0.0.1:${Number(other.host.split(":")[1]) + 1}/x.zip`;
+    expect(() => http.assertAllowed(otherPort, "file")).toThrow(/allowHosts/);
+    expect(() => http.assertAllowed(other.url.replace("http:", "https:") + "/x.zip", "file")).toThrow(/allowHosts/);
+  });
+
+  it("refuses a malformed allowHosts entry when created, naming it", () => {
+    for (const entry of ["cdn.example.org/files", "*.example.org", "ftp://cdn.example.org", "user@cdn.example.org"]) {
+      expect(() => client({ allowHosts: [entry] }), entry).toThrow(expect.objectContaining({ code: "OGA_BAD_INPUT", message: expect.stringContaining(JSON.stringify(entry)) }));
+    }
   });
 });

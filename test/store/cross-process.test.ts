@@ -60,3 +60,28 @@ it("streams a large file with flat memory", async () => {
     await remove();
   }
 });
+
+it("a disk that refuses the body mid-way (file size limit): OGA_CACHE naming the temp file and EFBIG, not OGA_INTEGRITY; no temp file left", async () => {
+  const server = await startFileServer();
+  const { dir, remove } = await tempDir();
+  try {
+    server.setFile("/sites/default/files/pack.zip", bytes(4_000_000));
+    const url = `${server.url}/sites/default/files/pack.zip`;
+    // `ulimit -f 2048`: this process may write files of 2 MiB at most, so the 4 MB body fails
+    // with EFBIG halfway, as a full disk fails with ENOSPC (SIGXFSZ ignored, as shells do for jobs).
+    const script = `trap '' XFSZ; ulimit -f 2048; exec "$0" --import tsx "$@"`;
+    const child = await run("bash", ["-c", script, process.execPath, worker, server.url, dir, url, "pack.zip"]).then(
+      () => expect.unreachable("the download must fail"),
+      (error: { stdout: string }) => error,
+    );
+    const { error } = JSON.parse(child.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("OGA_CACHE");
+    expect(error.message).toMatch(new RegExp(`Could not write ${path.join(dir, "tmp")}/\\S+\\.part\\.tmp \\(EFBIG: file too large\\)`));
+    expect(error.message).toContain("disk holding the cache");
+    expect(await readdir(path.join(dir, "tmp"))).toEqual([]);
+    expect(await readdir(path.join(dir, "files"))).toEqual([]);
+  } finally {
+    await server.close();
+    await remove();
+  }
+});
