@@ -12,7 +12,8 @@ import { assetPathKey, globCandidates, locate, type AssetPath } from "./archive-
 import type { LockSession } from "./lock-session.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import type { ResolvedFile } from "./resolve-asset.js";
-import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { compileGlob } from "./glob.js";
+import { fileListing, type ParsedSpecifier } from "./specifier.js";
 
 /** Fetches a top-level file of an asset into the cache (the resolver's `file`). */
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
@@ -99,8 +100,8 @@ export class ArchiveResolver {
       const entries = await list(found.missing);
       throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview(entries)}.`);
     }
-    const match = globMatcher(parsed.pattern);
-    const hits = [...new Set((await globCandidates(parsed.pattern, names, list)).filter(match))].sort();
+    const glob = compileGlob(parsed.pattern);
+    const hits = [...new Set((await globCandidates(glob, names, list)).filter((name) => glob.matches(name)))].sort();
     if (hits.length) return hits;
     throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${fileListing(names)}.`);
   }

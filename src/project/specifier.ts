@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { OgaError } from "../errors.js";
+import { compileGlob } from "./glob.js";
 
 /** The prefix every import handled by this plugin starts with. */
 export const SPECIFIER_PREFIX = "oga:";
@@ -86,11 +86,10 @@ export function fileSpecifier(id: string, file: string): string {
   return `${SPECIFIER_PREFIX}${id}/${file}`;
 }
 
-/** A matcher for a glob specifier's pattern against an asset's file names. */
+/** A matcher for a glob specifier's pattern against an asset's file names (linear in each name, see glob.ts). */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  const isMatch = picomatch(pattern, { dot: true });
-  // Wrapped so it is safe to pass to `Array#filter`: picomatch's second parameter returns an object.
-  return (name) => isMatch(name);
+  const glob = compileGlob(pattern);
+  return (name) => glob.matches(name);
 }
 
 /** An asset's file names for an `OGA_NO_FILE` message. */
