@@ -5,6 +5,7 @@
  */
 import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
+import { hasControls, stripControls, stripControlsKeepingLines } from "../untrusted-text.js";
 import type { LicenseFacts, LicensePolicy } from "./license-policy.js";
 
 /** One OpenGameArt asset as `oga:credits`, `credits.json` and `oga credits --format json` list it. */
@@ -30,20 +31,35 @@ export interface Credit {
   text: string;
 }
 
-/** The credit for a locked asset under the chosen license. */
+/**
+ * The credit for a locked asset under the chosen license. Page text is the uploader's: control
+ * characters are dropped (credits end up in terminals, Markdown and game screens), and a link
+ * that is not http(s) (`javascript:`, a lockfile written before links were checked) is left out.
+ */
 export function creditFor(id: string, asset: Pick<LockedAsset, "title" | "pageUrl" | "author" | "licenses" | "attribution">, license: LicenseFacts): Credit {
   const credit: Omit<Credit, "text"> = {
     id,
-    title: asset.title,
+    title: stripControls(asset.title),
     pageUrl: asset.pageUrl,
-    author: { name: asset.author.name, url: asset.author.url },
-    license: license.name,
-    licenseUrl: license.url,
+    author: { name: stripControls(asset.author.name), url: webLink(asset.author.url) },
+    license: stripControls(license.name),
+    licenseUrl: webLink(license.url),
     shareAlike: license.shareAlike,
-    licenses: [...asset.licenses],
-    attribution: asset.attribution,
+    licenses: asset.licenses.map(stripControls),
+    attribution: stripControlsKeepingLines(asset.attribution),
   };
   return { ...credit, text: creditLine(credit) };
+}
+
+/** `url` when it is an http(s) URL without control characters, else `null`. */
+function webLink(url: string | null): string | null {
+  if (url === null || hasControls(url)) return null;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === "https:" || protocol === "http:" ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `"Battle Theme A" by cynicmusic, licensed CC-BY 3.0 (https://…/by/3.0/), from https://…/content/battle-theme-a` */
