@@ -6,7 +6,7 @@ import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { ArchiveResolver } from "./resolve-archive.js";
-import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { MAX_SEGMENT_BYTES, fileListing, globMatcher, longSegment, queryHint, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
 export interface ResolvedFile {
@@ -155,7 +155,7 @@ export class AssetResolver {
     if (parsed.kind === "asset") return names;
     if (parsed.kind === "file") {
       if (asset.files[parsed.file]) return [parsed.file];
-      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${listing}.`);
+      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${listing}.${queryHint(parsed.file)}`);
     }
     const match = globMatcher(parsed.pattern);
     const hits = names.filter(match);
@@ -169,8 +169,9 @@ export class AssetResolver {
    * specifier can reach inside it.
    */
   async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
-    if (parsed.kind === "asset" || (parsed.kind === "file" && asset.files[parsed.file])) return this.selectFiles(parsed, asset);
-    return this.archives.select(parsed, asset);
+    const names = parsed.kind === "asset" || (parsed.kind === "file" && asset.files[parsed.file]) ? this.selectFiles(parsed, asset) : await this.archives.select(parsed, asset);
+    for (const name of names) refuseLongName(name, parsed);
+    return names;
   }
 
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
@@ -263,6 +264,21 @@ export class AssetResolver {
         return new OgaError(error.code, `"${specifier}": ${error.message}`, { cause: error });
     }
   }
+}
+
+/**
+ * A selected path with a segment no file system holds is refused: it can only come from a hostile
+ * page or zip, and would fail later, in the output directory or `oga download --out`.
+ */
+function refuseLongName(name: string, parsed: Exclude<ParsedSpecifier, { kind: "credits" }>): void {
+  const long = longSegment(name);
+  if (long === undefined) return;
+  const inZip = name.indexOf(long) > 0;
+  const shown = `"${long.slice(0, 40)}…" (${Buffer.byteLength(long)} bytes)`;
+  throw new OgaError(
+    inZip ? "OGA_ARCHIVE" : "OGA_PARSE",
+    `"${parsed.specifier}": asset "${parsed.id}" ${inZip ? "has a zip entry" : "lists a file"} whose name has the segment ${shown}; no file system holds a name over ${MAX_SEGMENT_BYTES} bytes, so it is refused. Import its other files by name, or narrow the glob.`,
+  );
 }
 
 /** The asset's main file when the lockfile lists it (a default import's file), else undefined. */

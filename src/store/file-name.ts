@@ -24,6 +24,17 @@ export function safeFileName(name: string): string {
   return shorten(safe.replace(/[. ]+$/, ""));
 }
 
+/**
+ * The basename of a blob in the cache: {@link safeFileName}, with `#` and `%` as `_` too. Bundlers
+ * read blob paths as URLs: Vite takes `#` for a fragment (the `?url` import of `sound #1.wav` is
+ * unresolved, and CSS `url()` leaks the cache path into the output unemitted), and decodes `%`
+ * (`100%.wav` 404s in dev, Vite 7's CSS throws "URI malformed"). Vite writes both as `_` in
+ * emitted names anyway, so no output name changes.
+ */
+export function blobFileName(name: string): string {
+  return safeFileName(name).replace(/[#%]/g, "_");
+}
+
 function shorten(name: string): string {
   if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
   const dot = name.lastIndexOf(".");
