@@ -7,6 +7,7 @@ import { OgaError } from "../errors.js";
 import { creditsForAssets, formatCredits, type CreditsFormat } from "../project/credits.js";
 import { createLicensePolicy } from "../project/license-policy.js";
 import { readExistingLockfile } from "../project/lock-maintenance.js";
+import { own } from "../project/own-key.js";
 import type { CliCommand } from "./command.js";
 import { writeLines } from "./io.js";
 import { choice, optionalString, stringList } from "./options.js";
@@ -42,7 +43,7 @@ export const creditsCommand: CliCommand = {
       }
     });
     if (refused.length) throw new OgaError("OGA_LICENSE", refused.join(" "));
-    const credits = creditsForAssets(Object.keys(lock.assets), (id) => lock.assets[id], policy);
+    const credits = creditsForAssets(Object.keys(lock.assets), (id) => own(lock.assets, id), policy);
     await writeLines(context.io.stdout, formatCredits(credits, format));
   },
 };

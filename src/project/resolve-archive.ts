@@ -10,6 +10,7 @@ import { lockedEntryAt } from "../store/locked-entries.js";
 import type { LockedAsset } from "../store/lockfile.js";
 import { assetPathKey, globCandidates, locate, type AssetPath } from "./archive-paths.js";
 import type { LockSession } from "./lock-session.js";
+import { own } from "./own-key.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import type { ResolvedFile } from "./resolve-asset.js";
 import { compileGlob } from "./glob.js";
@@ -69,7 +70,7 @@ export class ArchiveResolver {
   private async extract(id: string, at: AssetPath, archive: CachedArchive): Promise<ExtractedEntry> {
     const entry = at.entries[at.entries.length - 1]!;
     const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize: this.options.archives.maxEntrySize });
-    const locked = lockedEntryAt(this.session.asset(id)?.files[at.file]?.entries, at.entries);
+    const locked = lockedEntryAt(own(this.session.asset(id)?.files, at.file)?.entries, at.entries);
     if (locked && locked.sha256 !== extracted.sha256) {
       throw new OgaError("OGA_INTEGRITY", `${archive.label}/${entry}: the lockfile expects sha256 ${locked.sha256} but the archive holds ${extracted.sha256}. Run \`oga update ${id}\` to accept it.`);
     }

@@ -5,6 +5,7 @@ import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
+import { own } from "./own-key.js";
 import { ArchiveResolver } from "./resolve-archive.js";
 import { MAX_SEGMENT_BYTES, fileListing, globMatcher, longSegment, queryHint, type ParsedSpecifier } from "./specifier.js";
 
@@ -154,7 +155,7 @@ export class AssetResolver {
     const listing = fileListing(names);
     if (parsed.kind === "asset") return names;
     if (parsed.kind === "file") {
-      if (asset.files[parsed.file]) return [parsed.file];
+      if (own(asset.files, parsed.file)) return [parsed.file];
       throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${listing}.${queryHint(parsed.file)}`);
     }
     const match = globMatcher(parsed.pattern);
@@ -169,7 +170,7 @@ export class AssetResolver {
    * specifier can reach inside it.
    */
   async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
-    const names = parsed.kind === "asset" || (parsed.kind === "file" && asset.files[parsed.file]) ? this.selectFiles(parsed, asset) : await this.archives.select(parsed, asset);
+    const names = parsed.kind === "asset" || (parsed.kind === "file" && own(asset.files, parsed.file)) ? this.selectFiles(parsed, asset) : await this.archives.select(parsed, asset);
     for (const name of names) refuseLongName(name, parsed);
     return names;
   }
@@ -177,7 +178,7 @@ export class AssetResolver {
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
   async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
     const asset = await this.asset(id, specifier);
-    const locked = asset.files[name];
+    const locked = own(asset.files, name);
     if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
     if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${fileListing(Object.keys(asset.files).sort())}.`);
     if (this.options.frozen && locked.sha256 === undefined) {
@@ -283,5 +284,5 @@ function refuseLongName(name: string, parsed: Exclude<ParsedSpecifier, { kind: "
 
 /** The asset's main file when the lockfile lists it (a default import's file), else undefined. */
 export function mainFileName(asset: LockedAsset): string | undefined {
-  return asset.main && asset.files[asset.main] ? asset.main : undefined;
+  return asset.main && own(asset.files, asset.main) ? asset.main : undefined;
 }
