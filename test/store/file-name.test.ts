@@ -46,6 +46,13 @@ describe("blobFileName", () => {
     expect(blobFileName("100%.wav")).toBe("100_.wav");
     expect(blobFileName("what?.wav")).toBe("what_.wav");
     expect(blobFileName("a&b (1) [v2].wav")).toBe("a&b (1) [v2].wav");
+  });
+
+  it("gives a name without an extension one (Vite's dev server takes such URLs for modules)", () => {
+    expect(blobFileName("__proto__")).toBe("__proto__.bin");
+    expect(blobFileName(".hidden")).toBe(".hidden.bin");
+    expect(blobFileName("README")).toBe("README.bin");
+    expect(blobFileName("notes.txt")).toBe("notes.txt");
     expect(safeFileName("sound #1 100%.wav")).toBe("sound #1 100%.wav");
   });
 });
