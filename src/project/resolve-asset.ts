@@ -170,13 +170,13 @@ export class AssetResolver {
    * specifier can reach inside it.
    */
   async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
-    const names = parsed.kind === "asset" || (parsed.kind === "file" && own(asset.files, parsed.file)) ? this.selectFiles(parsed, asset) : await this.archives.select(parsed, asset);
-    for (const name of names) refuseLongName(name, parsed);
-    return names;
+    if (parsed.kind === "asset" || (parsed.kind === "file" && own(asset.files, parsed.file))) return this.selectFiles(parsed, asset);
+    return this.archives.select(parsed, asset);
   }
 
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
   async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
+    refuseLongName(name, id, specifier);
     const asset = await this.asset(id, specifier);
     const locked = own(asset.files, name);
     if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
@@ -268,17 +268,17 @@ export class AssetResolver {
 }
 
 /**
- * A selected path with a segment no file system holds is refused: it can only come from a hostile
- * page or zip, and would fail later, in the output directory or `oga download --out`.
+ * A path with a segment no file system holds is refused before it is used: it can only come from
+ * a hostile page or zip, and would fail later, in the output directory or `oga download --out`.
  */
-function refuseLongName(name: string, parsed: Exclude<ParsedSpecifier, { kind: "credits" }>): void {
+function refuseLongName(name: string, id: string, specifier: string): void {
   const long = longSegment(name);
   if (long === undefined) return;
   const inZip = name.indexOf(long) > 0;
   const shown = `"${long.slice(0, 40)}…" (${Buffer.byteLength(long)} bytes)`;
   throw new OgaError(
     inZip ? "OGA_ARCHIVE" : "OGA_PARSE",
-    `"${parsed.specifier}": asset "${parsed.id}" ${inZip ? "has a zip entry" : "lists a file"} whose name has the segment ${shown}; no file system holds a name over ${MAX_SEGMENT_BYTES} bytes, so it is refused. Import its other files by name, or narrow the glob.`,
+    `"${specifier}": asset "${id}" ${inZip ? "has a zip entry" : "lists a file"} whose name has the segment ${shown}; no file system holds a name over ${MAX_SEGMENT_BYTES} bytes, so it is refused. Import its other files by name, or narrow the glob.`,
   );
 }
 
