@@ -90,6 +90,24 @@ describe("compileGlob", () => {
     expect(expandBraces("{a,b}{a,b}")).toEqual(["aa", "ab", "ba", "bb"]);
   });
 
+  it("takes any hostile name without * or { as a literal matching exactly itself", () => {
+    const piece = fc.constantFrom("a", ".", "/", "?", "[v2]", "(1)", "!", "+(x)", "@(y)", "#", "%", "&", "\n", "\u2028", "\u0000", "\u001b[2J", "__proto__", "}", ",");
+    const name = fc
+      .array(piece, { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join(""))
+      .filter((n) => !n.startsWith("/") && !n.endsWith("/") && !n.includes("//"));
+    fc.assert(
+      fc.property(name, (n) => {
+        const glob = compileGlob(n);
+        expect(glob.matches(n)).toBe(true);
+        expect(glob.matches(`${n}x`)).toBe(false);
+        expect(compileGlob("**").matches(n)).toBe(true);
+        expect(compileGlob("*").matches(n)).toBe(!n.includes("/"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   // picomatch is the reference where the grammars overlap: no characters it reads specially, no
   // line breaks (its `**` stops at them), no empty alternatives (it reads `**{x,}` as a `**` segment),
   // and names without empty or dot segments.
