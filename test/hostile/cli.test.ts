@@ -40,11 +40,13 @@ describe("oga on hostile pages", () => {
   it("describe prints the title and every file name escaped, one line and one column each", async () => {
     const summary = await oga("describe", "hostile-names");
     expectClean(summary);
-    expect(lines(summary.stdout)).toHaveLength(1);
+    // The summary and "by <author>": the author's line break is escaped, not a third line.
+    expect(lines(summary.stdout)).toHaveLength(2);
+    expect(lines(summary.stdout)[1]).toContain("Injected line");
 
     const listing = await oga("describe", "hostile-names", "--files");
     expectClean(listing);
-    const fileLines = lines(listing.stdout).slice(1);
+    const fileLines = lines(listing.stdout).slice(2);
     expect(fileLines).toHaveLength(Object.keys(NAMES).length);
     // name, size, downloads: a tab or line break in a name is escaped, so `cut -f1` gives the name.
     for (const line of fileLines) expect(line.split("\t")).toHaveLength(3);

@@ -43,7 +43,7 @@ describe("generated modules", () => {
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fileName, { minLength: 1, maxLength: 6 }), hostileText(), hostileText(), link, hostileText(), async (names, title, author, url, attribution) => {
         const files = asFileUrls(names);
-        const meta: AssetMeta = { id: "x", title, author: { name: author, url }, licenses: [title], attribution, pageUrl: "https://opengameart.org/content/x" };
+        const meta: AssetMeta = { id: "x", title, author: { name: author, url }, collaborators: [{ name: attribution, url }], licenses: [title], attribution, pageUrl: "https://opengameart.org/content/x" };
         const full = await evaluate(assetModuleCode(meta, files[0]!, files, "full"));
         const glob = await evaluate(globModuleCode(files));
         const expected = Object.fromEntries(names.map((name, i) => [name, urlOf(i)]));
@@ -80,12 +80,13 @@ describe("credits", () => {
 
   it("carry no control characters and only http(s) links, in every format", () => {
     fc.assert(
-      fc.property(hostileText(), hostileText(), link, hostileText(), (title, author, url, attribution) => {
-        const credit = creditFor("x", { title, pageUrl: "https://opengameart.org/content/x", author: { name: author, url }, licenses: ["CC0"], attribution }, policy.choose("x", ["CC0"]));
-        for (const text of [credit.title, credit.author.name, credit.license, credit.text, ...credit.licenses]) expect(hasControls(text), JSON.stringify(text)).toBe(false);
+      fc.property(hostileText(), hostileText(), link, hostileText(), link, (title, author, url, attribution, deed) => {
+        const locked = { title, pageUrl: "https://opengameart.org/content/x", author: { name: author, url }, collaborators: [{ name: title, url }], licenses: ["CC0"], licenseUrls: (deed === null ? {} : { CC0: deed }) as Record<string, string>, attribution };
+        const credit = creditFor("x", locked, policy.choose("x", ["CC0"]));
+        for (const text of [credit.title, credit.author.name, credit.license, credit.text, ...credit.licenses, ...credit.collaborators.map((c) => c.name)]) expect(hasControls(text), JSON.stringify(text)).toBe(false);
         // The author's attribution keeps its lines, and nothing else.
         expect(hasControls(credit.attribution.replace(/\n/g, ""))).toBe(false);
-        for (const link of [credit.author.url, credit.licenseUrl]) if (link !== null) expect(link).toMatch(/^https?:\/\/[^\s\u0000-\u001f]*$/);
+        for (const link of [credit.author.url, credit.licenseUrl, ...credit.collaborators.map((c) => c.url)]) if (link !== null) expect(link).toMatch(/^https?:\/\/[^\s\u0000-\u001f]*$/);
 
         for (const format of ["md", "text"] as const) {
           const document = formatCredits([credit], format);
