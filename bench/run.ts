@@ -21,6 +21,7 @@ import { missedTargets, renderConsole, renderMarkdown } from "./lib/report.js";
 import { coldFetch } from "./lib/benchmarks/cold.js";
 import { devServer } from "./lib/benchmarks/dev.js";
 import { LARGE_PATH, LARGE_SLUG, largeFile } from "./lib/benchmarks/large.js";
+import { globMatching } from "./lib/benchmarks/glob.js";
 import { parsePages } from "./lib/benchmarks/parse.js";
 import { warmBuild } from "./lib/benchmarks/warm.js";
 import { addZipPacks, zipPacks } from "./lib/benchmarks/zip.js";
@@ -32,9 +33,10 @@ const BENCHMARKS: Record<BenchmarkId, (ctx: BenchContext) => Promise<Figure>> = 
   dev: devServer,
   large: largeFile,
   zip: zipPacks,
+  glob: globMatching,
 };
 /** Report order: the numbering. */
-const ORDER: BenchmarkId[] = ["warm", "cold", "large", "dev", "parse", "zip"];
+const ORDER: BenchmarkId[] = ["warm", "cold", "large", "dev", "parse", "zip", "glob"];
 
 const options = parseBenchArgs(process.argv.slice(2));
 profileCasesInto(options.cpuProf);

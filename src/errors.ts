@@ -1,3 +1,5 @@
+import { escapeControls } from "./untrusted-text.js";
+
 /** Machine-readable error codes; stable, documented in the README. */
 export type OgaErrorCode =
   | "OGA_NOT_FOUND" // the asset page or a file does not exist (404)
@@ -15,11 +17,14 @@ export type OgaErrorCode =
   | "OGA_ARCHIVE" // a corrupt or hostile archive
   | "OGA_CACHE"; // the local cache could not be read or written (a file system error: EACCES, ENOSPC, EMFILE …)
 
-/** Every error this package throws on purpose. `message` is one line a user can act on. */
+/**
+ * Every error this package throws on purpose. `message` is one line a user can act on; page text
+ * in it (file names, titles) reaches terminals and logs, so its control characters are escaped.
+ */
 export class OgaError extends Error {
   readonly code: OgaErrorCode;
   constructor(code: OgaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(escapeControls(message), options);
     this.name = "OgaError";
     this.code = code;
   }

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "htmlparser2";
-import { importBuilt, readInput, reply } from "./protocol.js";
+import { importBuilt, msPerCall, readInput, reply } from "./protocol.js";
 
 export interface ParseInput {
   repoRoot: string;
@@ -17,16 +17,7 @@ export interface ParseInput {
 
 /** Calls `parse` until the budget is spent (after a short warm-up) and returns calls per second. */
 function pagesPerSecond(parse: () => unknown, budgetMs: number): number {
-  for (let i = 0; i < 20; i++) parse();
-  let count = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < budgetMs) {
-    parse();
-    count++;
-    elapsed = performance.now() - started;
-  }
-  return (count * 1000) / elapsed;
+  return 1000 / msPerCall(parse, budgetMs, 20);
 }
 
 const input = readInput<ParseInput>();

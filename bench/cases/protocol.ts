@@ -44,6 +44,23 @@ export function startTimer(): () => { ms: number; cpuMs: number } {
   };
 }
 
+/**
+ * Milliseconds per call of `run`: called `warmUp` times first, then until `budgetMs` is spent
+ * (and at least three times, for calls longer than the budget).
+ */
+export function msPerCall(run: () => unknown, budgetMs: number, warmUp: number): number {
+  for (let i = 0; i < warmUp; i++) run();
+  let count = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < budgetMs || count < 3) {
+    run();
+    count++;
+    elapsed = performance.now() - started;
+  }
+  return elapsed / count;
+}
+
 /** Loads a module of the built package (dist/), the code users install, by absolute path. */
 export async function importBuilt<T>(repoRoot: string, relative: string): Promise<T> {
   return (await import(pathToFileURL(path.join(repoRoot, relative)).href)) as T;

@@ -11,7 +11,7 @@ import { Cache } from "../store/cache.js";
 import type { CachedFile } from "../store/fetch-file.js";
 import { safeFileName } from "../store/file-name.js";
 import type { FileContentsLister } from "./describe.js";
-import { formatSize, say, type CliIo } from "./io.js";
+import { column, formatSize, say, type CliIo } from "./io.js";
 import { placeFile } from "./place-file.js";
 import path from "node:path";
 
@@ -58,7 +58,7 @@ export function archiveContentsLister(): FileContentsLister {
     const cached = await fetchArchive(client, context.io, file);
     const cache = await Cache.open(client.cacheDir);
     const lines: string[] = [];
-    for await (const found of walk(cache, { path: cached.path, sha256: cached.sha256, label: file.name })) lines.push(`${found.key}\t${formatSize(found.size)}`);
+    for await (const found of walk(cache, { path: cached.path, sha256: cached.sha256, label: file.name })) lines.push(`${column(found.key)}\t${formatSize(found.size)}`);
     return lines;
   };
 }

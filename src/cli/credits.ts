@@ -7,8 +7,9 @@ import { OgaError } from "../errors.js";
 import { creditsForAssets, formatCredits, type CreditsFormat } from "../project/credits.js";
 import { createLicensePolicy } from "../project/license-policy.js";
 import { readExistingLockfile } from "../project/lock-maintenance.js";
+import { own } from "../project/own-key.js";
 import type { CliCommand } from "./command.js";
-import { writeLine } from "./io.js";
+import { writeLines } from "./io.js";
 import { choice, optionalString, stringList } from "./options.js";
 import { addProjectOptions, projectOptions } from "./project.js";
 
@@ -42,7 +43,7 @@ export const creditsCommand: CliCommand = {
       }
     });
     if (refused.length) throw new OgaError("OGA_LICENSE", refused.join(" "));
-    const credits = creditsForAssets(Object.keys(lock.assets), (id) => lock.assets[id], policy);
-    await writeLine(context.io.stdout, formatCredits(credits, format).replace(/\n$/, ""));
+    const credits = creditsForAssets(Object.keys(lock.assets), (id) => own(lock.assets, id), policy);
+    await writeLines(context.io.stdout, formatCredits(credits, format));
   },
 };

@@ -1,7 +1,7 @@
 /** `oga describe <id>`: what an asset page says, as a summary line, a file list or full JSON. */
 import type { Asset, AssetFile } from "../site/types.js";
 import type { CliCommand, CommandContext } from "./command.js";
-import { formatSize, writeLine } from "./io.js";
+import { column, formatSize, say, writeLine, writeLines } from "./io.js";
 
 /**
  * Lists what is inside a file (e.g. the members of a zip pack), or `null` when it cannot tell.
@@ -28,7 +28,7 @@ export function authorsLine(asset: Asset): string {
 /** One line per file: name, size and downloads, tab-separated so names with spaces survive `cut -f1`. */
 export function fileLine(file: AssetFile): string {
   const downloads = file.downloads === null ? "" : `\t${file.downloads} downloads`;
-  return `${file.name}\t${formatSize(file.size)}${downloads}`;
+  return `${column(file.name)}\t${formatSize(file.size)}${downloads}`;
 }
 
 export function describeCommand(hooks: { listContents?: FileContentsLister } = {}): CliCommand {
@@ -47,7 +47,7 @@ export function describeCommand(hooks: { listContents?: FileContentsLister } = {
       const asset = await context.client().describe(id!);
       const { stdout } = context.io;
       if (options.json === true) {
-        await writeLine(stdout, JSON.stringify(asset, null, 2));
+        await writeLines(stdout, JSON.stringify(asset, null, 2));
         return;
       }
       await writeLine(stdout, summaryLine(asset));
@@ -55,7 +55,7 @@ export function describeCommand(hooks: { listContents?: FileContentsLister } = {
       if (options.files !== true) return;
       if (asset.files.length === 0) {
         const why = asset.filesUnavailable ? "its files are withheld by the site (currently unavailable due to potential licensing issues)" : "no files";
-        context.io.stderr.write(`${asset.id}: ${why}\n`);
+        say(context.io, `${asset.id}: ${why}`);
       }
       for (const file of asset.files) {
         await writeLine(stdout, fileLine(file));

@@ -9,6 +9,7 @@
 import { setMaxListeners } from "node:events";
 import { cac, type CAC } from "cac";
 import { isOgaError } from "../errors.js";
+import { escapeControls } from "../untrusted-text.js";
 import { VERSION } from "../version.js";
 import { createContext, type CliCommand } from "./command.js";
 import { COMMANDS } from "./commands.js";
@@ -126,8 +127,9 @@ function reportFailure(io: CliIo, error: unknown, outputClosed: OutputClosedErro
     return EXIT_INTERRUPTED;
   }
   const usage = error instanceof CliUsageError || (error instanceof Error && error.name === "CACError");
-  io.stderr.write(`oga: ${oneLine(error)}${usage ? " (see oga --help)" : ""}\n`);
-  if (io.env.OGA_DEBUG === "1" && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  // Messages carry page text (names, titles); escaped like everything else the CLI prints.
+  io.stderr.write(`oga: ${escapeControls(oneLine(error))}${usage ? " (see oga --help)" : ""}\n`);
+  if (io.env.OGA_DEBUG === "1" && error instanceof Error && error.stack) io.stderr.write(`${escapeControls(error.stack, "\n")}\n`);
   if (usage || isOgaError(error, "OGA_BAD_INPUT")) return EXIT_USAGE;
   return EXIT_FAILURE;
 }

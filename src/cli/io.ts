@@ -3,6 +3,7 @@
  * small interface so `runCli` does not reach for `process` itself.
  */
 import type { Writable } from "node:stream";
+import { escapeControls } from "../untrusted-text.js";
 
 /** A writable terminal or pipe; `isTTY` is set by Node on terminal streams. */
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
@@ -34,8 +35,27 @@ export class OutputClosedError extends Error {
  * Write one line and wait while the pipe is full, so a slow reader slows the producer down
  * instead of buffering a whole search in memory. Rejects with {@link OutputClosedError} when the
  * reader has closed the pipe (EPIPE).
+ *
+ * Everything the CLI prints passes here or through {@link say}, so page text never reaches the
+ * terminal raw: control characters are escaped (see untrusted-text.ts), a line break included,
+ * so a title cannot forge a second line. Tabs stay: they separate columns (escape them in a
+ * column's value with {@link column}).
  */
 export function writeLine(stream: OutStream, line: string): Promise<void> {
+  return writeRaw(stream, escapeControls(line, "\t"));
+}
+
+/** Writes multi-line text (Markdown, indented JSON) as lines, each as {@link writeLine} does. */
+export async function writeLines(stream: OutStream, text: string): Promise<void> {
+  for (const line of text.replace(/\n$/, "").split("\n")) await writeLine(stream, line);
+}
+
+/** A value for a tab-separated column: its own tabs and line breaks escaped. */
+export function column(value: string): string {
+  return escapeControls(value);
+}
+
+function writeRaw(stream: OutStream, line: string): Promise<void> {
   if (stream.destroyed || stream.writableEnded) return Promise.reject(new OutputClosedError("output closed"));
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -60,7 +80,7 @@ export function writeLine(stream: OutStream, line: string): Promise<void> {
 
 /** A message for the user on stderr. Failures to write it (stderr closed) are not worth dying for. */
 export function say(io: CliIo, message: string): void {
-  if (!io.stderr.destroyed) io.stderr.write(`${message}\n`);
+  if (!io.stderr.destroyed) io.stderr.write(`${escapeControls(message)}\n`);
 }
 
 /** Bytes as people read them: `512 B`, `3.2 kB`, `12.5 MB` (SI units, like the site prints). */

@@ -11,7 +11,7 @@ import { checkOutdated, readExistingLockfile, selectLockedIds, type OutdatedRepo
 import { hasChanges } from "../project/lock-diff.js";
 import { changeLines } from "./changes.js";
 import type { CliCommand } from "./command.js";
-import { say, writeLine } from "./io.js";
+import { say, writeLine, writeLines } from "./io.js";
 import { addProjectOptions, projectClient, projectOptions, shownPath } from "./project.js";
 
 export const outdatedCommand: CliCommand = {
@@ -38,7 +38,7 @@ export const outdatedCommand: CliCommand = {
       await http.close();
     }
     const outdated = reports.filter((r) => r.gone || hasChanges(r));
-    if (options.json === true) await writeLine(io.stdout, JSON.stringify(outdated, null, 2));
+    if (options.json === true) await writeLines(io.stdout, JSON.stringify(outdated, null, 2));
     else for (const report of outdated) for (const line of reportLines(report)) await writeLine(io.stdout, line);
     const checked = `${selected.length} locked asset${selected.length === 1 ? "" : "s"}`;
     if (outdated.length === 0) {

@@ -7,6 +7,7 @@ import cliProgress from "cli-progress";
 import type { DownloadProgress } from "../client.js";
 import { envFlag } from "../project/options.js";
 import type { CachedFile } from "../store/fetch-file.js";
+import { escapeControls } from "../untrusted-text.js";
 import { formatSize, say, type CliIo } from "./io.js";
 
 export interface ProgressReporter {
@@ -42,7 +43,7 @@ export function createProgressReporter(io: CliIo): ProgressReporter {
         done: progress.filesDone,
         files: progress.filesTotal,
         bytes: formatSize(progress.bytesDone),
-        file: progress.file,
+        file: barLabel(progress.file),
       };
       if (!started) {
         bar.start(Math.max(total, 1), value, payload);
@@ -56,6 +57,15 @@ export function createProgressReporter(io: CliIo): ProgressReporter {
       if (started) bar.stop();
     },
   };
+}
+
+/** Longest file name the bar shows: a long one would wrap, and every redraw would add a line. */
+const BAR_LABEL_LENGTH = 48;
+
+/** A file name as the bar shows it: escaped (it comes from a page) and cut to fit one line. */
+function barLabel(name: string): string {
+  const label = escapeControls(name);
+  return label.length <= BAR_LABEL_LENGTH ? label : `${label.slice(0, BAR_LABEL_LENGTH - 1)}…`;
 }
 
 /** The one line per file that tells what the download cost. */

@@ -6,6 +6,7 @@ import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "
 import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
 import { parseSpecifier } from "../project/specifier.js";
+import { escapeControls } from "../untrusted-text.js";
 import { CreditsBuild } from "./credits-hooks.js";
 import { pointDefaultImports } from "./default-imports.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
@@ -48,7 +49,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   /** Specifiers written in user code (not imports our own modules make). */
   const userSpecifiers = new Set<string>();
   let logTarget: HookContext | undefined;
-  const log = (message: string) => {
+  const log = (text: string) => {
+    // Messages carry page text (names from zips, error messages): escaped before any terminal sees them.
+    const message = escapeControls(text);
     const line = `[${PLUGIN_NAME}] ${message}`;
     const logger = logTarget?.environment?.logger ?? vite?.logger;
     if (logger) logger.info(line, { timestamp: true });
@@ -93,7 +96,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
     const message = error instanceof Error ? error.message : String(error);
     const what = message.startsWith(`"${userSpecifier}"`) ? "" : `"${userSpecifier}": `;
-    return ctx.error({ code, message: `${where}${what}${message}`, cause: error, plugin: PLUGIN_NAME });
+    return ctx.error({ code, message: escapeControls(`${where}${what}${message}`), cause: error, plugin: PLUGIN_NAME });
   };
 
   async function loadModule(ctx: HookContext, id: string): Promise<{ code: string; moduleSideEffects: false; meta?: unknown } | null> {

@@ -41,8 +41,15 @@ function imports(files: readonly FileUrlReference[]): string {
   return files.map((f) => f.imports).join("");
 }
 
+/**
+ * `{ name: url }` as code. Names are the uploader's: in an object literal `"__proto__": x` sets
+ * the prototype instead of adding a key, and an inherited `constructor` or `toString` would pass
+ * for a file. So the record has no prototype, and a `__proto__` key is computed (`["__proto__"]`
+ * is a plain key; esbuild's and Oxc's minifiers keep it computed).
+ */
 function record(files: readonly FileUrl[]): string {
-  return `{ ${files.map((f) => `${JSON.stringify(f.name)}: ${f.expression}`).join(", ")} }`;
+  const entries = files.map((f) => `${f.name === "__proto__" ? '["__proto__"]' : JSON.stringify(f.name)}: ${f.expression}`);
+  return `{ ${["__proto__: null", ...entries].join(", ")} }`;
 }
 
 /** `oga:<id>/<file>`: default = the file's URL. */

@@ -7,8 +7,8 @@
  * `<file name>/<inner.zip>/<entry path>`. These paths are what specifiers continue with and what
  * glob records use as keys: unique within the asset and stable across builds.
  */
-import picomatch from "picomatch";
 import { MAX_ARCHIVE_DEPTH, isArchiveName } from "../store/archive.js";
+import type { Glob } from "./glob.js";
 
 /** A path inside an asset, split at archive boundaries: the asset's file, then one entry path per archive. */
 export interface AssetPath {
@@ -57,41 +57,24 @@ function archivePrefix(key: string, exists: (p: string) => boolean): string | un
 }
 
 /**
- * Whether some path below `prefix` (segments) could match `pattern`, so that an archive is only
- * downloaded and listed when the glob can reach inside it: `*.ogg` never opens a zip, `**\/*.ogg`
- * and `tiles.zip/png/*.png` do. Errs on the side of looking (a `{…}` holding `/`).
- */
-export function globCanReachBelow(pattern: string, prefix: readonly string[]): boolean {
-  if (/\{[^}]*\/[^}]*\}/.test(pattern)) return true;
-  const segments = pattern.split("/");
-  for (let i = 0; i < prefix.length; i++) {
-    const segment = segments[i];
-    if (segment === undefined) return false;
-    if (segment.includes("**")) return true;
-    if (!picomatch(segment, { dot: true })(prefix[i]!)) return false;
-  }
-  return segments.length > prefix.length;
-}
-
-/**
  * Every path a glob may select: the asset's files, plus the entries of each archive the pattern
  * can reach into (nested archives too, up to {@link MAX_ARCHIVE_DEPTH}).
  */
-export async function globCandidates(pattern: string, fileNames: readonly string[], list: ListEntries): Promise<string[]> {
+export async function globCandidates(glob: Glob, fileNames: readonly string[], list: ListEntries): Promise<string[]> {
   const out: string[] = [];
   const walk = async (at: AssetPath, depth: number): Promise<void> => {
     const base = assetPathKey(at);
     for (const entry of await list(at)) {
       const key = `${base}/${entry}`;
       out.push(key);
-      if (depth + 1 < MAX_ARCHIVE_DEPTH && isArchiveName(entry) && globCanReachBelow(pattern, key.split("/"))) {
+      if (depth + 1 < MAX_ARCHIVE_DEPTH && isArchiveName(entry) && glob.canMatchBelow(key)) {
         await walk({ file: at.file, entries: [...at.entries, entry] }, depth + 1);
       }
     }
   };
   for (const name of fileNames) {
     out.push(name);
-    if (isArchiveName(name) && globCanReachBelow(pattern, name.split("/"))) await walk({ file: name, entries: [] }, 0);
+    if (isArchiveName(name) && glob.canMatchBelow(name)) await walk({ file: name, entries: [] }, 0);
   }
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
+import { hasControls, stripControls, stripControlsKeepingLines } from "../untrusted-text.js";
 import type { LicenseFacts, LicensePolicy } from "./license-policy.js";
 
 /** One OpenGameArt asset as `oga:credits`, `credits.json` and `oga credits --format json` list it. */
@@ -32,7 +33,11 @@ export interface Credit {
   text: string;
 }
 
-/** The credit for a locked asset under the chosen license. */
+/**
+ * The credit for a locked asset under the chosen license. Page text is the uploader's: control
+ * characters are dropped (credits end up in terminals, Markdown and game screens), and a link
+ * that is not http(s) (`javascript:`, a lockfile written before links were checked) is left out.
+ */
 export function creditFor(
   id: string,
   asset: Pick<LockedAsset, "title" | "pageUrl" | "author" | "collaborators" | "licenses" | "licenseUrls" | "attribution">,
@@ -45,17 +50,28 @@ export function creditFor(
   const pageDeed = deeds && Object.hasOwn(deeds, printed) ? deeds[printed]! : null;
   const credit: Omit<Credit, "text"> = {
     id,
-    title: asset.title,
+    title: stripControls(asset.title),
     pageUrl: asset.pageUrl,
-    author: { name: asset.author.name, url: asset.author.url },
-    collaborators: (asset.collaborators ?? []).map((p) => ({ name: p.name, url: p.url })),
-    license: license.name,
-    licenseUrl: pageDeed ?? license.url,
+    author: { name: stripControls(asset.author.name), url: webLink(asset.author.url) },
+    collaborators: (asset.collaborators ?? []).map((p) => ({ name: stripControls(p.name), url: webLink(p.url) })),
+    license: stripControls(license.name),
+    licenseUrl: webLink(pageDeed ?? license.url),
     shareAlike: license.shareAlike,
-    licenses: [...asset.licenses],
-    attribution: asset.attribution,
+    licenses: asset.licenses.map(stripControls),
+    attribution: stripControlsKeepingLines(asset.attribution),
   };
   return { ...credit, text: creditLine(credit) };
+}
+
+/** `url` when it is an http(s) URL without control characters, else `null`. */
+function webLink(url: string | null): string | null {
+  if (url === null || hasControls(url)) return null;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === "https:" || protocol === "http:" ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * `oga outdated` (what it would change). Pure: no IO.
  */
 import type { LockedAsset, LockedFile } from "../store/lockfile.js";
+import { own } from "./own-key.js";
 
 /** Asset fields that change what a build credits or imports. */
 export const META_FIELDS = ["pageUrl", "title", "author", "collaborators", "licenses", "licenseUrls", "attribution", "type", "main"] as const;
@@ -50,8 +51,8 @@ export function diffLockedAsset(id: string, before: LockedAsset, after: LockedAs
   const files: FileChange[] = [];
   const names = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])].sort();
   for (const name of names) {
-    const old = before.files[name];
-    const now = after.files[name];
+    const old = own(before.files, name);
+    const now = own(after.files, name);
     if (!old) files.push({ kind: "added", name, after: now! });
     else if (!now) files.push({ kind: "removed", name, before: old });
     else {

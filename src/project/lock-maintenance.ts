@@ -14,6 +14,7 @@ import type { BlobState, Cache } from "../store/cache.js";
 import { discard } from "../store/fetch-file.js";
 import { lockedAssetFromAsset, readLockfile, type LockedAsset, type LockedFile, type Lockfile } from "../store/lockfile.js";
 import { diffLockedAsset, type AssetChanges } from "./lock-diff.js";
+import { own, setOwn } from "./own-key.js";
 import { globMatcher, isOgaSpecifier, parseSpecifier } from "./specifier.js";
 
 /**
@@ -64,7 +65,7 @@ export async function verifyLockedFiles(lock: Lockfile, cache: Cache, concurrenc
 export function selectLockedIds(lock: Lockfile, ids: readonly string[], lockfile: string): string[] {
   const locked = Object.keys(lock.assets).sort();
   if (ids.length === 0) return locked;
-  const unknown = ids.filter((id) => !lock.assets[id]);
+  const unknown = ids.filter((id) => !own(lock.assets, id));
   if (unknown.length > 0) {
     const list = locked.length > 0 ? locked.join(", ") : "(none)";
     throw new OgaError("OGA_BAD_INPUT", `${unknown.map((id) => `"${id}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not in ${lockfile}; locked assets: ${list}.`);
@@ -87,27 +88,27 @@ export interface UpdateResult {
 export async function updateLockedAssets(lock: Lockfile, ids: readonly string[], client: OgaClient): Promise<UpdateResult> {
   const updated = await Promise.all(
     ids.map(async (id) => {
-      const before = lock.assets[id]!;
+      const before = own(lock.assets, id)!;
       const fresh = lockedAssetFromAsset(await describeLocked(client, id, before));
       const wanted = new Set([...downloadedNames(before), ...namesSelectedBySpecifiers(lock.specifiers, id, fresh)]);
       await Promise.all(
         Object.entries(fresh.files).map(async ([name, file]) => {
           if (!wanted.has(name)) return;
           const cached = await client.fetchFile({ url: file.url, name });
-          const old = before.files[name];
+          const old = own(before.files, name);
           // Unchanged bytes keep the old record, so fields other tools add to it survive.
           const base = old && old.sha256 === cached.sha256 && old.url === file.url ? old : {};
-          fresh.files[name] = { ...base, url: file.url, size: cached.size, etag: cached.etag, sha256: cached.sha256 };
+          setOwn(fresh.files, name, { ...base, url: file.url, size: cached.size, etag: cached.etag, sha256: cached.sha256 });
         }),
       );
       return [id, fresh] as const;
     }),
   );
-  const assets = { ...lock.assets };
-  for (const [id, fresh] of updated) assets[id] = fresh;
+  const assets: Record<string, LockedAsset> = Object.create(null);
+  for (const [id, asset] of [...Object.entries(lock.assets), ...updated]) setOwn(assets, id, asset);
   return {
     lock: { ...lock, assets },
-    changes: updated.map(([id, fresh]) => diffLockedAsset(id, lock.assets[id]!, fresh)),
+    changes: updated.map(([id, fresh]) => diffLockedAsset(id, own(lock.assets, id)!, fresh)),
   };
 }
 
@@ -131,7 +132,7 @@ export async function checkOutdated(
   const limit = pLimit(concurrency);
   return Promise.all(
     ids.map(async (id): Promise<OutdatedReport> => {
-      const before = lock.assets[id]!;
+      const before = own(lock.assets, id)!;
       let upstream: LockedAsset;
       try {
         // By id, like the resolver: the configured site decides, not the origin the lock was made on.
@@ -142,10 +143,10 @@ export async function checkOutdated(
       }
       await Promise.all(
         Object.entries(upstream.files).map(async ([name, file]) => {
-          const old = before.files[name];
+          const old = own(before.files, name);
           // A new URL is a change by itself; a never-downloaded file has nothing to compare but its listing.
           if (old?.sha256 === undefined || old.url !== file.url) return;
-          upstream.files[name] = await limit(() => probeFile(http, old));
+          setOwn(upstream.files, name, await limit(() => probeFile(http, old)));
         }),
       );
       return { ...diffLockedAsset(id, before, upstream), gone: false };

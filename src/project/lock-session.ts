@@ -3,6 +3,7 @@ import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLock
 import { writeDeclarations } from "./declarations.js";
 import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
 import { nameRecord } from "../store/name-record.js";
+import { own, setOwn } from "./own-key.js";
 
 /**
  * The lockfile of one project as this process sees it: read once per build, changed in memory as
@@ -29,27 +30,27 @@ export class LockSession {
   }
 
   asset(id: string): LockedAsset | undefined {
-    return this.lock.assets[id];
+    return own(this.lock.assets, id);
   }
 
   setAsset(id: string, asset: LockedAsset): void {
-    this.lock.assets[id] = asset;
+    setOwn(this.lock.assets, id, asset);
     this.dirty = true;
   }
 
   setFile(id: string, name: string, file: LockedFile): void {
-    const asset = this.lock.assets[id];
+    const asset = this.asset(id);
     if (!asset) return;
-    const before = asset.files[name];
+    const before = own(asset.files, name);
     if (before && before.sha256 === file.sha256 && before.etag === file.etag && before.size === file.size && before.url === file.url) return;
     // Entries used from an archive stay recorded while the archive's bytes stay the same.
-    asset.files[name] = before?.entries && before.sha256 === file.sha256 && !file.entries ? { ...file, entries: before.entries } : file;
+    setOwn(asset.files, name, before?.entries && before.sha256 === file.sha256 && !file.entries ? { ...file, entries: before.entries } : file);
     this.dirty = true;
   }
 
   /** Records an archive entry a build used: `chain` is the entry path per archive level, outermost first. */
   setEntry(id: string, name: string, chain: readonly string[], entry: { size: number; sha256: string }): void {
-    const file = this.lock.assets[id]?.files[name];
+    const file = own(this.asset(id)?.files, name);
     if (!file) return;
     const entries = file.entries ?? nameRecord<LockedEntry>();
     if (!recordLockedEntry(entries, chain, entry)) return;

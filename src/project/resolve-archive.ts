@@ -10,9 +10,11 @@ import { lockedEntryAt } from "../store/locked-entries.js";
 import type { LockedAsset } from "../store/lockfile.js";
 import { assetPathKey, globCandidates, locate, type AssetPath } from "./archive-paths.js";
 import type { LockSession } from "./lock-session.js";
+import { own } from "./own-key.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import type { ResolvedFile } from "./resolve-asset.js";
-import { fileListing, globMatcher, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
+import { compileGlob } from "./glob.js";
+import { fileListing, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
 
 /** Fetches a top-level file of an asset into the cache (the resolver's `file`). */
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
@@ -85,7 +87,7 @@ export class ArchiveResolver {
     const entry = at.entries[at.entries.length - 1]!;
     const { maxEntrySize, maxTotalSize, maxRatio } = this.options.archives;
     const extracted = await extractEntry(await this.cache(), archive, entry, { maxEntrySize, maxTotalSize, maxRatio });
-    const locked = lockedEntryAt(this.session.asset(id)?.files[at.file]?.entries, at.entries);
+    const locked = lockedEntryAt(own(this.session.asset(id)?.files, at.file)?.entries, at.entries);
     if (locked && locked.sha256 !== extracted.sha256) {
       throw new OgaError("OGA_INTEGRITY", `${archive.label}/${entry}: the lockfile expects sha256 ${locked.sha256} but the archive holds ${extracted.sha256}. Run \`oga update ${id}\` to accept it.`);
     }
@@ -116,8 +118,8 @@ export class ArchiveResolver {
       const entries = await list(found.missing);
       throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview([...entries])}.`);
     }
-    const match = globMatcher(parsed.pattern);
-    const hits = [...new Set((await globCandidates(parsed.pattern, names, list)).filter(match))].sort();
+    const glob = compileGlob(parsed.pattern);
+    const hits = [...new Set((await globCandidates(glob, names, list)).filter((name) => glob.matches(name)))].sort();
     if (hits.length) return hits;
     throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": the glob "${parsed.pattern}" matches no file of asset "${parsed.id}" (zips included). Its files: ${fileListing(names)}.`);
   }

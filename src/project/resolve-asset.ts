@@ -5,8 +5,9 @@ import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
+import { own } from "./own-key.js";
 import { ArchiveResolver } from "./resolve-archive.js";
-import { fileListing, globMatcher, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
+import { MAX_SEGMENT_BYTES, fileListing, globMatcher, longSegment, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
 export interface ResolvedFile {
@@ -154,7 +155,7 @@ export class AssetResolver {
     const listing = fileListing(names);
     if (parsed.kind === "asset") return names;
     if (parsed.kind === "file") {
-      if (asset.files[parsed.file]) return [parsed.file];
+      if (own(asset.files, parsed.file)) return [parsed.file];
       throw noSuchFileError(parsed.specifier, parsed.id, parsed.file, asset);
     }
     const match = globMatcher(parsed.pattern);
@@ -169,7 +170,7 @@ export class AssetResolver {
    * specifier can reach inside it.
    */
   async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
-    if (parsed.kind === "asset" || (parsed.kind === "file" && asset.files[parsed.file])) return this.selectFiles(parsed, asset);
+    if (parsed.kind === "asset" || (parsed.kind === "file" && own(asset.files, parsed.file))) return this.selectFiles(parsed, asset);
     return this.archives.select(parsed, asset);
   }
 
@@ -181,7 +182,8 @@ export class AssetResolver {
    */
   async eachFile(id: string, names: readonly string[], specifier: string): Promise<Promise<ResolvedFile>[]> {
     const asset = await this.asset(id, specifier);
-    const entryKeys = names.filter((name) => !Object.hasOwn(asset.files, name) && name.includes("/"));
+    // A name refused by {@link file} (see refuseLongName) stays out of the batch, so it is refused there.
+    const entryKeys = names.filter((name) => !Object.hasOwn(asset.files, name) && name.includes("/") && longSegment(name) === undefined);
     const entries = new Map<string, Promise<ResolvedFile>>();
     this.archives.entries(id, entryKeys, specifier, asset).forEach((entry, i) => entries.set(entryKeys[i]!, entry));
     const each = names.map((name) => entries.get(name) ?? this.file(id, name, specifier));
@@ -192,8 +194,9 @@ export class AssetResolver {
 
   /** One file in the cache, pinned in the lockfile (no request at all when both agree). */
   async file(id: string, name: string, specifier: string): Promise<ResolvedFile> {
+    refuseLongName(name, id, specifier);
     const asset = await this.asset(id, specifier);
-    const locked = Object.hasOwn(asset.files, name) ? asset.files[name] : undefined;
+    const locked = own(asset.files, name);
     if (!locked && name.includes("/")) return this.archives.entries(id, [name], specifier, asset)[0]!;
     if (!locked) throw noSuchFileError(specifier, id, name, asset);
     if (this.options.frozen && locked.sha256 === undefined) {
@@ -282,7 +285,22 @@ export class AssetResolver {
   }
 }
 
+/**
+ * A path with a segment no file system holds is refused before it is used: it can only come from
+ * a hostile page or zip, and would fail later, in the output directory or `oga download --out`.
+ */
+function refuseLongName(name: string, id: string, specifier: string): void {
+  const long = longSegment(name);
+  if (long === undefined) return;
+  const inZip = name.indexOf(long) > 0;
+  const shown = `"${long.slice(0, 40)}…" (${Buffer.byteLength(long)} bytes)`;
+  throw new OgaError(
+    inZip ? "OGA_ARCHIVE" : "OGA_PARSE",
+    `"${specifier}": asset "${id}" ${inZip ? "has a zip entry" : "lists a file"} whose name has the segment ${shown}; no file system holds a name over ${MAX_SEGMENT_BYTES} bytes, so it is refused. Import its other files by name, or narrow the glob.`,
+  );
+}
+
 /** The asset's main file when the lockfile lists it (a default import's file), else undefined. */
 export function mainFileName(asset: LockedAsset): string | undefined {
-  return asset.main && asset.files[asset.main] ? asset.main : undefined;
+  return asset.main && own(asset.files, asset.main) ? asset.main : undefined;
 }

@@ -1,6 +1,6 @@
-import picomatch from "picomatch";
 import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
+import { compileGlob } from "./glob.js";
 
 /** The prefix every import handled by this plugin starts with. */
 export const SPECIFIER_PREFIX = "oga:";
@@ -37,14 +37,14 @@ export function parseSpecifier(specifier: string): ParsedSpecifier {
   if (slug !== undefined) {
     fail(specifier, slug ? `it is a page URL, not an asset id; use the slug (the last part of the page URL): "${SPECIFIER_PREFIX}${slug}"` : "it is a URL, not an asset id; use the slug (the last part of the asset's page URL)");
   }
-  // Vite appends queries (`?url`, `?raw`) to imports it owns; on ours they would silently mean
-  // nothing, and `#` truncates dev URLs, so both are refused rather than guessed at.
-  if (/[?#]/.test(body)) fail(specifier, "query strings and fragments are not supported");
   if (body.includes("\\")) fail(specifier, "use forward slashes");
   if (body.startsWith("/")) fail(specifier, "it must not be an absolute path");
   const slash = body.indexOf("/");
   const id = slash === -1 ? body : body.slice(0, slash);
   if (id === "") fail(specifier, "the asset id is empty");
+  // Vite appends queries (`?url`, `?raw`) to imports it owns; after an asset id they would mean
+  // nothing. File names are another matter: `sound #1.wav` and `what?.wav` are real names.
+  if (/[?#]/.test(id)) fail(specifier, "query strings and fragments are not supported (a ? or # can only be part of a file name)");
   // Slugs may be Unicode; they never hold whitespace, control characters or percent signs.
   if (/[\s\u0000-\u001f\u007f%]/.test(id) || id === "." || id === "..") {
     fail(specifier, `"${id}" is not an OpenGameArt asset id (the last part of its page URL)`);
@@ -56,8 +56,9 @@ export function parseSpecifier(specifier: string): ParsedSpecifier {
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     fail(specifier, "it must not contain empty, '.' or '..' path segments");
   }
-  // Only `*` and `{…}` make a glob: real file names often hold `(1)` or `[v2]`, which picomatch
-  // would read as extglobs or classes, and `?` is refused above as a query.
+  const long = longSegment(body);
+  if (long !== undefined) fail(specifier, `a path segment is ${Buffer.byteLength(long)} bytes long; no file system holds a name over ${MAX_SEGMENT_BYTES} bytes`);
+  // Only `*` and `{…}` make a glob (glob.ts): real file names often hold `(1)`, `[v2]` or `?`.
   if (/[*{]/.test(rest)) return { kind: "glob", specifier, id, pattern: rest };
   return { kind: "file", specifier, id, file: rest };
 }
@@ -82,21 +83,39 @@ function fail(specifier: string, why: string): never {
   throw new OgaError("OGA_BAD_INPUT", `Invalid import "${specifier}": ${why}; ${EXAMPLE}.`);
 }
 
+/** Longest path segment file systems hold (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
+export const MAX_SEGMENT_BYTES = 255;
+
+/** The first `/`-separated segment of `path` longer than {@link MAX_SEGMENT_BYTES} UTF-8 bytes, if any. */
+export function longSegment(path: string): string | undefined {
+  // Cheap first: no segment can be that long in a path this short.
+  if (path.length <= MAX_SEGMENT_BYTES / 3) return undefined;
+  return path.split("/").find((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES);
+}
+
+/**
+ * For an `OGA_NO_FILE` message about `file`: when it holds a `?` or `#`, a word on queries, which
+ * are Vite's and mean nothing on an `oga:` import (`oga:x/a.png?url` is a file named so).
+ */
+export function queryHint(file: string): string {
+  return /[?#]/.test(file) ? ` A ? or # is part of the file name in an oga: import; drop a query like ?url (the default export is the file's URL already).` : "";
+}
+
 /** The specifier of one file of an asset, as a user would write it. */
 export function fileSpecifier(id: string, file: string): string {
   return `${SPECIFIER_PREFIX}${id}/${file}`;
 }
 
-/** A matcher for a glob specifier's pattern against an asset's file names. */
+/** A matcher for a glob specifier's pattern against an asset's file names (linear in each name, see glob.ts). */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  const isMatch = picomatch(pattern, { dot: true });
-  // Wrapped so it is safe to pass to `Array#filter`: picomatch's second parameter returns an object.
-  return (name) => isMatch(name);
+  const glob = compileGlob(pattern);
+  return (name) => glob.matches(name);
 }
 
-/** An asset's file names for an `OGA_NO_FILE` message. */
+/** An asset's file names for an `OGA_NO_FILE` message; a name longer than a line is cut (pages may hold 12 KB names). */
 export function fileListing(names: readonly string[]): string {
-  return names.length ? names.join(", ") : "(none: the site lists no files for it)";
+  const shown = names.map((name) => (name.length > 120 ? `${name.slice(0, 100)}… (${name.length} characters)` : name));
+  return names.length ? shown.join(", ") : "(none: the site lists no files for it)";
 }
 
 /**
@@ -112,5 +131,5 @@ export function noSuchFileError(specifier: string, id: string, name: string, ass
     uploadedAs.length === 0
       ? ""
       : ` Did you mean ${quoted.length === 1 ? quoted[0] : `one of ${quoted.join(", ")}`}? The site shows ${uploadedAs.length === 1 ? "it" : "each"} as "${name}", the name it was uploaded as, but stores it under another because that name was taken; import the stored name.`;
-  return new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}".${hint} Its files: ${fileListing(names)}.`);
+  return new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}".${hint} Its files: ${fileListing(names)}.${queryHint(name)}`);
 }

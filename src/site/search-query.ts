@@ -84,7 +84,7 @@ export function validateSearchFilters(filters: SearchFilters): SearchFilters {
     if (!FILTER_KEYS.includes(key as keyof SearchFilters)) throw badFilter(key, (filters as Record<string, unknown>)[key], `known filters are ${FILTER_KEYS.join(", ")}`);
   }
   const sortBy: unknown = filters.sortBy;
-  if (sortBy !== undefined && !(typeof sortBy === "string" && sortBy in SORT_PARAM)) {
+  if (sortBy !== undefined && !(typeof sortBy === "string" && Object.hasOwn(SORT_PARAM, sortBy))) {
     throw badFilter("sortBy", sortBy, Object.keys(SORT_PARAM).join(", "));
   }
   const tagOperation: unknown = filters.tagOperation;

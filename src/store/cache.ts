@@ -4,7 +4,7 @@ import path from "node:path";
 import { OgaError } from "../errors.js";
 import type { Asset } from "../site/types.js";
 import { cacheIoError, ignoreReadOnly, isReadOnlyError } from "./cache-errors.js";
-import { safeFileName } from "./file-name.js";
+import { blobFileName } from "./file-name.js";
 import {
   hashFile,
   isNotFound,
@@ -20,7 +20,7 @@ import {
 /** What the cache knows about one file URL: the last body it stored for it and its validators. */
 export interface IndexEntry {
   url: string;
-  /** The file name as the asset lists it; the blob basename is `safeFileName(name)`. */
+  /** The file name as the asset lists it; the blob basename is `blobFileName(name)`. */
   name: string;
   etag: string | null;
   lastModified: string | null;
@@ -110,14 +110,15 @@ export class Cache {
   }
 
   /**
-   * `<dir>/files/<sha256>/<name>`, with `name` made safe by {@link safeFileName} so it can never
-   * leave its directory. Throws OGA_BAD_INPUT for a malformed hash or an unusable name.
+   * `<dir>/files/<sha256>/<name>`, with `name` made safe by {@link blobFileName} so it can never
+   * leave its directory and a bundler can import it. Throws OGA_BAD_INPUT for a malformed hash or
+   * an unusable name.
    */
   blobPath(sha256: string, name: string): string {
     if (!isSha256(sha256)) {
       throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(sha256)} (expected 64 lower-case hex digits).`);
     }
-    return path.join(this.dir, "files", sha256, safeFileName(name));
+    return path.join(this.dir, "files", sha256, blobFileName(name));
   }
 
   /**
@@ -302,7 +303,7 @@ export class Cache {
   }
 
   private stampPath(sha256: string, name: string): string {
-    return path.join(this.dir, "stamps", `${sha256Hex(`${sha256}/${safeFileName(name)}`)}.json`);
+    return path.join(this.dir, "stamps", `${sha256Hex(`${sha256}/${blobFileName(name)}`)}.json`);
   }
 
   /** Removes the blob's stamp, if any (one unlink; `rm` would lstat first). */

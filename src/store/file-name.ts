@@ -1,3 +1,4 @@
+import path from "node:path";
 import { OgaError } from "../errors.js";
 
 /** Longest name we store, in UTF-8 bytes: common file systems cap a path segment at 255. */
@@ -22,6 +23,20 @@ export function safeFileName(name: string): string {
     throw new OgaError("OGA_BAD_INPUT", `Refusing to store a file named ${JSON.stringify(name)}: not a usable file name.`);
   }
   return shorten(safe.replace(/[. ]+$/, ""));
+}
+
+/**
+ * The basename of a blob in the cache: {@link safeFileName}, with `#` and `%` as `_` too, and
+ * `.bin` after a name without an extension. Bundlers read blob paths as URLs: Vite takes `#` for
+ * a fragment (the `?url` import of `sound #1.wav` is unresolved, and CSS `url()` leaks the cache
+ * path into the output unemitted) and decodes `%` (`100%.wav` 404s in dev, Vite 7's CSS throws
+ * "URI malformed"); Vite writes both as `_` in emitted names anyway. Its dev server takes a URL
+ * without an extension for a JavaScript module and fails to transform a file named `__proto__`
+ * or `README`.
+ */
+export function blobFileName(name: string): string {
+  const safe = safeFileName(name).replace(/[#%]/g, "_");
+  return path.extname(safe) === "" ? `${safe}.bin` : safe;
 }
 
 function shorten(name: string): string {

@@ -23,11 +23,21 @@ describe("parseSpecifier", () => {
     expect(parseSpecifier("oga:x/My Song (1) [v2].ogg")).toMatchObject({ kind: "file", file: "My Song (1) [v2].ogg" });
   });
 
+  it("takes #, %, ? and & in file names as part of the name (they are legal on the site)", () => {
+    for (const file of ["sound #1.wav", "100%.wav", "what?.wav", "a&b.wav", "a.png?url"]) {
+      expect(parseSpecifier(`oga:x/${file}`)).toEqual({ kind: "file", specifier: `oga:x/${file}`, id: "x", file });
+    }
+    expect(parseSpecifier("oga:x/#*.wav")).toMatchObject({ kind: "glob", pattern: "#*.wav" });
+    expect(parseSpecifier(`oga:x/${"a".repeat(255)}`)).toMatchObject({ kind: "file" });
+  });
+
   it.each([
     ["oga:", "empty"],
     ["oga:/battle", "absolute"],
     ["oga:a/../b", "'..'"],
-    ["oga:a/b?url", "query"],
+    ["oga:a?url", "query"],
+    ["oga:a#top/b.png", "fragments"],
+    [`oga:a/${"é".repeat(128)}.png`, "no file system holds a name over 255 bytes"],
     ["oga:a\\b.png", "forward slashes"],
     ["oga:a/", "empty"],
     ["oga:..", "asset id"],

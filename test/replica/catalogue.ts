@@ -132,7 +132,8 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 
 export function mimeOf(name: string): string {
   const extension = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
-  return MIME_BY_EXTENSION[extension] ?? "application/octet-stream";
+  // Own keys only: a file named `constructor` or `__proto__` has no extension, not Object's members.
+  return Object.hasOwn(MIME_BY_EXTENSION, extension) ? MIME_BY_EXTENSION[extension]! : "application/octet-stream";
 }
 
 export function basename(path: string): string {

@@ -109,6 +109,7 @@ describe("searchPageUrl", () => {
 
   it.each([
     [{ sortBy: "newest" } as unknown as SearchFilters, /sortBy.*"newest".*favorites, created, views, relevance/],
+    [{ sortBy: "constructor" } as unknown as SearchFilters, /sortBy.*"constructor".*favorites, created, views, relevance/],
     [{ tagOperation: "xor" } as unknown as SearchFilters, /tagOperation.*"xor".*"not empty"/],
     [{ pageLimit: 0 }, /pageLimit.*0.*positive integer/],
     [{ pageLimit: 1.5 }, /pageLimit.*1\.5.*positive integer/],

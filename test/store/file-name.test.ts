@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
-import { safeFileName } from "../../src/store/file-name.js";
+import { blobFileName, safeFileName } from "../../src/store/file-name.js";
 
 describe("safeFileName", () => {
   it("keeps ordinary names, including spaces, unicode and leading dots", () => {
@@ -37,5 +37,22 @@ describe("safeFileName", () => {
     const short = safeFileName(long);
     expect(Buffer.byteLength(short)).toBeLessThanOrEqual(200);
     expect(short.endsWith("é.ogg")).toBe(true);
+  });
+});
+
+describe("blobFileName", () => {
+  it("also turns the characters bundlers read as URL syntax (# and %) into _", () => {
+    expect(blobFileName("sound #1.wav")).toBe("sound _1.wav");
+    expect(blobFileName("100%.wav")).toBe("100_.wav");
+    expect(blobFileName("what?.wav")).toBe("what_.wav");
+    expect(blobFileName("a&b (1) [v2].wav")).toBe("a&b (1) [v2].wav");
+  });
+
+  it("gives a name without an extension one (Vite's dev server takes such URLs for modules)", () => {
+    expect(blobFileName("__proto__")).toBe("__proto__.bin");
+    expect(blobFileName(".hidden")).toBe(".hidden.bin");
+    expect(blobFileName("README")).toBe("README.bin");
+    expect(blobFileName("notes.txt")).toBe("notes.txt");
+    expect(safeFileName("sound #1 100%.wav")).toBe("sound #1 100%.wav");
   });
 });
