@@ -54,7 +54,8 @@ export function generateDeclarations(lock: Lockfile): string {
       continue; // a hand-edited lockfile entry must not break type generation
     }
     if (parsed.kind === "credits") continue;
-    const asset = lock.assets[parsed.id];
+    // Own keys only: an id like `__proto__` or `toString` must not find Object.prototype's members.
+    const asset = Object.hasOwn(lock.assets, parsed.id) ? lock.assets[parsed.id] : undefined;
     if (!asset) continue;
     let entry = inUse.get(parsed.id);
     if (!entry) inUse.set(parsed.id, (entry = { asset, globs: new Map() }));
