@@ -73,6 +73,15 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     flushTimer.unref();
   };
 
+  /** Writes the lockfile and the declarations (see `LockSession.flush`), as a plugin error on failure. */
+  const writeProjectFiles = async (ctx: HookContext, { neverShrink = false }: { neverShrink?: boolean } = {}): Promise<void> => {
+    try {
+      await getResolver().session.flush({ neverShrink });
+    } catch (error) {
+      ctx.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
+    }
+  };
+
   const fail = (ctx: HookContext, error: unknown, specifier: string, id: string, origin = origins.get(id)): never => {
     const where = origin ? `${path.relative(options.root, origin.importer) || origin.importer}: ` : "";
     const userSpecifier = origin?.specifier ?? specifier;
@@ -229,21 +238,23 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return credits.fillPlaceholder(this, code, Object.values(meta.chunks));
     },
 
-    generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>) {
+    async generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>, isWrite?: boolean) {
       credits.emitFiles(this, Object.values(bundle));
+      // Without a write (`build.write: false`, Rollup's `generate()`) the bundle is done here.
+      if (!isWrite) await writeProjectFiles(this);
+    },
+
+    async writeBundle(this: HookContext) {
+      await writeProjectFiles(this);
     },
 
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
-      try {
-        // A failed build may have resolved nothing (offline, site down): regenerating the
-        // declarations from that would wipe the user's committed types. Locked downloads still count.
-        await getResolver().session.flush({ declarations: !error, neverShrink: vite?.command === "serve" });
-      } catch (error) {
-        this.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
-      } finally {
-        report.end();
-      }
+      report.end();
+      // The dev server writes as imports resolve, and once more when it closes. A build writes
+      // only once its bundle is complete (above): a failed build leaves the lockfile and the
+      // declarations exactly as they were.
+      if (vite?.command === "serve" && !error) await writeProjectFiles(this, { neverShrink: true });
     },
   };
 }
