@@ -72,9 +72,21 @@ export function generateDeclarations(lock: Lockfile): string {
 
 type GlobSpecifier = Extract<ParsedSpecifier, { kind: "glob" }>;
 
+function isOneLine(block: string): boolean {
+  return block.indexOf("\n") === block.length - 1;
+}
+
 /** The file text for module name → `declare module` block: header, then the blocks sorted by name, blank-line separated. */
 function renderDeclarations(modules: ReadonlyMap<string, string>): string {
-  const body = [...modules.keys()].sort(compareModuleNames).map((name) => modules.get(name)!).join("\n");
+  // One-line blocks (names an asset does not have) stand together; other blocks are set apart.
+  let body = "";
+  let previous: string | undefined;
+  for (const name of [...modules.keys()].sort(compareModuleNames)) {
+    const text = modules.get(name)!;
+    if (previous !== undefined && !(isOneLine(previous) && isOneLine(text))) body += "\n";
+    body += text;
+    previous = text;
+  }
   return HEADER + (body ? "\n" + body : "");
 }
 
@@ -94,8 +106,9 @@ function compareModuleNames(a: string, b: string): number {
 /** The `declare module "…" { … }` blocks of a file we generated, by module name (anything else in it is ignored). */
 export function parseDeclarations(text: string): Map<string, string> {
   const blocks = new Map<string, string>();
-  // A block runs from its `declare module` line to the first `}` at the start of a line (inner braces are indented).
-  const block = /^declare module ("(?:[^"\\\n]|\\.)*") \{\n[\s\S]*?^\}[ \t]*(?:\n|$)/gm;
+  // A block is one line, or runs from its `declare module` line to the first `}` at the start of
+  // a line (inner braces are indented). Names are escaped string literals: never a raw line break.
+  const block = /^declare module ("(?:[^"\\\n]|\\.)*") \{(?: [^\n]* \}|\n[\s\S]*?^\})[ \t]*(?:\n|$)/gm;
   for (const match of text.replace(/\r\n/g, "\n").matchAll(block)) {
     let name: unknown;
     try {
@@ -168,18 +181,27 @@ function addGlobModules(modules: Map<string, string>, id: string, asset: LockedA
 /**
  * Modules with no default export (`export const __esModule` stops TypeScript from making up a
  * default) for names the asset cannot have, so that the longest-prefix rule sends a misspelt
- * import there instead of to `oga:*`, and `import x from` it fails with TS1192. Each starts at a
- * prefix no glob matching two or more files can extend: a file's shortest prefix that no other
- * file shares (`battleThemeA.wab` fails at `b*`), and a first letter in the other case
- * (`BattleThemeA.mp3`) when no file starts with it. A glob `hero_*.png` over `hero_16.png` and
- * `hero_32.png` thus still passes, and so does a misspelling inside the shared part (`hero_61.png`);
- * the build names those. A glob declared under that very name (`b*`) keeps it; a glob pattern with
- * the same prefix (`b*.mp3`) comes first in the file (see {@link compareModuleNames}) and wins.
+ * import there instead of to `oga:*`, and `import x from` it fails with TS1192. A pattern cannot
+ * tell a glob's `*` from a misspelt letter, so these start only where no glob that matches two or
+ * more files can reach:
+ *
+ * - a file's shortest prefix that no other file shares (`battleThemeA.wab` fails at `b*` when
+ *   `battleThemeA.mp3` is the only `b…` file);
+ * - a first letter in the other case when no file starts with it (`BattleThemeA.mp3`);
+ * - after a dot where the asset's names part ways (`battleThemeA.` before `mp3` and `ogg`), every
+ *   other printable ASCII character: a guessed format (`battleThemeA.wav`) fails, while the glob
+ *   `battleThemeA.*` still passes.
+ *
+ * A misspelling elsewhere in a part names share (`hero_61.png` beside `hero_16.png` and
+ * `hero_32.png`) type-checks and is named by the build. A glob declared under the same name keeps
+ * it; a glob pattern with the same prefix (`b*.mp3`) comes first in the file (see
+ * {@link compareModuleNames}) and wins.
  */
 function addMissingNameModules(modules: Map<string, string>, id: string, asset: LockedAsset): void {
   const names = Object.keys(asset.files).sort();
   const firsts = new Set(names.map((name) => String.fromCodePoint(name.codePointAt(0)!)));
   const starts = new Set<string>();
+  const forks = new Map<string, Set<string>>();
   for (const [i, name] of names.entries()) {
     if (!isFileSpecifierOf(id, name)) continue;
     // In sorted order the longest prefix a name shares with any other is shared with a neighbour.
@@ -189,13 +211,23 @@ function addMissingNameModules(modules: Map<string, string>, id: string, asset: 
     for (const other of [first.toLowerCase(), first.toUpperCase()]) {
       if ([...other].length === 1 && !GLOB_CHARACTER.test(other) && !firsts.has(other)) starts.add(other);
     }
+    for (let dot = name.indexOf("."); dot !== -1 && dot < shared; dot = name.indexOf(".", dot + 1)) {
+      const fork = name.slice(0, dot + 1);
+      forks.set(fork, (forks.get(fork) ?? new Set()).add(name[dot + 1]!));
+    }
+  }
+  for (const [fork, next] of forks) {
+    if (next.size < 2) continue;
+    for (const character of PRINTABLE_ASCII) if (!next.has(character)) starts.add(fork + character);
   }
   for (const start of starts) {
     const name = `${fileSpecifier(id, start)}*`;
-    if (modules.has(name)) continue;
-    modules.set(name, `declare module ${tsString(name)} {\n  export const __esModule: true;\n}\n`);
+    if (!modules.has(name)) modules.set(name, `declare module ${tsString(name)} { export const __esModule: true; }\n`);
   }
 }
+
+/** The characters a misspelt name is tried with after a fork: what an import can hold but a glob character. */
+const PRINTABLE_ASCII = [...Array(0x7f - 0x20).keys()].map((i) => String.fromCharCode(0x20 + i)).filter((c) => !/[*{}?#\\/]/.test(c));
 
 function commonPrefixLength(a: string, b: string | undefined): number {
   if (b === undefined) return 0;

@@ -30,6 +30,7 @@ const LOCK: Lockfile = {
   version: 1,
   specifiers: [
     "oga:battle-theme-a/battleThemeA.mp3",
+    "oga:retro-sfx-pack/jump.wav",
     "oga:dungeon-pack/tiles.zip/**/*.png",
     "oga:dungeon-pack/tiles.zip/png/*.png",
     "oga:dungeon-pack/tiles.zip/png/floor.png",
@@ -38,7 +39,8 @@ const LOCK: Lockfile = {
     "oga:tiny-sprites",
   ],
   assets: {
-    "battle-theme-a": asset([file("battleThemeA.mp3")]),
+    "battle-theme-a": asset([file("battleThemeA.mp3"), file("battleThemeA.ogg")]),
+    "retro-sfx-pack": asset([file("jump.wav"), file("coin.wav"), file("explosion.wav")]),
     "dungeon-pack": asset([file("tiles.zip", { "png/floor.png": entry, "png/wall.png": entry }), file("extras.zip", { "bonus.zip": { ...entry, entries: { "coin.png": entry } } })]),
     "imminent-threat": asset([
       file("Imminent Threat Collection.zip", { "Imminent Threat/Track 1 - Intro.wav": entry }),
@@ -68,14 +70,18 @@ const PASS: Record<string, string> = {
   "new-glob-literal-prefix": `import heroes from "oga:tiny-sprites/hero_*.png";\nexport const v: string[] = Object.values(heroes);`,
   "new-glob-braces": `import b from "oga:tiny-sprites/{hero,boss}_*.png";\nexport const v: string[] = Object.values(b);`,
   "new-glob-in-zip": `import tracks from "oga:imminent-threat/Imminent Threat Collection.zip/**/*.ogg";\nexport const v: string[] = Object.values(tracks);`,
-  "new-asset": `import jump from "oga:retro-sfx-pack";\nexport const v: string = jump;`,
-  "new-asset-file": `import coin from "oga:retro-sfx-pack/coin.wav";\nexport const v: string = coin;`,
+  "new-asset": `import jump from "oga:dungeon-tileset";\nexport const v: string = jump;`,
+  "new-asset-file": `import coin from "oga:dungeon-tileset/dungeon_tileset.png";\nexport const v: string = coin;`,
+  "glob-over-formats": `import formats from "oga:battle-theme-a/battleThemeA.*";\nexport const v: string[] = Object.values(formats);`,
+  "glob-over-formats-braces": `import formats from "oga:battle-theme-a/battleThemeA.{mp3,ogg}";\nexport const v: string[] = Object.values(formats);`,
   "credits": `import credits from "oga:credits";\nexport const v: string[] = credits.map((c) => c.text);`,
 };
 
 /** Modules that must fail, with the diagnostic code expected at the import. */
 const FAIL: Record<string, { code: string; source: string }> = {
   "misspelt-extension": { code: "TS1192", source: `import bad from "oga:battle-theme-a/battleThemeA.wab";\nexport const v: string = bad;` },
+  "misspelt-format": { code: "TS1192", source: `import bad from "oga:battle-theme-a/battleThemeA.wav";\nexport const v: string = bad;` },
+  "misspelt-first-letter": { code: "TS1192", source: `import bad from "oga:retro-sfx-pack/Coin.wav";\nexport const v: string = bad;` },
   "misspelt-case": { code: "TS1192", source: `import bad from "oga:battle-theme-a/BattleThemeA.mp3";\nexport const v: string = bad;` },
   "misspelt-after-shared-part": { code: "TS1192", source: `import bad from "oga:tiny-sprites/boss_64x84.png";\nexport const v: string = bad;` },
   "misspelt-zip": { code: "TS1192", source: `import bad from "oga:imminent-threat/Imminent Threat Colection.zip";\nexport const v: string = bad;` },
