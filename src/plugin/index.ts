@@ -52,7 +52,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else if (logTarget?.info) logTarget.info(message);
     else process.stderr.write(line + "\n");
   };
-  const report = new DownloadReport(log);
+  const report = new DownloadReport(log, () => options.url);
   const credits = new CreditsBuild(options, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver =>
