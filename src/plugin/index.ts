@@ -5,6 +5,7 @@ import { OgaError, isOgaError } from "../errors.js";
 import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "../project/options.js";
 import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
+import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
 import { CreditsBuild } from "./credits-hooks.js";
 import { pointDefaultImports } from "./default-imports.js";
@@ -18,12 +19,20 @@ import { fromVirtualId, isVirtualId, toVirtualId } from "./virtual-id.js";
 export const PLUGIN_NAME = "vite-plugin-oga";
 
 const OGA_SOURCE = /^(?:oga:|\0oga:)/;
+/** Stands in for a module the cache lacks until the build fails at its end: every export an `oga:` module has. */
+const MISSING_MODULE_CODE = "export default null;\nexport const files = {};\nexport const meta = null;\n";
 const VIRTUAL = /^\0oga:/;
 /** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
 export interface OgaPluginObject {
   name: string;
   enforce: "pre";
   [hook: string]: unknown;
+}
+
+/** `file` relative to the project root when inside it (plain Rollup has no root but the cwd), else absolute. */
+function shownPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 /**
@@ -78,17 +87,45 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     try {
       await getResolver().session.flush({ neverShrink });
     } catch (error) {
-      ctx.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
+      ctx.error(pluginError(error, `could not write the lockfile or declarations: ${(error as Error).message}`));
     }
   };
 
+  /** `src/main.js: ` for the user's file that wrote the import, and the specifier as written there. */
+  const originOf = (specifier: string, id: string, origin = origins.get(id)) => ({
+    where: origin ? shownPath(options.root, origin.importer) : "",
+    specifier: origin?.specifier ?? specifier,
+  });
+
+  /**
+   * The bundler error for `error`: code, one message naming the import, and no stack or cause
+   * chain (the message says it all) unless `OGA_DEBUG=1` or the error is not one of ours.
+   */
+  const pluginError = (error: unknown, message: string) => {
+    const ours = isOgaError(error);
+    // An empty stack is what makes Vite 7 print the message alone and Vite 8 print it once.
+    const detail = options.debug || !ours ? { cause: error } : { stack: "" };
+    return { code: ours ? error.code : "OGA_UNEXPECTED", message, plugin: PLUGIN_NAME, ...detail };
+  };
+
   const fail = (ctx: HookContext, error: unknown, specifier: string, id: string, origin = origins.get(id)): never => {
-    const where = origin ? `${path.relative(options.root, origin.importer) || origin.importer}: ` : "";
-    const userSpecifier = origin?.specifier ?? specifier;
-    const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
+    const { where, specifier: userSpecifier } = originOf(specifier, id, origin);
     const message = error instanceof Error ? error.message : String(error);
     const what = message.startsWith(`"${userSpecifier}"`) ? "" : `"${userSpecifier}": `;
-    return ctx.error({ code, message: `${where}${what}${message}`, cause: error, plugin: PLUGIN_NAME });
+    return ctx.error(pluginError(error, `${where ? `${where}: ` : ""}${what}${message}`));
+  };
+
+  const missing: MissingImport[] = [];
+  /**
+   * A build goes on past imports the cache lacks (offline, site unreachable) and names them all
+   * in one error at the end (`missing-imports.ts`); meanwhile each gets a stand-in module with
+   * every export an `oga:` module may have, so importers still link. The dev server shows each
+   * failing module at once instead.
+   */
+  const gatherMissing = (error: unknown, specifier: string, id: string, origin = origins.get(id)): boolean => {
+    if (vite?.command === "serve" || !isMissingFromCache(error)) return false;
+    missing.push({ ...originOf(specifier, id, origin), error });
+    return true;
   };
 
   async function loadModule(ctx: HookContext, id: string): Promise<{ code: string; moduleSideEffects: false; meta?: unknown } | null> {
@@ -130,6 +167,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (vite?.command === "serve") scheduleFlush();
       return { code, moduleSideEffects: false, meta: { oga: { specifier, asset: parsed.id, pageUrl: asset.pageUrl } } };
     } catch (error) {
+      if (gatherMissing(error, specifier, id.split("?")[0]!)) return { code: MISSING_MODULE_CODE, moduleSideEffects: false };
       return fail(ctx, error, specifier, id.split("?")[0]!);
     }
   }
@@ -161,6 +199,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
     } catch (error) {
       if (!(error instanceof UrlReferenceError)) throw error;
+      // Left as written: the build fails at its end, naming this reference with the other missing imports.
+      if (gatherMissing(error.cause, error.specifier, "", { importer: file, specifier: error.specifier })) return null;
       return fail(ctx, error.cause, error.specifier, "", { importer: file, specifier: error.specifier });
     }
   }
@@ -195,6 +235,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     async buildStart(this: HookContext) {
       logTarget = this;
       emitted.clear();
+      missing.length = 0;
       credits.startBuild();
       await getResolver().session.reload();
     },
@@ -251,6 +292,11 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
       report.end();
+      if (missing.length > 0) {
+        const gathered = missingImportsError(missing, { debug: options.debug });
+        missing.length = 0;
+        this.error(pluginError(gathered, gathered.message));
+      }
       // The dev server writes as imports resolve, and once more when it closes. A build writes
       // only once its bundle is complete (above): a failed build leaves the lockfile and the
       // declarations exactly as they were.
