@@ -16,8 +16,11 @@ declare module "oga:*" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    /** Co-authors named on the page; credit them with the author. */
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
+    /** The canonical page, `https://opengameart.org/content/<id>`, also when built from a mirror. */
     readonly pageUrl: string;
   };
 }
@@ -32,9 +35,11 @@ declare module "oga:credits" {
     readonly pageUrl: string;
     /** `url`: profile page or the author's own site, `null` when the page gives none. */
     readonly author: { readonly name: string; readonly url: string | null };
+    /** Site users who made the asset with the author: credit them beside the author. */
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     /** The license this project uses: the first of the `licenses` option the asset is offered under. */
     readonly license: string;
-    /** Its deed, `null` for a license the plugin does not know. */
+    /** Its deed as the asset's page links it, `null` for a license the plugin does not know. */
     readonly licenseUrl: string | null;
     /** The chosen license asks derivatives to be shared alike (CC-BY-SA, GPL, LGPL). */
     readonly shareAlike: boolean;
@@ -42,7 +47,7 @@ declare module "oga:credits" {
     readonly licenses: readonly string[];
     /** The author's attribution instructions as plain text, `""` when none. */
     readonly attribution: string;
-    /** Ready-made line: `"Title" by Author, licensed X (deed URL), from page URL`. */
+    /** Ready-made line: `"Title" by Author and Collaborator, licensed X (deed URL), from page URL`. */
     readonly text: string;
   }
   export const credits: readonly Credit[];

@@ -1,8 +1,9 @@
 import pLimit from "p-limit";
 import { OgaError, isOgaError } from "./errors.js";
-import { assetPageUrl } from "./site/asset-id.js";
+import { assetPageUrl, pageUrlOfId } from "./site/asset-id.js";
 import { findAssetFile } from "./site/find-file.js";
 import { SiteHttp } from "./site/http.js";
+import { CANONICAL_ORIGIN } from "./site/site-url.js";
 import type { Asset, SearchFilters, SearchResult } from "./site/types.js";
 import { Cache } from "./store/cache.js";
 import { defaultCacheDir } from "./store/cache-dir.js";
@@ -138,10 +139,13 @@ export function createClient(options: ClientOptions = {}): OgaClient {
     signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal);
 
   async function describe(idOrUrl: string, describeOptions: DescribeOptions = {}): Promise<Asset> {
-    const { pageUrl } = assetPageUrl(origin, idOrUrl);
+    const { id, pageUrl } = assetPageUrl(origin, idOrUrl);
+    // Keyed by the id asked for on the canonical site: the live site and its mirrors share it,
+    // and no page can write another asset's description.
+    const cacheKey = pageUrlOfId(CANONICAL_ORIGIN, id);
     const store = await openCache();
     if (describeOptions.offline ?? options.offline) {
-      const cached = await store.readDescription(pageUrl);
+      const cached = await store.readDescription(cacheKey);
       if (!cached) {
         throw new OgaError(
           "OGA_OFFLINE",
@@ -161,8 +165,9 @@ export function createClient(options: ClientOptions = {}): OgaClient {
     // Loaded on first use: the HTML stack costs ~50 ms of CPU and ~10 MB, and a warm build or a
     // file download never parses a page.
     const { parseAssetPage } = await import("./site/parse-asset.js");
-    const asset = parseAssetPage(page.html, page.url);
-    await store.writeDescription(asset);
+    // The requested URL, not the final one: a redirect (or the page itself) never renames the asset.
+    const asset = parseAssetPage(page.html, pageUrl);
+    await store.writeDescription(cacheKey, asset);
     return asset;
   }
 
@@ -234,14 +239,17 @@ export function createClient(options: ClientOptions = {}): OgaClient {
 
 function selectFiles(asset: Asset, names: string[] | undefined) {
   if (asset.filesUnavailable && asset.files.length === 0) {
-    throw new OgaError("OGA_NO_FILE", `${asset.id}: the site says its files are currently unavailable (${asset.pageUrl})`);
+    throw new OgaError("OGA_NO_FILE", `${asset.id}: its files are withheld by the site (currently unavailable due to potential licensing issues, ${asset.pageUrl})`);
   }
   if (!names) return asset.files;
   return names.map((name) => {
     const file = findAssetFile(asset, name);
     if (!file) {
       const known = asset.files.map((f) => f.name).join(", ") || "none";
-      throw new OgaError("OGA_NO_FILE", `${asset.id} has no file "${name}"; its files: ${known}`);
+      // A shown name several files were uploaded as is ambiguous: say which stored names it could mean.
+      const uploadedAs = asset.files.filter((f) => f.label === name).map((f) => `"${f.name}"`);
+      const hint = uploadedAs.length > 1 ? `; files uploaded as "${name}": ${uploadedAs.join(", ")} (pick one by its name)` : "";
+      throw new OgaError("OGA_NO_FILE", `${asset.id} has no file "${name}"${hint}; its files: ${known}`);
     }
     return file;
   });

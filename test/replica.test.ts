@@ -13,6 +13,8 @@ import { generatedBytes, minimalAsset, startReplica, type Replica } from "./repl
 import { MP3_FRAME_BYTES } from "./replica/media.js";
 import { DEFAULT_ITEMS_PER_PAGE } from "./replica/search.js";
 
+const SITE = "https://opengameart.org";
+
 let replica: Replica;
 beforeAll(async () => {
   replica = await startReplica();
@@ -57,7 +59,16 @@ describe("asset pages", () => {
     expect(attr(doc, 'meta[property="og:title"]', "content")).toBe("Battle Theme A");
     expect(texts(doc, "title")).toEqual(["Battle Theme A | OpenGameArt.org"]);
     expect(all(".node-art.ds-2col-stacked", doc)).toHaveLength(1);
+    // Pacific wall clock on the page, exact offsets in the head, canonical URLs on the live host.
     expect(texts(doc, ".field-name-post-date .field-item")).toEqual(["Friday, June 29, 2012 - 14:51"]);
+    expect(attr(doc, 'meta[property="article:published_time"]', "content")).toBe("2012-06-29T14:51:00-07:00");
+    expect(attr(doc, 'meta[name="dcterms.date"]', "content")).toBe("2012-06-29T14:51-07:00");
+    expect(attr(doc, 'meta[property="og:updated_time"]', "content")).toBe("2013-12-15T12:43:00-08:00");
+    expect(attr(doc, 'meta[property="og:url"]', "content")).toBe(`${SITE}/content/battle-theme-a`);
+    expect(attr(doc, 'link[rel="canonical"]', "href")).toBe(`${SITE}/content/battle-theme-a`);
+    // A field the client does not know sits between the date and the art type.
+    const fields = all(".group-left > .field", doc).map((e) => /field-name-(\S+)/.exec(getAttributeValue(e, "class")!)![1]);
+    expect(fields.slice(0, 4)).toEqual(["author-submitter", "post-date", "field-patreon-link", "field-art-type"]);
     expect(texts(doc, ".field-name-field-art-type .field-item a")).toEqual(["Music"]);
     expect(texts(doc, ".field-name-field-art-tags .field-item a")).toContain("Battle");
     expect(texts(doc, ".field-name-field-art-licenses .license-name")).toEqual(["CC0", "CC-BY 3.0"]);
@@ -70,6 +81,31 @@ describe("asset pages", () => {
     // The comments have their own pager, which is not a search pager.
     expect(all("#comments .comment", doc)).toHaveLength(50);
     expect(attr(doc, "#comments li.pager-last a", "href")).toBe("/content/battle-theme-a?page=2");
+    // Music previews are the site's player: no <audio>, the URLs in data attributes.
+    expect(all(".field-name-field-art-preview audio", doc)).toHaveLength(0);
+    expect(attr(doc, ".field-name-field-art-preview .audio-preview-container .play-button", "data-ogg-url")).toBe(
+      `${SITE}/sites/default/files/audio_preview/battleThemeA.mp3.ogg`,
+    );
+    expect(attr(doc, ".field-name-field-art-preview .play-button", "data-mp3-url")).toBe(`${SITE}/sites/default/files/battleThemeA.mp3`);
+    expect(attr(doc, ".field-name-field-art-preview img.audio-image", "src")).toMatch(/\/styles\/medium\/public\/audio_preview\/battleThemeA\.mp3\.png/);
+  });
+
+  it("lists collaborators as user links, and image previews as a lightbox link around the thumbnail", async () => {
+    const remix = await page("/content/battle-theme-a-remix");
+    expect(all(".field-name-field-collaborators .field-item a", remix.doc).map((a) => [getAttributeValue(a, "href"), textContent(a)])).toEqual([
+      ["/users/cynicmusic", "cynicmusic"],
+    ]);
+    expect(texts(remix.doc, ".field-name-field-collaborators .field-label")).toEqual(["Collaborators:"]);
+    const sprites = await page("/content/tiny-sprites");
+    expect(all(".field-name-field-collaborators", sprites.doc)).toHaveLength(0);
+    const lightbox = all(".field-name-field-art-preview a.preview-lightbox", sprites.doc);
+    expect(lightbox.map((a) => getAttributeValue(a, "href"))).toEqual([`${SITE}/sites/default/files/hero_16.png`, `${SITE}/sites/default/files/boss_64x48.png`]);
+    expect(all(".field-name-field-art-preview img", sprites.doc)).toHaveLength(2);
+    for (const a of lightbox) {
+      const thumbnail = selectOne<Node, Element>("img", a)!;
+      expect(getAttributeValue(thumbnail, "src")).toMatch(/^https:\/\/opengameart\.org\/sites\/default\/files\/styles\/medium\/public\//);
+      expect((await get(new URL(getAttributeValue(thumbnail, "src")!).pathname)).status).toBe(200);
+    }
   });
 
   it("links each file absolutely, with a type and length that match the served file", async () => {
@@ -79,7 +115,12 @@ describe("asset pages", () => {
     expect(all(".field-name-field-art-files span.file img.file-icon", doc)).toHaveLength(2);
     expect(texts(doc, ".field-name-field-art-files span.dlcount-number")[0]).toBe("[12,345 download(s)]");
     const href = getAttributeValue(links[0]!, "href")!;
-    expect(href).toBe(`${replica.url}/sites/default/files/battleThemeA.mp3`);
+    expect(href).toBe(`${SITE}/sites/default/files/battleThemeA.mp3`);
+    expect(getAttributeValue(links[0]!, "download")).toBe("battleThemeA.mp3");
+    expect(getAttributeValue(links[0]!, "target")).toBe("_blank");
+    const fids = links.map((a) => Number(getAttributeValue(a, "data-fid")));
+    expect(fids.every((fid) => Number.isInteger(fid) && fid > 0)).toBe(true);
+    expect(new Set(fids).size).toBe(fids.length);
     const [mime, length] = getAttributeValue(links[0]!, "type")!.split("; length=");
     const body = await bytes(new URL(href).pathname);
     expect(mime).toBe("audio/mpeg");
@@ -103,12 +144,13 @@ describe("asset pages", () => {
     const { doc } = await page("/content/strange-file-names");
     const links = all(".field-name-field-art-files span.file a", doc);
     const hrefs = links.map((a) => getAttributeValue(a, "href")!);
-    expect(hrefs).toContain(`${replica.url}/sites/default/files/Hit%20Sound%21.wav`);
-    expect(hrefs).toContain(`${replica.url}/sites/default/files/sprite%20sheet%20%5Bv2%5D.png`);
+    expect(hrefs).toContain(`${SITE}/sites/default/files/Hit%20Sound%21.wav`);
+    expect(hrefs).toContain(`${SITE}/sites/default/files/sprite%20sheet%20%5Bv2%5D.png`);
     expect(hrefs.some((h) => h.includes("Caf%C3%A9%20Th%C3%A9me"))).toBe(true);
     const described = links.find((a) => getAttributeValue(a, "title") !== undefined)!;
     expect(getAttributeValue(described, "title")).toBe("strange_soundtrack_full.ogg");
     expect(textContent(described)).toBe("Full soundtrack (OGG, 44.1 kHz)");
+    expect(getAttributeValue(described, "download")).toBe("strange_soundtrack_full.ogg");
     for (const href of hrefs) expect((await get(new URL(href).pathname)).status).toBe(200);
 
     const sprites = await page("/content/tiny-sprites");
@@ -116,25 +158,26 @@ describe("asset pages", () => {
 
     const remix = await page("/content/battle-theme-a-remix");
     const remixLinks = all(".field-name-field-art-files span.file a", remix.doc);
-    expect(remixLinks.map((a) => [getAttributeValue(a, "href"), textContent(a)])).toEqual([
-      ["/sites/default/files/battleThemeA_0.mp3", "battleThemeA.mp3"],
-      ["/sites/default/files/remix_notes_59.txt", "remix_notes.txt"],
+    expect(remixLinks.map((a) => [getAttributeValue(a, "href"), textContent(a), getAttributeValue(a, "download")])).toEqual([
+      ["/sites/default/files/battleThemeA_0.mp3", "battleThemeA.mp3", "battleThemeA.mp3"],
+      ["/sites/default/files/remix_notes_59.txt", "remix_notes.txt", "remix_notes.txt"],
     ]);
   });
 
   it("shows withdrawn files, off-origin links, subfolders, UTF-8 slugs, node aliases and collections", async () => {
     const withdrawn = await page("/content/withdrawn-tracks");
-    expect(all(".field-name-field-art-files span.file", withdrawn.doc)).toHaveLength(0);
-    expect(texts(withdrawn.doc, ".field-name-field-art-files em")).toEqual([
-      "File(s) currently unavailable due to potential licensing issues",
-    ]);
+    // The site's module prints its notice, typo included, with no files field around it.
+    expect(all(".field-name-field-art-files", withdrawn.doc)).toHaveLength(0);
+    expect(withdrawn.html).toContain(
+      `<div class="field-label">File(s):&nbsp;</div><div style="padding-left: 20px; font-style: italic;">File(s) currently unavalable due to potential licensing issues.`,
+    );
     const mirror = await page("/content/mirror-hosted-track");
     expect(attr(mirror.doc, ".field-name-field-art-files a", "href")).toBe(
       "http://files.elsewhere.test/sites/default/files/mirror_track.ogg",
     );
     const threat = await page("/content/imminent-threat");
     expect(all(".field-name-field-art-files a", threat.doc).map((a) => getAttributeValue(a, "href"))).toContain(
-      `${replica.url}/sites/default/files/musicpacks/Imminent%20Threat%20Collection.zip`,
+      `${SITE}/sites/default/files/musicpacks/Imminent%20Threat%20Collection.zip`,
     );
     expect(texts(threat.doc, ".field-name-field-copyright-notice .field-items")[0]).toMatch(/2013 Matthew Pablo/);
 
@@ -169,7 +212,8 @@ describe("files", () => {
     expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
     expect(etag.slice(1).split("-")[0]).toBe(body.length.toString(16));
     expect(full.headers.get("accept-ranges")).toBe("bytes");
-    expect(Date.parse(full.headers.get("last-modified")!)).toBe(Date.parse("2012-06-29T18:51:00Z"));
+    // Uploaded at the post date: 14:51 Pacific daylight time.
+    expect(Date.parse(full.headers.get("last-modified")!)).toBe(Date.parse("2012-06-29T21:51:00Z"));
     expect(full.headers.get("content-length")).toBe(String(body.length));
 
     const again = await get(mp3, { headers: { "if-none-match": etag } });

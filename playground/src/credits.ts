@@ -14,12 +14,17 @@ export function renderCredits(list: HTMLElement, credits: readonly Credit[]): vo
 function creditItem(credit: Credit): HTMLLIElement {
   const item = document.createElement("li");
   item.dataset.asset = credit.id;
-  const author = credit.author.url ? link(credit.author.url, credit.author.name) : text(credit.author.name);
+  const person = (p: { name: string; url: string | null }) => (p.url ? link(p.url, p.name) : text(p.name));
+  // Co-authors are credited beside the author: a CC-BY credit that drops one does not meet the license.
+  const authors = [credit.author, ...credit.collaborators].flatMap((p, i, all) => [
+    ...(i === 0 ? [] : [text(i === all.length - 1 ? " and " : ", ")]),
+    person(p),
+  ]);
   // The chosen license links to its deed when the plugin knows it (licenseUrl is null otherwise).
   const license = credit.licenseUrl
     ? link(credit.licenseUrl, credit.license, "license")
     : Object.assign(document.createElement("span"), { className: "license", textContent: credit.license });
-  item.append(link(credit.pageUrl, credit.title, "title"), text(" by "), author, text(" — "), license);
+  item.append(link(credit.pageUrl, credit.title, "title"), text(" by "), ...authors, text(" — "), license);
   if (credit.shareAlike) item.append(text(" (share-alike)"));
   // Players see the license we use; the others offered are listed so the choice is visible.
   const others = credit.licenses.filter((name) => name !== credit.license);

@@ -10,6 +10,7 @@ declare module "oga:battle-theme-a" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;
@@ -35,6 +36,7 @@ declare module "oga:dungeon-pack" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;
@@ -90,6 +92,7 @@ declare module "oga:dungeon-tileset" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;
@@ -110,6 +113,7 @@ declare module "oga:imminent-threat" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;
@@ -150,6 +154,7 @@ declare module "oga:retro-sfx-pack" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;
@@ -185,6 +190,7 @@ declare module "oga:tiny-sprites" {
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;

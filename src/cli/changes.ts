@@ -17,8 +17,11 @@ function metaLine(id: string, change: MetaChange): string {
 }
 
 function metaValue(value: unknown): string {
-  if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
+  // Lists of names (licenses) or of people (collaborators).
+  if (Array.isArray(value)) return value.length ? value.map((item) => (typeof item === "string" ? item : metaValue(item))).join(", ") : "(none)";
   if (value && typeof value === "object" && "name" in value) return String((value as { name: unknown }).name);
+  // A record of deeds: `CC0 <url>, CC-BY 3.0 <url>`.
+  if (value && typeof value === "object") return Object.entries(value).map(([name, url]) => `${name} <${String(url)}>`).join(", ") || "(none)";
   return value === null || value === undefined || value === "" ? "(none)" : JSON.stringify(value);
 }
 

@@ -10,6 +10,7 @@ import { updateCommand } from "./update.js";
 import { outdatedCommand } from "./outdated.js";
 import { syncCommand } from "./sync.js";
 import { creditsCommand } from "./credits.js";
+import { mirrorCommand } from "./mirror.js";
 
 export const COMMANDS: readonly CliCommand[] = [
   describeCommand({ listContents: archiveContentsLister() }),
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CliCommand[] = [
   outdatedCommand,
   syncCommand,
   creditsCommand,
+  mirrorCommand,
 ];

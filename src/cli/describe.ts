@@ -15,6 +15,16 @@ export function summaryLine(asset: Asset): string {
   return `${asset.id} ${asset.type ?? "untyped"} (${plural(asset.favorites, "favorite")}, ${plural(asset.tags.length, "tag")})`;
 }
 
+/**
+ * Who made it: `by <author>`, with the co-authors the page names (`by Bart K. with Eliza Wyatt,
+ * Kenney`), and the submitter when someone uploaded it for the author.
+ */
+export function authorsLine(asset: Asset): string {
+  const authors = asset.collaborators.length > 0 ? `${asset.author.name} with ${asset.collaborators.map((p) => p.name).join(", ")}` : asset.author.name;
+  const submitter = asset.submitter.name && asset.submitter.name !== asset.author.name ? ` (submitted by ${asset.submitter.name})` : "";
+  return `by ${authors || "(unknown)"}${submitter}`;
+}
+
 /** One line per file: name, size and downloads, tab-separated so names with spaces survive `cut -f1`. */
 export function fileLine(file: AssetFile): string {
   const downloads = file.downloads === null ? "" : `\t${file.downloads} downloads`;
@@ -41,9 +51,10 @@ export function describeCommand(hooks: { listContents?: FileContentsLister } = {
         return;
       }
       await writeLine(stdout, summaryLine(asset));
+      await writeLine(stdout, authorsLine(asset));
       if (options.files !== true) return;
       if (asset.files.length === 0) {
-        const why = asset.filesUnavailable ? "the site says its files are currently unavailable" : "no files";
+        const why = asset.filesUnavailable ? "its files are withheld by the site (currently unavailable due to potential licensing issues)" : "no files";
         context.io.stderr.write(`${asset.id}: ${why}\n`);
       }
       for (const file of asset.files) {

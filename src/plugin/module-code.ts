@@ -6,14 +6,25 @@ export interface AssetMeta {
   id: string;
   title: string;
   author: { name: string; url: string | null };
+  /** Co-authors named on the page, credited with the author (`[]` when none). */
+  collaborators: { name: string; url: string | null }[];
   licenses: string[];
   attribution: string;
+  /** The canonical page, `https://opengameart.org/content/<id>`, whichever mirror served it. */
   pageUrl: string;
 }
 
 /** `meta` of a locked asset. */
 export function assetMeta(id: string, asset: LockedAsset): AssetMeta {
-  return { id, title: asset.title, author: asset.author, licenses: asset.licenses, attribution: asset.attribution, pageUrl: asset.pageUrl };
+  return {
+    id,
+    title: asset.title,
+    author: asset.author,
+    collaborators: asset.collaborators ?? [],
+    licenses: asset.licenses,
+    attribution: asset.attribution,
+    pageUrl: asset.pageUrl,
+  };
 }
 
 /** A file a generated module exposes: its name and how the module reaches its URL (see file-url.ts). */

@@ -16,9 +16,11 @@ export interface Credit {
   pageUrl: string;
   /** The author as credited on the page; `url` is their profile or own site, `null` when the page gives none. */
   author: { name: string; url: string | null };
+  /** Site users who made the asset with the author (the page's "Collaborators"): credited beside the author. */
+  collaborators: { name: string; url: string | null }[];
   /** The license this project uses (the first allowed one it is offered under). */
   license: string;
-  /** That license's deed, or `null` for a license this package does not know. */
+  /** That license's deed as the asset's page links it (else the one this package knows), or `null`. */
   licenseUrl: string | null;
   /** The chosen license requires derivatives to be shared alike (CC-BY-SA, GPL, LGPL). */
   shareAlike: boolean;
@@ -31,14 +33,24 @@ export interface Credit {
 }
 
 /** The credit for a locked asset under the chosen license. */
-export function creditFor(id: string, asset: Pick<LockedAsset, "title" | "pageUrl" | "author" | "licenses" | "attribution">, license: LicenseFacts): Credit {
+export function creditFor(
+  id: string,
+  asset: Pick<LockedAsset, "title" | "pageUrl" | "author" | "collaborators" | "licenses" | "licenseUrls" | "attribution">,
+  license: LicenseFacts,
+): Credit {
+  // The deed the page links for the license as it printed it (the policy may have normalised the
+  // name's case); a lock written before deeds were kept falls back to the known deed.
+  const printed = asset.licenses.find((name) => name.toLowerCase() === license.name.toLowerCase()) ?? license.name;
+  const deeds = asset.licenseUrls;
+  const pageDeed = deeds && Object.hasOwn(deeds, printed) ? deeds[printed]! : null;
   const credit: Omit<Credit, "text"> = {
     id,
     title: asset.title,
     pageUrl: asset.pageUrl,
     author: { name: asset.author.name, url: asset.author.url },
+    collaborators: (asset.collaborators ?? []).map((p) => ({ name: p.name, url: p.url })),
     license: license.name,
-    licenseUrl: license.url,
+    licenseUrl: pageDeed ?? license.url,
     shareAlike: license.shareAlike,
     licenses: [...asset.licenses],
     attribution: asset.attribution,
@@ -46,10 +58,18 @@ export function creditFor(id: string, asset: Pick<LockedAsset, "title" | "pageUr
   return { ...credit, text: creditLine(credit) };
 }
 
-/** `"Battle Theme A" by cynicmusic, licensed CC-BY 3.0 (https://…/by/3.0/), from https://…/content/battle-theme-a` */
+/**
+ * `"Battle Theme A" by cynicmusic, licensed CC-BY 3.0 (https://…/by/3.0/), from https://…/content/battle-theme-a`;
+ * co-authors are named with the author (`by Zane Little Music and cynicmusic`, `by A, B and C`).
+ */
 export function creditLine(credit: Omit<Credit, "text">): string {
   const license = credit.licenseUrl ? `${credit.license} (${credit.licenseUrl})` : credit.license;
-  return `"${credit.title}" by ${credit.author.name}, licensed ${license}, from ${credit.pageUrl}`;
+  return `"${credit.title}" by ${namesList([credit.author, ...credit.collaborators].map((p) => p.name))}, licensed ${license}, from ${credit.pageUrl}`;
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function namesList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 /**
@@ -88,6 +108,7 @@ function markdown(credits: readonly Credit[]): string {
   for (const c of credits) {
     lines.push(`## ${escapeMarkdown(c.title)}`, "");
     lines.push(`- Author: ${link(c.author.name, c.author.url)}`);
+    if (c.collaborators.length > 0) lines.push(`- Collaborators: ${c.collaborators.map((p) => link(p.name, p.url)).join(", ")}`);
     const others = c.licenses.filter((name) => name !== c.license);
     lines.push(`- License: ${link(c.license, c.licenseUrl)}${others.length ? ` (also offered under ${others.map(escapeMarkdown).join(", ")})` : ""}`);
     lines.push(`- Source: <${c.pageUrl}>`);

@@ -16,6 +16,7 @@ const META_TYPE = `{
     readonly id: string;
     readonly title: string;
     readonly author: { readonly name: string; readonly url: string | null };
+    readonly collaborators: readonly { readonly name: string; readonly url: string | null }[];
     readonly licenses: readonly string[];
     readonly attribution: string;
     readonly pageUrl: string;

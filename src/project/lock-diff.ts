@@ -5,7 +5,7 @@
 import type { LockedAsset, LockedFile } from "../store/lockfile.js";
 
 /** Asset fields that change what a build credits or imports. */
-export const META_FIELDS = ["pageUrl", "title", "author", "licenses", "attribution", "type", "main"] as const;
+export const META_FIELDS = ["pageUrl", "title", "author", "collaborators", "licenses", "licenseUrls", "attribution", "type", "main"] as const;
 export type MetaField = (typeof META_FIELDS)[number];
 
 /** Per-file facts a change can touch. */
@@ -43,7 +43,9 @@ export function hasChanges(changes: AssetChanges): boolean {
 export function diffLockedAsset(id: string, before: LockedAsset, after: LockedAsset): AssetChanges {
   const meta: MetaChange[] = [];
   for (const field of META_FIELDS) {
-    if (!sameValue(before[field], after[field])) meta.push({ field, before: before[field], after: after[field] });
+    // A deed that comes or goes with its license is part of the license change, not news.
+    const [was, now] = field === "licenseUrls" ? sharedDeeds(before, after) : [before[field], after[field]];
+    if (!sameValue(was, now)) meta.push({ field, before: before[field], after: after[field] });
   }
   const files: FileChange[] = [];
   const names = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])].sort();
@@ -60,7 +62,29 @@ export function diffLockedAsset(id: string, before: LockedAsset, after: LockedAs
   return { id, meta, files };
 }
 
-/** Field values are JSON data (strings, lists, a small author record). */
+/** The deeds of the licenses both versions offer the asset under. */
+function sharedDeeds(before: LockedAsset, after: LockedAsset): [Record<string, string>, Record<string, string>] {
+  const shared = before.licenses.filter((name) => after.licenses.includes(name));
+  const pick = (deeds: Record<string, string> | undefined): Record<string, string> =>
+    Object.fromEntries(shared.filter((name) => deeds && Object.hasOwn(deeds, name)).map((name) => [name, deeds![name]!]));
+  return [pick(before.licenseUrls), pick(after.licenseUrls)];
+}
+
+/**
+ * Field values are JSON data (strings, lists, small records). Records compare by content, not
+ * key order: a lock read back is sorted, a fresh description is in page order. An absent list or
+ * record equals an empty one (a lock leaves out what a page does not have).
+ */
 function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return stableJson(a) === stableJson(b);
+}
+
+function stableJson(value: unknown): string {
+  if (value === undefined || value === null) return "null";
+  if (Array.isArray(value)) return value.length === 0 ? "null" : `[${value.map(stableJson).join(",")}]`;
+  if (typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return keys.length === 0 ? "null" : `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }

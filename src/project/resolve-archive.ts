@@ -12,7 +12,7 @@ import { assetPathKey, globCandidates, locate, type AssetPath } from "./archive-
 import type { LockSession } from "./lock-session.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import type { ResolvedFile } from "./resolve-asset.js";
-import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { fileListing, globMatcher, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
 
 /** Fetches a top-level file of an asset into the cache (the resolver's `file`). */
 export type FetchAssetFile = (id: string, name: string, specifier: string) => Promise<ResolvedFile>;
@@ -94,7 +94,7 @@ export class ArchiveResolver {
     if (parsed.kind === "file") {
       const found = await locate(parsed.file, new Set(names), list);
       if ("file" in found) return [assetPathKey(found)];
-      if (!found.missing) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${fileListing(names)}.`);
+      if (!found.missing) throw noSuchFileError(parsed.specifier, parsed.id, parsed.file, asset);
       const where = assetPathKey(found.missing);
       const entries = await list(found.missing);
       throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": ${where} has no entry "${parsed.file.slice(where.length + 1)}". It holds: ${preview(entries)}.`);

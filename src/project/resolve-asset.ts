@@ -6,7 +6,7 @@ import { lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { ArchiveResolver } from "./resolve-archive.js";
-import { fileListing, globMatcher, type ParsedSpecifier } from "./specifier.js";
+import { fileListing, globMatcher, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
 export interface ResolvedFile {
@@ -94,7 +94,7 @@ function dedupe<T>(map: Map<string, Promise<T>>, key: string, start: () => Promi
 function withFiles(asset: LockedAsset, id: string, specifier: string): LockedAsset {
   if (Object.keys(asset.files).length > 0) return asset;
   const why = asset.filesUnavailable
-    ? `its page says its files are currently unavailable (withdrawn, e.g. over potential licensing issues; ${asset.pageUrl})`
+    ? `its files are withheld by the site (its page says "File(s) currently unavailable due to potential licensing issues"; ${asset.pageUrl})`
     : `the site lists no files for it (${asset.pageUrl})`;
   throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no files to import: ${why}. Import another asset (find one with \`oga search\`).`);
 }
@@ -155,7 +155,7 @@ export class AssetResolver {
     if (parsed.kind === "asset") return names;
     if (parsed.kind === "file") {
       if (asset.files[parsed.file]) return [parsed.file];
-      throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no file "${parsed.file}". Its files: ${listing}.`);
+      throw noSuchFileError(parsed.specifier, parsed.id, parsed.file, asset);
     }
     const match = globMatcher(parsed.pattern);
     const hits = names.filter(match);
@@ -178,7 +178,7 @@ export class AssetResolver {
     const asset = await this.asset(id, specifier);
     const locked = asset.files[name];
     if (!locked && name.includes("/")) return this.archives.entry(id, name, specifier, asset);
-    if (!locked) throw new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}". Its files: ${fileListing(Object.keys(asset.files).sort())}.`);
+    if (!locked) throw noSuchFileError(specifier, id, name, asset);
     if (this.options.frozen && locked.sha256 === undefined) {
       throw new OgaError(
         "OGA_FROZEN",

@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { OgaError } from "../errors.js";
+import type { LockedAsset } from "../store/lockfile.js";
 
 /** The prefix every import handled by this plugin starts with. */
 export const SPECIFIER_PREFIX = "oga:";
@@ -96,4 +97,20 @@ export function globMatcher(pattern: string): (name: string) => boolean {
 /** An asset's file names for an `OGA_NO_FILE` message. */
 export function fileListing(names: readonly string[]): string {
   return names.length ? names.join(", ") : "(none: the site lists no files for it)";
+}
+
+/**
+ * `OGA_NO_FILE` for an import of a file the asset does not have. When the name is what a file was
+ * uploaded as (the page's link, its `download` name) while the site stored it under another
+ * (`Cliff_tileset_0.png` for a second `Cliff_tileset.png`), the message names the file to import.
+ */
+export function noSuchFileError(specifier: string, id: string, name: string, asset: Pick<LockedAsset, "files">): OgaError {
+  const names = Object.keys(asset.files).sort();
+  const uploadedAs = names.filter((candidate) => asset.files[candidate]!.label === name);
+  const quoted = uploadedAs.map((candidate) => JSON.stringify(candidate));
+  const hint =
+    uploadedAs.length === 0
+      ? ""
+      : ` Did you mean ${quoted.length === 1 ? quoted[0] : `one of ${quoted.join(", ")}`}? The site shows ${uploadedAs.length === 1 ? "it" : "each"} as "${name}", the name it was uploaded as, but stores it under another because that name was taken; import the stored name.`;
+  return new OgaError("OGA_NO_FILE", `"${specifier}": asset "${id}" has no file "${name}".${hint} Its files: ${fileListing(names)}.`);
 }

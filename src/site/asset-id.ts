@@ -2,6 +2,7 @@
  * Turns what a user types (a slug, a page path or a page URL) into the asset id and its page URL.
  */
 import { OgaError } from "../errors.js";
+import { isCanonicalSiteUrl } from "./site-url.js";
 
 const EXAMPLE = `a slug like "battle-theme-a", "/content/battle-theme-a" or "https://opengameart.org/content/battle-theme-a"`;
 
@@ -38,7 +39,8 @@ function normaliseSlug(input: string, raw: string): string {
  * Resolves an asset reference against the site.
  *
  * Accepts a slug (`battle-theme-a`; percent-encoded UTF-8 or raw Unicode, which is encoded),
- * a root-relative path (`/content/<slug>`, `/node/<n>`) or a full page URL on `origin`.
+ * a root-relative path (`/content/<slug>`, `/node/<n>`) or a full page URL on `origin` or on
+ * opengameart.org (the same page when `origin` is a mirror).
  * The id is the decoded slug (`música-de-batalla`, readable in lockfiles and credits); the page
  * URL carries it in the site's percent-encoding. For `/node/<n>` the slug is unknown until
  * the page is read, so the id is `node/<n>` until the parser reads the page's canonical URL.
@@ -60,7 +62,8 @@ export function assetPageUrl(origin: string, idOrUrl: string): { id: string; pag
       throw new OgaError("OGA_BAD_INPUT", `invalid asset URL ${JSON.stringify(input)}; expected ${EXAMPLE}`, { cause });
     }
     // http/https mismatches are common when pasting links; the host is what identifies the site.
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.host !== site.host) {
+    // A page on opengameart.org is also the mirror's page: the path is the same.
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.host !== site.host && !isCanonicalSiteUrl(url))) {
       throw badInput(input, `it is not a page on ${base}`);
     }
     if (url.search !== "") throw badInput(input, "query strings are not allowed");

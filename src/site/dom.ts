@@ -41,6 +41,14 @@ export function selector(source: string): { all(root: HtmlNode | HtmlNode[]): Ht
   };
 }
 
+/** The nearest ancestor of `element` (itself excluded) that `matches`, stopping before `within`; or `null`. */
+export function closest(element: HtmlElement, matches: (candidate: HtmlElement) => boolean, within?: HtmlNode): HtmlElement | null {
+  for (let node = element.parent as HtmlNode | null; node && node !== within; node = node.parent as HtmlNode | null) {
+    if (isTag(node) && matches(node)) return node;
+  }
+  return null;
+}
+
 /** Attribute value or `null`. */
 export function attr(element: HtmlElement, name: string): string | null {
   return getAttributeValue(element, name) ?? null;

@@ -6,15 +6,19 @@ import { Readable } from "node:stream";
 import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
+import { fetchUrlOf, isCanonicalOrigin, isCanonicalSiteUrl } from "./site-url.js";
 
 export interface SiteHttpOptions {
-  /** The site, e.g. `"https://opengameart.org"`. */
+  /**
+   * The site, e.g. `"https://opengameart.org"`, or a mirror of it: links on the canonical site
+   * (`opengameart.org`, `www.opengameart.org`) are fetched from this origin.
+   */
   origin: string;
   /** Sent with every request; names the tool (`vite-plugin-oga/<version> (+https://…)`). */
   userAgent: string;
   /** Agent connections per origin (= client concurrency). */
   connections: number;
-  /** Extra hosts files may come from (`"cdn.example.org"`, or `"host:port"`). */
+  /** Extra (foreign) hosts files may come from (`"cdn.example.org"`, or `"host:port"`). */
   allowHosts?: string[];
   /** Connect, headers and body timeouts in seconds (fractions allowed). Default 30. */
   timeoutSeconds?: number;
@@ -70,6 +74,8 @@ async function discard(response: ResponseData): Promise<void> {
 
 export class SiteHttp {
   readonly origin: string;
+  /** The origin is the live site, so its other spellings (`www.`, `http:`) are its own too. */
+  readonly #isLiveSite: boolean;
   readonly #allowHosts: ReadonlySet<string>;
   readonly #options: SiteHttpOptions;
   /**
@@ -91,6 +97,7 @@ export class SiteHttp {
       throw new OgaError("OGA_BAD_INPUT", `invalid site URL ${JSON.stringify(options.origin)}: only http and https are supported`);
     }
     this.origin = site.origin;
+    this.#isLiveSite = isCanonicalOrigin(site.origin);
     this.#allowHosts = new Set((options.allowHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean));
     this.#userAgent = options.userAgent;
     this.#timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -139,13 +146,15 @@ export class SiteHttp {
 
   #isAllowed(url: URL): boolean {
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-    if (url.origin === this.origin) return true;
+    if (url.origin === this.origin || (this.#isLiveSite && isCanonicalSiteUrl(url))) return true;
     return this.#allowHosts.has(url.host.toLowerCase()) || this.#allowHosts.has(url.hostname.toLowerCase());
   }
 
   /**
-   * Checks that a URL may be fetched: it must be on the configured origin or on a host listed in
-   * `allowHosts`. Relative URLs resolve against the origin.
+   * The URL to request for `url`, checked: a link on the canonical site (`https://opengameart.org`
+   * and its other spellings) is the site's own and goes to the configured origin, so a mirror
+   * serves the files its pages link absolutely; any other URL must be on the origin or on a host
+   * listed in `allowHosts`. Relative URLs resolve against the origin.
    *
    * @param what what the URL is for, named in the error ("file", "page").
    * @throws OgaError `OGA_OFF_ORIGIN` naming the URL and the `allowHosts` option.
@@ -153,7 +162,7 @@ export class SiteHttp {
   assertAllowed(url: string, what: string): URL {
     let parsed: URL;
     try {
-      parsed = new URL(url, this.origin);
+      parsed = fetchUrlOf(new URL(url, this.origin), this.origin);
     } catch (cause) {
       throw new OgaError("OGA_BAD_INPUT", `invalid ${what} URL ${JSON.stringify(url)}`, { cause });
     }
@@ -316,10 +325,9 @@ function hostGuard(isAllowed: (url: URL) => boolean): Dispatcher.DispatcherCompo
   return (dispatch) => (opts, handler) => {
     const url = new URL(opts.path, opts.origin);
     if (isAllowed(url)) return dispatch(opts, handler);
-    const error = new OgaError(
-      "OGA_OFF_ORIGIN",
-      `refusing redirect to ${url.href}: it is not on the configured site; add "${url.host}" to the allowHosts option if you trust it`,
-    );
+    // A mirror that sends a request on to the live site defeats the point of the mirror.
+    const why = isCanonicalSiteUrl(url) ? "the configured mirror sends it on to the live site" : "it is not on the configured site";
+    const error = new OgaError("OGA_OFF_ORIGIN", `refusing redirect to ${url.href}: ${why}; add "${url.host}" to the allowHosts option if you trust it`);
     // Fail asynchronously, as a real connection error would: the redirect handler calls
     // dispatch from inside its own response callbacks.
     queueMicrotask(() => handler.onResponseError?.(REFUSED_CONTROLLER, error));

@@ -5,14 +5,16 @@
  * the site has moved fields between columns over the years, and sidebar blocks put other `h2`s
  * before the title. Optional fields that are missing come back empty; only the title is required.
  */
-import { removeElement } from "domutils";
+import { getChildren, removeElement } from "domutils";
 import { OgaError } from "../errors.js";
 import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
-import { attr, blockText, inlineText, parseHtml, selector, type HtmlElement } from "./dom.js";
-import { parseSiteDate } from "./eastern-time.js";
+import { attr, blockText, closest, inlineText, isTag, isText, parseHtml, selector, type HtmlElement, type HtmlNode } from "./dom.js";
 import { parseFileLink } from "./parse-file-link.js";
-import { parsePeople } from "./parse-people.js";
-import type { Asset, AssetFile } from "./types.js";
+import { parsePeople, personFromLink, type LinkReader } from "./parse-people.js";
+import { readPreviews } from "./parse-previews.js";
+import { CANONICAL_ORIGIN, isCanonicalSiteUrl, siteLink } from "./site-url.js";
+import { parseHeadDate, parseSiteDate } from "./site-time.js";
+import type { Asset, AssetFile, Person } from "./types.js";
 import { LICENSES, findArtType, type LicenseId } from "./vocabulary.js";
 
 const $ = {
@@ -25,20 +27,22 @@ const $ = {
   htmlTitle: selector("title"),
   ogUrl: selector('meta[property="og:url"]'),
   canonical: selector('link[rel="canonical"]'),
+  publishedTime: selector('meta[property="article:published_time"], meta[name="dcterms.date"], meta[property="dcterms.date"]'),
+  updatedTime: selector('meta[property="og:updated_time"]'),
   author: selector(".field-name-author-submitter"),
+  collaborators: selector(".field-name-field-collaborators .field-item a[href]"),
   postDate: selector(".field-name-post-date .field-item"),
   artType: selector(".field-name-field-art-type .field-item a"),
   artTypeItem: selector(".field-name-field-art-type .field-item"),
   tags: selector(".field-name-field-art-tags .field-item a"),
   licenseItems: selector(".field-name-field-art-licenses .field-item"),
   licenseName: selector(".license-name"),
+  licenseLink: selector("a[href]"),
   attribution: selector(".field-name-field-art-attribution .field-items"),
   copyright: selector(".field-name-field-copyright-notice .field-items"),
   body: selector('.field-name-body div[property="content:encoded"]'),
   anyBody: selector('div[property="content:encoded"]'),
   bodyItems: selector(".field-name-body .field-items"),
-  previewMedia: selector(".field-name-field-art-preview img[src], .field-name-field-art-preview audio[src], .field-name-field-art-preview video[src], .field-name-field-art-preview source[src]"),
-  previewLinks: selector(".field-name-field-art-preview a[href]"),
   filesField: selector(".field-name-field-art-files"),
   fileItems: selector(".field-name-field-art-files .field-item"),
   fileLinks: selector(".file a[href]"),
@@ -47,8 +51,8 @@ const $ = {
   collections: selector(".collect-container a[href]"),
 };
 
-const UNAVAILABLE = /file\(s\)\s+currently\s+unavailable/i;
-const AUDIO_OR_IMAGE = /\.(mp3|ogg|oga|wav|flac|opus|m4a|png|jpe?g|gif|webp)$/i;
+// The site's module spells it "unavalable"; accept that and the correct spelling.
+const WITHHELD = /file\(s\)\s+currently\s+unavai?lable/i;
 const SITE_TITLE_SUFFIX = /\s*\|\s*OpenGameArt\.org\s*$/i;
 
 function parseError(what: string, pageUrl: string): OgaError {
@@ -66,8 +70,11 @@ function readTitle(root: HtmlElement, document: ReturnType<typeof parseHtml>): s
   return title ? inlineText(title).replace(SITE_TITLE_SUFFIX, "") : "";
 }
 
-/** The page's own idea of its URL, when it names an asset page: og:url, then the canonical link. */
-function canonicalId(document: ReturnType<typeof parseHtml>, pageUrl: string): string | null {
+/**
+ * The slug the page gives itself (og:url, then the canonical link), for a `/node/<n>` request
+ * only: a `/content/<slug>` request keeps the id it asked for, whatever the page says.
+ */
+function slugOfNodePage(document: ReturnType<typeof parseHtml>, pageUrl: string): string | null {
   for (const [element, name] of [[$.ogUrl.one(document), "content"], [$.canonical.one(document), "href"]] as const) {
     const value = element ? attr(element, name) : null;
     if (!value) continue;
@@ -81,24 +88,38 @@ function canonicalId(document: ReturnType<typeof parseHtml>, pageUrl: string): s
   return null;
 }
 
-function readLicenses(root: HtmlElement): LicenseId[] {
-  const names: string[] = [];
+function readLicenses(root: HtmlElement, readLink: LinkReader): { licenses: LicenseId[]; licenseUrls: Record<string, string> } {
+  const licenses: LicenseId[] = [];
+  const licenseUrls: Record<string, string> = Object.create(null);
   for (const item of $.licenseItems.all(root)) {
-    const labelled = $.licenseName.all(item).map((el) => inlineText(el));
+    const labelled = $.licenseName.all(item);
     // Without a `license-name` the item's own text is the best the page offers.
-    const found = labelled.length > 0 ? labelled : [inlineText(item)];
-    for (const name of found) {
+    for (const element of labelled.length > 0 ? labelled : [item]) {
+      const name = inlineText(element);
       if (!name) continue;
       // Known names are normalised to our spelling; anything else is kept verbatim.
       const known = LICENSES.find((l) => l.id.toLowerCase() === name.toLowerCase());
       const id = known ? known.id : name;
-      if (!names.includes(id)) names.push(id);
+      if (!licenses.includes(id)) licenses.push(id);
+      // The deed is the link around the name (`<a href='DEED'>…<div class='license-name'>`).
+      const link = element.name === "a" ? element : (closest(element, (el) => el.name === "a", item) ?? $.licenseLink.one(item));
+      const deed = link ? readLink(attr(link, "href")) : null;
+      if (deed && !Object.hasOwn(licenseUrls, id)) licenseUrls[id] = deed.href;
     }
   }
-  return names;
+  return { licenses, licenseUrls };
 }
 
-function readFiles(root: HtmlElement, pageUrl: string): AssetFile[] {
+function readCollaborators(root: HtmlElement, readLink: LinkReader): Person[] {
+  const people: Person[] = [];
+  for (const link of $.collaborators.all(root)) {
+    const person = personFromLink(link, readLink);
+    if (person.name && !people.some((p) => p.name === person.name && p.url === person.url)) people.push(person);
+  }
+  return people;
+}
+
+function readFiles(root: HtmlElement, readLink: LinkReader): AssetFile[] {
   const files: AssetFile[] = [];
   for (const item of $.fileItems.all(root)) {
     const links = $.fileLinks.all(item);
@@ -106,51 +127,42 @@ function readFiles(root: HtmlElement, pageUrl: string): AssetFile[] {
     links.forEach((link, index) => {
       // With one file per item (the site's layout) the item's count is that file's count.
       const countElement = counts.length === links.length ? counts[index] : links.length === 1 ? counts[0] : undefined;
-      const file = parseFileLink(link, countElement ? inlineText(countElement) : null, pageUrl);
+      const file = parseFileLink(link, countElement ? inlineText(countElement) : null, readLink);
       if (file && !files.some((f) => f.url === file.url)) files.push(file);
     });
   }
   return files;
 }
 
-function readPreviews(root: HtmlElement, pageUrl: string): string[] {
-  const urls: string[] = [];
-  const add = (value: string | null): void => {
-    if (!value) return;
-    try {
-      const url = new URL(value, pageUrl).href;
-      if (!urls.includes(url)) urls.push(url);
-    } catch {
-      // A broken preview link is not worth failing the page for.
-    }
-  };
-  for (const element of $.previewMedia.all(root)) add(attr(element, "src"));
-  // Music previews are players; their links point at the audio itself.
-  for (const link of $.previewLinks.all(root)) {
-    const href = attr(link, "href");
-    if (href && AUDIO_OR_IMAGE.test(href.split(/[?#]/)[0]!)) add(href);
-  }
-  return urls;
-}
-
 // The collections block has sat outside the node's columns, so it is looked up page-wide.
-function readCollections(root: ReturnType<typeof parseHtml>, pageUrl: string): string[] {
-  const host = new URL(pageUrl).host;
+function readCollections(root: ReturnType<typeof parseHtml>, readLink: LinkReader): string[] {
   const slugs: string[] = [];
   for (const link of $.collections.all(root)) {
-    const href = attr(link, "href");
-    if (!href) continue;
-    let url: URL;
-    try {
-      url = new URL(href, pageUrl);
-    } catch {
-      continue;
-    }
-    if (url.host !== host || !url.pathname.startsWith("/content/")) continue;
+    const url = readLink(attr(link, "href"));
+    if (!url || !isCanonicalSiteUrl(url) || !url.pathname.startsWith("/content/")) continue;
     const id = assetIdFromPageUrl(url.href);
     if (id && !slugs.includes(id)) slugs.push(id);
   }
   return slugs;
+}
+
+/**
+ * Whether the site withholds the files: its notice stands in for the files field (a bare
+ * `File(s):` label and an italic line, no `.field-name-field-art-files`), or sits inside it.
+ * Every other field is skipped: descriptions, titles and tags are uploaders' text, and one
+ * that quotes the notice must not hide the files.
+ */
+function filesWithheld(root: HtmlElement): boolean {
+  const texts: string[] = [];
+  const walk = (node: HtmlNode): void => {
+    if (isText(node)) texts.push(node.data);
+    if (!isTag(node)) return;
+    const classes = (attr(node, "class") ?? "").split(/\s+/);
+    if (node !== root && classes.includes("field") && !classes.includes("field-name-field-art-files")) return;
+    for (const child of getChildren(node)) walk(child);
+  };
+  walk(root);
+  return WITHHELD.test(texts.join(" ").replace(/[\s\u00a0]+/g, " "));
 }
 
 function readInteger(text: string): number | null {
@@ -174,9 +186,13 @@ function notAnAssetPage(document: ReturnType<typeof parseHtml>, pageUrl: string)
  * Parses an asset page.
  *
  * @param html the page's HTML.
- * @param pageUrl the URL the page was fetched from; relative links resolve against it and the
- *   asset id comes from it (or from the page's og:url / canonical link when present).
- * @throws OgaError `OGA_PARSE` when the page is not an asset page or has no title.
+ * @param pageUrl the URL that was requested (`<origin>/content/<slug>` or `<origin>/node/<n>`):
+ *   the asset id comes from it, never from the page (page text is the uploader's), except that
+ *   a `/node/<n>` request learns its slug from the page's og:url / canonical link. Links on the
+ *   canonical site or on this URL's origin (a mirror) are the site's own and come back on
+ *   `https://opengameart.org`; links that are not http(s) are dropped.
+ * @throws OgaError `OGA_PARSE` when the page is not an asset page, has no title, or has neither
+ *   a files field nor the site's notice that the files are withheld.
  */
 export function parseAssetPage(html: string, pageUrl: string): Asset {
   const document = parseHtml(html);
@@ -188,14 +204,17 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
   const title = readTitle(root, document);
   if (!title) throw parseError('required field "title" not found (div[property="dc:title"] h2, og:title, <title>)', pageUrl);
 
-  const id = canonicalId(document, pageUrl) ?? assetIdFromPageUrl(pageUrl);
-  if (!id) throw parseError("the page URL does not name an asset (/content/<slug>)", pageUrl);
-  const canonicalUrl = pageUrlOfId(pageUrl, id);
+  const requested = assetIdFromPageUrl(pageUrl);
+  if (!requested) throw parseError("the page URL does not name an asset (/content/<slug>)", pageUrl);
+  const id = requested.startsWith("node/") ? (slugOfNodePage(document, pageUrl) ?? requested) : requested;
+  const canonicalUrl = pageUrlOfId(CANONICAL_ORIGIN, id);
+  const servedFrom = new URL(pageUrl).origin;
+  const readLink: LinkReader = (href) => siteLink(href, canonicalUrl, servedFrom);
 
-  const authorField = $.author.one(root);
-  const { author, submitter } = parsePeople(authorField, pageUrl);
-
+  const { author, submitter } = parsePeople($.author.one(root), readLink);
   const dateItem = $.postDate.one(root);
+  const publishedMeta = $.publishedTime.all(document).map((meta) => parseHeadDate(attr(meta, "content"))).find((date) => date !== null);
+  const updatedMeta = $.updatedTime.one(document);
   const typeElement = $.artType.one(root) ?? $.artTypeItem.one(root);
   const typeInfo = typeElement ? findArtType(inlineText(typeElement)) : undefined;
   const tags = [...new Set($.tags.all(root).map((a) => inlineText(a)).filter((tag) => tag !== ""))];
@@ -203,13 +222,14 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
   const description = $.body.one(root) ?? $.anyBody.one(root) ?? $.bodyItems.one(root);
   const attribution = $.attribution.one(root);
   const copyright = $.copyright.one(root);
-  // Every art page has the files field (the site requires a file) or, for withdrawn files, the
-  // "currently unavailable" notice in or instead of it. With neither, "no files" would be a
-  // guess that builds an empty module: the markup has changed, so say so.
-  if (!$.filesField.one(root) && !UNAVAILABLE.test(inlineText(root))) {
+  // Every art page has the files field (the site requires a file) or the notice that the site
+  // withholds them. With neither, "no files" would be a guess that builds an empty module: the
+  // markup has changed, so say so.
+  const withheld = filesWithheld(root);
+  if (!$.filesField.one(root) && !withheld) {
     throw parseError('the files section (".field-name-field-art-files") is missing', pageUrl);
   }
-  const files = readFiles(root, pageUrl);
+  const files = readFiles(root, readLink);
 
   return {
     id,
@@ -218,16 +238,18 @@ export function parseAssetPage(html: string, pageUrl: string): Asset {
     description: description ? blockText(description) : "",
     author,
     submitter,
+    collaborators: readCollaborators(root, readLink),
     type: typeInfo ? typeInfo.name : null,
-    licenses: readLicenses(root),
+    ...readLicenses(root, readLink),
     tags,
     favorites: (favoritesItem ? readInteger(inlineText(favoritesItem)) : null) ?? 0,
-    postedAt: dateItem ? parseSiteDate(inlineText(dateItem)) : null,
+    postedAt: publishedMeta ?? (dateItem ? parseSiteDate(inlineText(dateItem)) : null),
+    updatedAt: updatedMeta ? parseHeadDate(attr(updatedMeta, "content")) : null,
     attribution: attribution ? blockText(attribution) : "",
     copyrightNotice: copyright ? blockText(copyright) : "",
-    collections: readCollections(document, pageUrl),
-    previews: readPreviews(root, pageUrl),
+    collections: readCollections(document, readLink),
+    previews: readPreviews(root, readLink),
     files,
-    filesUnavailable: files.length === 0 && UNAVAILABLE.test(inlineText(root)),
+    filesUnavailable: files.length === 0 && withheld,
   };
 }

@@ -2,6 +2,7 @@
  * Reads one file link of an asset page's files field.
  */
 import { attr, inlineText, type HtmlElement } from "./dom.js";
+import type { LinkReader } from "./parse-people.js";
 import type { AssetFile } from "./types.js";
 
 /**
@@ -42,22 +43,17 @@ export function parseDownloadCount(text: string | null): number | null {
 
 /**
  * One `AssetFile` from a file link. `countText` is the download counter shown beside it.
- * Returns `null` for a link with no usable href.
+ * Returns `null` for a link with no usable (http or https) href.
  */
-export function parseFileLink(link: HtmlElement, countText: string | null, pageUrl: string): AssetFile | null {
-  const href = attr(link, "href")?.trim();
-  if (!href) return null;
-  let url: URL;
-  try {
-    url = new URL(href, pageUrl);
-  } catch {
-    return null;
-  }
+export function parseFileLink(link: HtmlElement, countText: string | null, readLink: LinkReader): AssetFile | null {
+  const url = readLink(attr(link, "href"));
+  if (!url) return null;
   url.hash = "";
   const name = fileNameFromUrl(url);
   if (!name) return null;
-  // When the uploader described the file, `title` holds the file name; an empty text falls back to it.
-  const label = inlineText(link) || (attr(link, "title") ?? "").trim() || name;
+  // `download` is the name as uploaded (the stored name may have gained `_0`); the link text may
+  // be a description instead, with the file name in `title`; an empty text falls back to that.
+  const label = (attr(link, "download") ?? "").trim() || inlineText(link) || (attr(link, "title") ?? "").trim() || name;
   const { mime, size } = parseTypeAttribute(attr(link, "type"));
   return { name, label, url: url.href, size, mime, downloads: parseDownloadCount(countText) };
 }

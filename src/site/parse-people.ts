@@ -10,7 +10,11 @@
  * "(Submitted by" is read as the author and the part after it as the submitter.
  */
 import { attr, inlineText, isText, selector, type HtmlElement, type HtmlNode } from "./dom.js";
+import { isCanonicalSiteUrl } from "./site-url.js";
 import type { Person } from "./types.js";
+
+/** Reads a link of the page: absolute, canonical when the site's own, `null` unless http(s). */
+export type LinkReader = (href: string | null) => URL | null;
 
 const $ = {
   items: selector(".field-item"),
@@ -23,19 +27,16 @@ const SUBMITTED_BY = /\(?\s*submitted\s+by\b/i;
 
 const NOBODY: Person = { id: null, name: "", url: null };
 
-/** A person from a link: a `/users/<slug>` link on the site gives an id, any other link is their own site. */
-function personFromLink(link: HtmlElement, pageUrl: string): Person {
+/**
+ * A person from a link: a `/users/<slug>` link on the site gives an id, any other http(s) link is
+ * their own site, and anything else (`javascript:` …) leaves them without a URL.
+ */
+export function personFromLink(link: HtmlElement, readLink: LinkReader): Person {
   const name = inlineText(link);
-  const href = attr(link, "href");
-  if (!href) return { id: null, name, url: null };
-  let url: URL;
-  try {
-    url = new URL(href, pageUrl);
-  } catch {
-    return { id: null, name, url: null };
-  }
+  const url = readLink(attr(link, "href"));
+  if (!url) return { id: null, name, url: null };
   const user = /^\/users\/([^/]+)\/?$/.exec(url.pathname);
-  if (user && url.host === new URL(pageUrl).host) {
+  if (user && isCanonicalSiteUrl(url)) {
     let id = user[1]!;
     try {
       id = decodeURIComponent(id);
@@ -51,10 +52,10 @@ function personFromLink(link: HtmlElement, pageUrl: string): Person {
  * A person from a fragment of the field: the `.username` link if there is one, else any link,
  * else the fragment's plain text (shape 3, an author with no link).
  */
-function personFromNodes(nodes: HtmlNode[], pageUrl: string): Person {
+function personFromNodes(nodes: HtmlNode[], readLink: LinkReader): Person {
   const username = $.username.one(nodes);
   const link = (username ? $.link.one(username) : null) ?? $.link.one(nodes);
-  if (link) return personFromLink(link, pageUrl);
+  if (link) return personFromLink(link, readLink);
   const name = inlineText(username ?? nodes).replace(/^[\s(]+|[\s)]+$/g, "");
   return name ? { id: null, name, url: null } : NOBODY;
 }
@@ -74,17 +75,17 @@ function splitAtSubmittedBy(children: HtmlNode[]): { before: HtmlNode[]; lead: s
 /**
  * Author and submitter from the author field (or empty people when the page has no such field).
  */
-export function parsePeople(field: HtmlElement | null, pageUrl: string): { author: Person; submitter: Person } {
+export function parsePeople(field: HtmlElement | null, readLink: LinkReader): { author: Person; submitter: Person } {
   if (!field) return { author: NOBODY, submitter: NOBODY };
   const item = $.items.one(field) ?? field;
   const split = splitAtSubmittedBy(item.children as HtmlNode[]);
   if (!split) {
-    const person = personFromNodes(item.children as HtmlNode[], pageUrl);
+    const person = personFromNodes(item.children as HtmlNode[], readLink);
     return { author: person, submitter: person };
   }
   const submitterLink = $.userLink.one(split.after) ?? $.link.one(split.after);
-  const submitter = submitterLink ? personFromLink(submitterLink, pageUrl) : personFromNodes(split.after, pageUrl);
-  const fromNodes = personFromNodes(split.before, pageUrl);
+  const submitter = submitterLink ? personFromLink(submitterLink, readLink) : personFromNodes(split.after, readLink);
+  const fromNodes = personFromNodes(split.before, readLink);
   const author = fromNodes.name ? fromNodes : split.lead ? { id: null, name: split.lead, url: null } : submitter;
   return { author, submitter };
 }

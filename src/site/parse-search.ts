@@ -7,6 +7,7 @@
 import { OgaError } from "../errors.js";
 import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
 import { attr, inlineText, parseHtml, selector } from "./dom.js";
+import { CANONICAL_ORIGIN, isCanonicalSiteUrl, siteLink } from "./site-url.js";
 import type { SearchPage, SearchResult } from "./types.js";
 
 const $ = {
@@ -38,19 +39,14 @@ export function parseSearchPage(html: string, pageUrl: string): SearchPage {
   if (!view) {
     throw new OgaError("OGA_PARSE", `not a search result page (no .view-display-id-search_art_advanced) at ${pageUrl}; the page markup may have changed`);
   }
-  const origin = new URL(pageUrl).origin;
+  const servedFrom = new URL(pageUrl).origin;
   const results: SearchResult[] = [];
   for (const link of $.results.all(view)) {
-    const href = attr(link, "href")!;
-    let url: URL;
-    try {
-      url = new URL(href, pageUrl);
-    } catch {
-      continue;
-    }
-    const id = assetIdFromPageUrl(url.href);
+    // Results are the site's own pages; a mirror's copy links them canonically or on itself.
+    const url = siteLink(attr(link, "href"), pageUrl, servedFrom);
+    const id = url && isCanonicalSiteUrl(url) ? assetIdFromPageUrl(url.href) : null;
     if (!id || results.some((r) => r.id === id)) continue;
-    results.push({ id, title: inlineText(link), pageUrl: pageUrlOfId(origin, id) });
+    results.push({ id, title: inlineText(link), pageUrl: pageUrlOfId(CANONICAL_ORIGIN, id) });
   }
   // The header is the documented place; the whole view is a fallback for themes that move it.
   const headerText = inlineText($.header.one(view) ?? view);

@@ -6,9 +6,36 @@ export interface Person {
   id: string | null;
   /** Display name. */
   name: string;
-  /** Profile page on the site, the author's own site, or `null` when the page gives no link. */
+  /**
+   * Profile page on the site (`https://opengameart.org/users/<id>`), the author's own site, or
+   * `null` when the page gives no link or one that is not `http:`/`https:`.
+   */
   url: string | null;
 }
+
+/**
+ * A preview shown on an asset page. Image previews are the full image (`url`) with the site's
+ * thumbnail; audio previews are what the page's player plays (no `<audio>` element on the site:
+ * `data-ogg-url` / `data-mp3-url` on its play button) with the waveform picture as thumbnail.
+ * Previews are not asset files: they are never downloaded or locked.
+ */
+export type Preview =
+  | {
+      kind: "image";
+      /** The full image. */
+      url: string;
+      /** The site's smaller rendering of it (`…/styles/medium/public/…`), or `null`. */
+      thumbnailUrl: string | null;
+    }
+  | {
+      kind: "audio";
+      /** The playable preview: the Ogg Vorbis one when the page gives it, else the MP3. */
+      url: string;
+      oggUrl: string | null;
+      mp3Url: string | null;
+      /** The waveform picture, or `null`. */
+      thumbnailUrl: string | null;
+    };
 
 /** One downloadable file of an asset. */
 export interface AssetFile {
@@ -17,9 +44,12 @@ export interface AssetFile {
    * asset (`battleThemeA_0.mp3` when the site renamed a duplicate upload).
    */
   name: string;
-  /** The link text on the page (`battleThemeA.mp3`, or a description the uploader gave). */
+  /**
+   * What the uploader called the file: the link's `download` attribute (the name as uploaded,
+   * `battleThemeA.mp3` for `battleThemeA_0.mp3`), else the link text (which may be a description).
+   */
   label: string;
-  /** Absolute download URL. */
+  /** Absolute download URL, on `https://opengameart.org` for the site's own files (also when read from a mirror). */
   url: string;
   /** Size in bytes from the link's `type="…; length=N"`, or `null` when the page does not say. */
   size: number | null;
@@ -31,9 +61,12 @@ export interface AssetFile {
 
 /** Everything an asset page says about an asset. */
 export interface Asset {
-  /** The page slug (`battle-theme-a`). */
+  /**
+   * The asset id that was asked for (`battle-theme-a`); for a `/node/<n>` request, the slug the
+   * page's canonical link gives (else `node/<n>`).
+   */
   id: string;
-  /** Canonical page URL (`<origin>/content/<id>`). */
+  /** Canonical page URL, `https://opengameart.org/content/<id>`, also when read from a mirror. */
   pageUrl: string;
   title: string;
   /** The description as plain text. */
@@ -42,25 +75,38 @@ export interface Asset {
   author: Person;
   /** Who uploaded it; the same person as `author` when the submitter is the author. */
   submitter: Person;
+  /** Site users who made it together with the author (the page's "Collaborators"), in page order. */
+  collaborators: Person[];
   /** Art type, or `null` when the page shows none. */
   type: ArtType | null;
   /** License names, in page order. Several licenses mean the user may pick any one. */
   licenses: LicenseId[];
+  /**
+   * The deed each license links to on the page, by license name (only `http:`/`https:` links;
+   * e.g. `"OGA-BY 3.0"` → `https://static.opengameart.org/OGA-BY-3.0.txt`). A null-prototype
+   * record when parsed; look names up with `Object.hasOwn`.
+   */
+  licenseUrls: Record<string, string>;
   tags: string[];
   favorites: number;
-  /** Post date as ISO 8601 with the site's US Eastern offset, or `null`. */
+  /**
+   * Post date as ISO 8601 with its offset (`2013-12-15T12:43:00-08:00`): from the page head when
+   * it says, else the shown date read as US Pacific time (the site's zone). `null` when neither.
+   */
   postedAt: string | null;
+  /** Last change of the page (`og:updated_time`), ISO 8601, or `null`. */
+  updatedAt: string | null;
   /** The asset's own attribution instructions as plain text ("" when none). */
   attribution: string;
   /** Copyright notice as plain text ("" when none). */
   copyrightNotice: string;
   /** Slugs of the collections the asset is in. */
   collections: string[];
-  /** Absolute URLs of preview images or audio. */
-  previews: string[];
+  /** Previews in page order: one per image (full image + thumbnail), one per audio player. */
+  previews: Preview[];
   /** Files in page order; the first is the asset's main file. */
   files: AssetFile[];
-  /** The page says its files are withdrawn ("File(s) currently unavailable …"). */
+  /** The site withholds the files ("File(s) currently unavalable due to potential licensing issues", sic). */
   filesUnavailable: boolean;
 }
 

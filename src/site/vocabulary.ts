@@ -47,7 +47,10 @@ export interface LicenseInfo {
   readonly termId: number | null;
   /** Short name used by the CLI (`--license cc-by-40`). */
   readonly slug: string;
-  /** The license deed. */
+  /**
+   * The license's deed as the site links it, for credits when the page's own link is not at hand
+   * (a lockfile written before deeds were kept). The page's link wins.
+   */
   readonly url: string;
   /** The license asks for credit to the author. */
   readonly attribution: boolean;
@@ -61,8 +64,8 @@ export const LICENSES: readonly LicenseInfo[] = [
   { id: "CC-BY 3.0", termId: 2, slug: "cc-by-30", url: "https://creativecommons.org/licenses/by/3.0/", attribution: true, shareAlike: false },
   { id: "CC-BY-SA 4.0", termId: 17982, slug: "cc-by-sa-40", url: "https://creativecommons.org/licenses/by-sa/4.0/", attribution: true, shareAlike: true },
   { id: "CC-BY-SA 3.0", termId: 3, slug: "cc-by-sa-30", url: "https://creativecommons.org/licenses/by-sa/3.0/", attribution: true, shareAlike: true },
-  { id: "OGA-BY 3.0", termId: 10310, slug: "oga-by-30", url: "https://opengameart.org/content/oga-by-30-faq", attribution: true, shareAlike: false },
-  { id: "OGA-BY 4.0", termId: null, slug: "oga-by-40", url: "https://opengameart.org/content/oga-by-40-faq", attribution: true, shareAlike: false },
+  { id: "OGA-BY 3.0", termId: 10310, slug: "oga-by-30", url: "https://static.opengameart.org/OGA-BY-3.0.txt", attribution: true, shareAlike: false },
+  { id: "OGA-BY 4.0", termId: 31772, slug: "oga-by-40", url: "https://opengameart.org/content/oga-by-40-faq", attribution: true, shareAlike: false },
   { id: "GPL 3.0", termId: 6, slug: "gpl-30", url: "https://www.gnu.org/licenses/gpl-3.0.html", attribution: true, shareAlike: true },
   { id: "GPL 2.0", termId: 5, slug: "gpl-20", url: "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html", attribution: true, shareAlike: true },
   { id: "LGPL 3.0", termId: 8, slug: "lgpl-30", url: "https://www.gnu.org/licenses/lgpl-3.0.html", attribution: true, shareAlike: true },

@@ -43,6 +43,8 @@ export interface CacheOptions {
 
 /** Bump when the layout or a record's shape changes; records of another version are ignored. */
 const FORMAT = 1;
+/** Page descriptions: 2 keys them by the id asked for and holds previews, collaborators and deeds. */
+const DESCRIPTION_FORMAT = 2;
 const HOUR = 60 * 60 * 1000;
 
 /** The stat fields that change whenever a file's bytes are written or it is replaced. */
@@ -164,17 +166,24 @@ export class Cache {
     await writeJsonAtomic(this.tmpDir, this.entryPath(entry.url), { format: FORMAT, ...clean });
   }
 
-  /** The asset description cached for a page URL, or `undefined` when absent or unreadable. */
-  async readDescription(pageUrl: string): Promise<{ asset: Asset; fetchedAt: string } | undefined> {
-    const record = await readJsonOrUndefined(this.descriptionPath(pageUrl));
-    if (!isDescriptionRecord(record) || record.asset.pageUrl !== pageUrl) return undefined;
+  /**
+   * The asset description cached under `key` (the canonical page URL of the id that was asked
+   * for), or `undefined` when absent or unreadable.
+   */
+  async readDescription(key: string): Promise<{ asset: Asset; fetchedAt: string } | undefined> {
+    const record = await readJsonOrUndefined(this.descriptionPath(key));
+    if (!isDescriptionRecord(record) || record.key !== key) return undefined;
     return { asset: record.asset, fetchedAt: record.fetchedAt };
   }
 
-  /** Stores an asset description under its `pageUrl`, stamped with the current time. */
-  async writeDescription(asset: Asset): Promise<void> {
-    const record = { format: FORMAT, fetchedAt: new Date().toISOString(), asset };
-    await writeJsonAtomic(this.tmpDir, this.descriptionPath(asset.pageUrl), record);
+  /**
+   * Stores an asset description under `key`, stamped with the current time. The key is what was
+   * asked for, never what the page says it is: a page naming another asset in its og:url must
+   * not overwrite that asset's description.
+   */
+  async writeDescription(key: string, asset: Asset): Promise<void> {
+    const record = { format: DESCRIPTION_FORMAT, key, fetchedAt: new Date().toISOString(), asset };
+    await writeJsonAtomic(this.tmpDir, this.descriptionPath(key), record);
   }
 
   /** A fresh temp file path in `<dir>/tmp` (nothing is created). */
@@ -320,10 +329,10 @@ function toEntry(e: IndexEntry): IndexEntry {
   return { url: e.url, name: e.name, etag: e.etag, lastModified: e.lastModified, sha256: e.sha256, size: e.size };
 }
 
-function isDescriptionRecord(value: unknown): value is { format: number; fetchedAt: string; asset: Asset } {
+function isDescriptionRecord(value: unknown): value is { format: number; key: string; fetchedAt: string; asset: Asset } {
   if (typeof value !== "object" || value === null) return false;
   const r = value as Record<string, unknown>;
-  if (r.format !== FORMAT || typeof r.fetchedAt !== "string") return false;
+  if (r.format !== DESCRIPTION_FORMAT || typeof r.key !== "string" || typeof r.fetchedAt !== "string") return false;
   const asset = r.asset as Record<string, unknown> | null;
   // We wrote this record ourselves; check the fields callers index into so a damaged record
   // reads as "not cached" instead of crashing a build later.
@@ -334,6 +343,9 @@ function isDescriptionRecord(value: unknown): value is { format: number; fetched
     typeof asset.pageUrl === "string" &&
     typeof asset.title === "string" &&
     Array.isArray(asset.licenses) &&
+    Array.isArray(asset.collaborators) &&
+    Array.isArray(asset.previews) &&
+    asset.previews.every((p: unknown) => typeof p === "object" && p !== null) &&
     Array.isArray(asset.files) &&
     asset.files.every(
       (f: unknown) =>

@@ -2,6 +2,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { OgaError } from "../errors.js";
+import { pageUrlOfId } from "../site/asset-id.js";
+import { CANONICAL_ORIGIN, httpUrlOrNull } from "../site/site-url.js";
 import type { Asset } from "../site/types.js";
 import { isLockedEntries, mergeLockedEntries, type LockedEntry } from "./locked-entries.js";
 
@@ -10,8 +12,11 @@ export const LOCKFILE_VERSION = 1;
 
 /** One file of a locked asset. `etag` and `sha256` are present once the file was downloaded. */
 export interface LockedFile {
+  /** Download URL; the site's own files are recorded on `https://opengameart.org`, also when fetched from a mirror. */
   url: string;
   size: number | null;
+  /** What the uploader called the file (`download` attribute), when that is not its name. */
+  label?: string;
   etag?: string | null;
   sha256?: string;
   /** For an archive: the entries builds used from it (see locked-entries.ts). */
@@ -20,10 +25,15 @@ export interface LockedFile {
 
 /** What the lockfile keeps of an asset: enough to build and credit it without the site. */
 export interface LockedAsset {
+  /** Canonical page URL (`https://opengameart.org/content/<id>`). */
   pageUrl: string;
   title: string;
-  author: { name: string; url: string | null };
+  author: LockedPerson;
+  /** Co-authors named on the page (present when there are any); credits name them with the author. */
+  collaborators?: LockedPerson[];
   licenses: string[];
+  /** The deed each license links to on the page, by license name (present when the page gave any). */
+  licenseUrls?: Record<string, string>;
   attribution: string;
   type: string | null;
   /** Name of the asset's main file (the first on its page), since `files` is stored sorted. */
@@ -31,6 +41,12 @@ export interface LockedAsset {
   files: Record<string, LockedFile>;
   /** Present (true) when the page says its files are withdrawn ("File(s) currently unavailable …"). */
   filesUnavailable?: true;
+}
+
+/** A person as the lockfile credits them; `url` is an http(s) URL or `null`. */
+export interface LockedPerson {
+  name: string;
+  url: string | null;
 }
 
 /** The parsed `oga.lock.json`. */
@@ -49,12 +65,18 @@ export function emptyLockfile(): Lockfile {
 /** The locked form of a described asset: every file with url + size, none downloaded yet. */
 export function lockedAssetFromAsset(asset: Asset): LockedAsset {
   const files: Record<string, LockedFile> = {};
-  for (const f of asset.files) files[f.name] = { url: f.url, size: f.size };
+  for (const f of asset.files) files[f.name] = { url: f.url, size: f.size, ...(f.label !== f.name && { label: f.label }) };
+  const licenseUrls: Record<string, string> = {};
+  for (const license of asset.licenses) {
+    if (Object.hasOwn(asset.licenseUrls, license)) licenseUrls[license] = asset.licenseUrls[license]!;
+  }
   return {
     pageUrl: asset.pageUrl,
     title: asset.title,
     author: { name: asset.author.name, url: asset.author.url },
+    ...(asset.collaborators.length > 0 && { collaborators: asset.collaborators.map((p) => ({ name: p.name, url: p.url })) }),
     licenses: [...asset.licenses],
+    ...(Object.keys(licenseUrls).length > 0 && { licenseUrls }),
     attribution: asset.attribution,
     type: asset.type,
     main: asset.files[0]?.name ?? null,
@@ -94,9 +116,40 @@ export function parseLockfile(text: string, file: string): Lockfile {
   const assets: Record<string, LockedAsset> = {};
   for (const [id, value] of Object.entries(data.assets)) {
     if (!isLockedAsset(value)) throw corrupt(file, `the entry for asset "${id}" is malformed`);
-    assets[id] = value;
+    assets[id] = withHttpLinksOnly(id, value, file);
   }
   return { version: LOCKFILE_VERSION, assets, specifiers: [...new Set(specifiers as string[])].sort() };
+}
+
+/**
+ * The links of a locked asset as credits may use them: only http(s) URLs. A lockfile is text
+ * anyone may have edited (or an older version wrote from a hostile page), so a `javascript:`
+ * author link becomes `null`, a bad deed is dropped (credits fall back to the known deed), a bad
+ * page URL becomes the asset's canonical page, and a file that cannot be fetched is an error.
+ */
+function withHttpLinksOnly(id: string, asset: LockedAsset, file: string): LockedAsset {
+  const person = (p: unknown): LockedPerson | null =>
+    isRecord(p) && typeof p.name === "string" ? { name: p.name, url: httpUrlOrNull(p.url) } : null;
+  const collaborators = Array.isArray(asset.collaborators) ? asset.collaborators.map(person).filter((p): p is LockedPerson => p !== null) : [];
+  const licenseUrls: Record<string, string> = Object.create(null);
+  if (isRecord(asset.licenseUrls)) {
+    for (const [license, url] of Object.entries(asset.licenseUrls)) {
+      const deed = httpUrlOrNull(url);
+      if (deed) licenseUrls[license] = deed;
+    }
+  }
+  for (const [name, locked] of Object.entries(asset.files)) {
+    if (!httpUrlOrNull(locked.url)) throw corrupt(file, `the file "${name}" of asset "${id}" has a URL that is not http(s): ${JSON.stringify(locked.url)}`);
+    if (locked.label !== undefined && typeof locked.label !== "string") throw corrupt(file, `the "label" of file "${name}" of asset "${id}" is not a string`);
+  }
+  const { collaborators: _c, licenseUrls: _l, ...rest } = asset;
+  return {
+    ...rest,
+    pageUrl: httpUrlOrNull(asset.pageUrl) ?? pageUrlOfId(CANONICAL_ORIGIN, id),
+    author: person(asset.author)!,
+    ...(collaborators.length > 0 && { collaborators }),
+    ...(Object.keys(licenseUrls).length > 0 && { licenseUrls }),
+  };
 }
 
 function corrupt(file: string, why: string, cause?: unknown): OgaError {

@@ -102,7 +102,7 @@ describe("oga download", () => {
   it("an asset whose files are withdrawn exits 1 saying so", async () => {
     const run = await runOga(["download", "withdrawn-tracks"], { env: env() });
     expect(run.code).toBe(1);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^oga: withdrawn-tracks: .*unavailable/)]);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^oga: withdrawn-tracks: its files are withheld by the site \(currently unavailable due to potential licensing issues, https:\/\/opengameart\.org\/content\/withdrawn-tracks\)$/)]);
   });
 
   it("draws a progress bar on a terminal, and plain lines there when CI is set", async () => {

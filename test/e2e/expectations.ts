@@ -45,6 +45,8 @@ export interface ExpectedCredit {
   id: string;
   title: string;
   author: string;
+  /** Co-authors' names, credited with the author. */
+  collaborators: string[];
   licenses: string[];
   /** The page's attribution field as plain text, the way a reader sees it ("" when none). */
   attribution: string;
@@ -52,7 +54,14 @@ export interface ExpectedCredit {
 
 export function expectedCredit(asset: ReplicaAsset): ExpectedCredit {
   const author = asset.author.kind === "submitter" ? asset.submitter.name : asset.author.name;
-  return { id: asset.slug, title: asset.title, author, licenses: [...asset.licenses], attribution: plainText(asset.attribution ?? "") };
+  return {
+    id: asset.slug,
+    title: asset.title,
+    author,
+    collaborators: asset.collaborators.map((user) => user.name),
+    licenses: [...asset.licenses],
+    attribution: plainText(asset.attribution ?? ""),
+  };
 }
 
 /** Enough HTML-to-text for the replica's attribution fields: tags dropped, spaces collapsed. */

@@ -280,8 +280,10 @@ describe.each([
     for (const [i, item] of items.entries()) {
       const expected = expectedCredit(replica.catalogue.getAsset(item.id)!);
       const credit = live[i]!;
-      expect(item.title).toEqual({ text: expected.title, href: `${replica.url}/content/${item.id}` });
+      // The canonical page, though the replica (a mirror, to the plugin) served it.
+      expect(item.title).toEqual({ text: expected.title, href: `https://opengameart.org/content/${item.id}` });
       expect(item.text).toContain(expected.author);
+      for (const name of expected.collaborators) expect(item.text, item.id).toContain(name);
       // The license the plugin chose, one the asset is offered under, linked to its deed (the
       // playground's assets all use licenses the plugin knows, so each has a deed URL).
       expect(expected.licenses).toContain(item.license);

@@ -67,6 +67,37 @@ describe("credit formats", () => {
     expect(credits[1]!.text).toBe('"[Click](javascript:x) *bold*" by A_B, licensed WTFPL, from https://opengameart.org/content/battle-theme-a');
   });
 
+  it("names every collaborator with the author, in the line, in Markdown and in JSON", () => {
+    const collaborators = [
+      { name: "Eliza Wyatt", url: "https://opengameart.org/users/elizawy" },
+      { name: "Ke_nney", url: null },
+    ];
+    const one = creditFor("a", { ...asset(["CC-BY 4.0"]), collaborators: collaborators.slice(0, 1) }, licenseFacts("CC-BY 4.0"));
+    expect(one.text).toMatch(/^"Battle Theme A" by cynicmusic and Eliza Wyatt, licensed /);
+    const two = creditFor("a", { ...asset(["CC-BY 4.0"]), collaborators }, licenseFacts("CC-BY 4.0"));
+    expect(two.collaborators).toEqual(collaborators);
+    expect(two.text).toMatch(/^"Battle Theme A" by cynicmusic, Eliza Wyatt and Ke_nney, licensed /);
+    expect(formatCredits([two], "md")).toContain(
+      "- Author: [cynicmusic](<https://opengameart.org/users/cynicmusic>)\n- Collaborators: [Eliza Wyatt](<https://opengameart.org/users/elizawy>), Ke\\_nney\n",
+    );
+    expect(formatCredits([two], "text")).toBe(`${two.text}\n`);
+    expect(credits[0]!.collaborators).toEqual([]);
+    expect(formatCredits(credits, "md")).not.toContain("Collaborators");
+  });
+
+  it("credits the deed the page links for the chosen license; a lock without deeds falls back to the known one", () => {
+    const oga = creditFor("f", { ...asset(["OGA-BY 3.0", "GPL 3.0"]), licenseUrls: { "OGA-BY 3.0": "https://static.opengameart.org/OGA-BY-3.0.txt", "GPL 3.0": "http://www.gnu.org/licenses/gpl-3.0.html" } }, licenseFacts("oga-by-30"));
+    expect(oga.licenseUrl).toBe("https://static.opengameart.org/OGA-BY-3.0.txt");
+    expect(oga.text).toContain("licensed OGA-BY 3.0 (https://static.opengameart.org/OGA-BY-3.0.txt)");
+    const cc = creditFor("c", { ...asset(["CC-BY 3.0"]), licenseUrls: { "CC-BY 3.0": "http://creativecommons.org/licenses/by/3.0/" } }, licenseFacts("CC-BY 3.0"));
+    expect(cc.licenseUrl).toBe("http://creativecommons.org/licenses/by/3.0/");
+    expect(creditFor("old", asset(["OGA-BY 3.0"]), licenseFacts("OGA-BY 3.0")).licenseUrl).toBe("https://static.opengameart.org/OGA-BY-3.0.txt");
+    expect(creditFor("old", asset(["CC-BY 3.0"]), licenseFacts("CC-BY 3.0")).licenseUrl).toBe("https://creativecommons.org/licenses/by/3.0/");
+    // A deed for another license, or a prototype key, is never taken for the chosen one's.
+    const stray = creditFor("s", { ...asset(["constructor"]), licenseUrls: { "CC0": "https://example.org/" } }, licenseFacts("constructor"));
+    expect(stray.licenseUrl).toBeNull();
+  });
+
   it("Markdown escapes the uploader's text and quotes multi-line attribution", () => {
     const md = formatCredits(credits, "md");
     expect(md).toContain("## \\[Click\\](javascript:x) \\*bold\\*\n");

@@ -10,25 +10,35 @@ import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("game");
 
-const CC0 = "https://creativecommons.org/publicdomain/zero/1.0/";
-const BY3 = "https://creativecommons.org/licenses/by/3.0/";
-const BY4 = "https://creativecommons.org/licenses/by/4.0/";
-const SA3 = "https://creativecommons.org/licenses/by-sa/3.0/";
+// The deeds as the pages link them (plain http for Creative Commons), not this package's table.
+const CC0 = "http://creativecommons.org/publicdomain/zero/1.0/";
+const BY3 = "http://creativecommons.org/licenses/by/3.0/";
+const BY4 = "http://creativecommons.org/licenses/by/4.0/";
+const SA3 = "http://creativecommons.org/licenses/by-sa/3.0/";
+/** Pages and profiles are credited on the live site, though the replica (a mirror, to the plugin) served them. */
+const SITE = "https://opengameart.org";
 
-function credit(id: string, fields: Omit<Credit, "id" | "text" | "pageUrl" | "shareAlike"> & { shareAlike?: boolean }): Credit {
-  const pageUrl = `${replica.url}/content/${id}`;
+function credit(
+  id: string,
+  fields: Omit<Credit, "id" | "text" | "pageUrl" | "shareAlike" | "collaborators"> & { shareAlike?: boolean; collaborators?: Credit["collaborators"] },
+): Credit {
+  const pageUrl = `${SITE}/content/${id}`;
   const license = fields.licenseUrl ? `${fields.license} (${fields.licenseUrl})` : fields.license;
+  const collaborators = fields.collaborators ?? [];
+  const names = [fields.author, ...collaborators].map((p) => p.name);
+  const by = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
   return {
     id,
     title: fields.title,
     pageUrl,
     author: fields.author,
+    collaborators,
     license: fields.license,
     licenseUrl: fields.licenseUrl,
     shareAlike: fields.shareAlike ?? false,
     licenses: fields.licenses,
     attribution: fields.attribution,
-    text: `"${fields.title}" by ${fields.author.name}, licensed ${license}, from ${pageUrl}`,
+    text: `"${fields.title}" by ${by}, licensed ${license}, from ${pageUrl}`,
   };
 }
 
@@ -37,7 +47,7 @@ function fixtureCredits(): Credit[] {
   return [
     credit("battle-theme-a", {
       title: "Battle Theme A",
-      author: { name: "cynicmusic", url: `${replica.url}/users/cynicmusic` },
+      author: { name: "cynicmusic", url: `${SITE}/users/cynicmusic` },
       license: "CC0",
       licenseUrl: CC0,
       licenses: ["CC0", "CC-BY 3.0"],
@@ -53,7 +63,12 @@ function fixtureCredits(): Credit[] {
     }),
     credit("retro-sfx-pack", {
       title: "Retro SFX Pack",
-      author: { name: "Bart K.", url: `${replica.url}/users/bart` },
+      author: { name: "Bart K.", url: `${SITE}/users/bart` },
+      // Co-authors: a CC-BY credit that left them out would breach the license.
+      collaborators: [
+        { name: "Eliza Wyatt", url: `${SITE}/users/elizawy` },
+        { name: "Kenney", url: `${SITE}/users/kenney` },
+      ],
       license: "CC-BY 4.0",
       licenseUrl: BY4,
       licenses: ["CC-BY 4.0"],
@@ -62,7 +77,7 @@ function fixtureCredits(): Credit[] {
     // No attribution text on its page.
     credit("tiny-sprites", {
       title: "Tiny Sprites",
-      author: { name: "Kenney", url: `${replica.url}/users/kenney` },
+      author: { name: "Kenney", url: `${SITE}/users/kenney` },
       license: "CC0",
       licenseUrl: CC0,
       licenses: ["CC0"],
@@ -104,9 +119,9 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundle
       [
         "## Battle Theme A",
         "",
-        `- Author: [cynicmusic](<${replica.url}/users/cynicmusic>)`,
+        `- Author: [cynicmusic](<${SITE}/users/cynicmusic>)`,
         `- License: [CC0](<${CC0}>) (also offered under CC-BY 3.0)`,
-        `- Source: <${replica.url}/content/battle-theme-a>`,
+        `- Source: <${SITE}/content/battle-theme-a>`,
         "",
         "Attribution requested by the author:",
         "",
@@ -119,7 +134,11 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundle
     expect(headings).toEqual(["Battle Theme A", "Imminent Threat", "Retro SFX Pack", "Tiny Sprites"]);
     // An asset without attribution text gets no attribution block.
     const tiny = md.slice(md.indexOf("## Tiny Sprites"));
-    expect(tiny).toBe(["## Tiny Sprites", "", `- Author: [Kenney](<${replica.url}/users/kenney>)`, `- License: [CC0](<${CC0}>)`, `- Source: <${replica.url}/content/tiny-sprites>`, ""].join("\n"));
+    expect(tiny).toBe(["## Tiny Sprites", "", `- Author: [Kenney](<${SITE}/users/kenney>)`, `- License: [CC0](<${CC0}>)`, `- Source: <${SITE}/content/tiny-sprites>`, ""].join("\n"));
+    // Collaborators are credited beside the author.
+    expect(md).toContain(
+      [`- Author: [Bart K.](<${SITE}/users/bart>)`, `- Collaborators: [Eliza Wyatt](<${SITE}/users/elizawy>), [Kenney](<${SITE}/users/kenney>)`, `- License: [CC-BY 4.0](<${BY4}>)`].join("\n"),
+    );
     // Nothing share-alike ships, so no summary line.
     expect(out.logs.filter((l) => l.includes("share-alike"))).toEqual([]);
   });

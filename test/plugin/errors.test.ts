@@ -28,6 +28,14 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("errors under %s name the i
     expect(text).toContain(path.join("src", "main.js"));
     expect(text).toContain('"oga:battle-theme-a/battleThemeB.mp3"');
     expect(text).toContain("Its files: battleThemeA.mp3, battleThemeA.ogg");
+    expect(text).not.toContain("Did you mean");
+  });
+
+  it("a file imported by the name it was uploaded as: the stored name to import instead", async () => {
+    const { code, text } = await failure(bundler, "oga:battle-theme-a-remix/remix_notes.txt");
+    expect(code).toBe("OGA_NO_FILE");
+    expect(text).toContain('"oga:battle-theme-a-remix/remix_notes.txt": asset "battle-theme-a-remix" has no file "remix_notes.txt". Did you mean "remix_notes_59.txt"?');
+    expect(text).toContain("Its files: battleThemeA_0.mp3, remix_notes_59.txt");
   });
 
   it("glob matching nothing: the asset's files", async () => {

@@ -21,7 +21,8 @@ describe.each<Bundler>(["vite8", "rollup"])("withdrawn files under %s", (bundler
     expect(code).toBe("OGA_NO_FILE");
     expect(text).toContain(path.join("src", "main.js"));
     expect(text).toContain(`"${specifier}"`);
-    expect(text).toContain("currently unavailable");
+    expect(text).toContain("its files are withheld by the site");
+    expect(text).toContain("currently unavailable due to potential licensing issues");
     expect(text).toContain("another asset");
     expect(text).not.toContain("Its files: (none");
     // Nothing locked: a later build asks the site again (the files may come back).
@@ -47,7 +48,7 @@ describe("a locked asset without files", () => {
     await writeFile(project.lockfile, formatLockfile({ version: LOCKFILE_VERSION, assets: { "withdrawn-tracks": locked({ filesUnavailable: true }) }, specifiers: [] }));
     const { code, text } = await failure("vite8", "oga:withdrawn-tracks");
     expect(code).toBe("OGA_NO_FILE");
-    expect(text).toContain("currently unavailable");
+    expect(text).toContain("its files are withheld by the site");
     expect(replica.requests.count()).toBe(0);
   });
 

@@ -52,6 +52,17 @@ describe("diffLockedAsset", () => {
     ]);
     expect(diffLockedAsset("x", before, structuredClone(before))).toEqual({ id: "x", meta: [], files: [] });
   });
+
+  it("a new collaborator or deed is a change; deeds in another key order or an absent empty list are not", () => {
+    const deeds = { CC0: "http://creativecommons.org/publicdomain/zero/1.0/", "CC-BY 3.0": "http://creativecommons.org/licenses/by/3.0/" };
+    const before = locked({}, { licenses: ["CC0", "CC-BY 3.0"], licenseUrls: deeds });
+    const reordered = locked({}, { licenses: ["CC0", "CC-BY 3.0"], licenseUrls: { "CC-BY 3.0": deeds["CC-BY 3.0"], CC0: deeds.CC0 }, collaborators: [] });
+    expect(diffLockedAsset("x", before, reordered).meta).toEqual([]);
+    const withCoAuthor = locked({}, { licenses: ["CC0", "CC-BY 3.0"], licenseUrls: deeds, collaborators: [{ name: "Bart K.", url: "https://opengameart.org/users/bart" }] });
+    expect(diffLockedAsset("x", before, withCoAuthor).meta).toEqual([{ field: "collaborators", before: undefined, after: [{ name: "Bart K.", url: "https://opengameart.org/users/bart" }] }]);
+    const otherDeed = locked({}, { licenses: ["CC0", "CC-BY 3.0"], licenseUrls: { ...deeds, CC0: "https://creativecommons.org/publicdomain/zero/1.0/" } });
+    expect(diffLockedAsset("x", before, otherDeed).meta.map((m) => m.field)).toEqual(["licenseUrls"]);
+  });
 });
 
 describe("selectLockedIds", () => {
@@ -65,7 +76,7 @@ describe("selectLockedIds", () => {
 
 describe("checkOutdated probes", () => {
   const asset = (url: string): Asset =>
-    ({ id: "x", pageUrl: "http://site.test/content/x", title: "X", author: { name: "Me", url: null }, licenses: ["CC0"], attribution: "", type: "Music", files: [{ name: "a.ogg", url, size: null }] }) as unknown as Asset;
+    ({ id: "x", pageUrl: "http://site.test/content/x", title: "X", author: { name: "Me", url: null }, collaborators: [], licenses: ["CC0"], licenseUrls: {}, attribution: "", type: "Music", files: [{ name: "a.ogg", label: "a.ogg", url, size: null }] }) as unknown as Asset;
   const client = { describe: async () => asset(URL_A) } as unknown as OgaClient;
   const answer = (status: 200 | 304, body: string, etag: string | null): FileResponse => ({
     status,

@@ -29,8 +29,9 @@ export interface ReplicaFileDef {
   path: string;
   body: FileBody;
   /**
-   * Link text; default the stored file name. A renamed duplicate (`battleThemeA_0.mp3`) gives
-   * the name as uploaded here (`battleThemeA.mp3`): only the site knows which `_N` it added.
+   * The name as uploaded (the link's `download` attribute, and its text unless `describedAs`);
+   * default the stored file name. A renamed duplicate (`battleThemeA_0.mp3`) gives the name as
+   * uploaded here (`battleThemeA.mp3`): only the site knows which `_N` it added.
    */
   label?: string;
   /** The uploader's description used as link text; the link then carries `title="<filename>"`. */
@@ -53,7 +54,13 @@ export interface ReplicaAssetDef {
   type?: ArtType | null;
   submitter: ReplicaUser;
   author?: ReplicaAuthor;
+  /** Site users credited as co-authors (`.field-name-field-collaborators`). */
+  collaborators?: ReplicaUser[];
+  /** The uploader's Patreon page (a field between the date and the art type); default none. */
+  patreon?: string | null;
   postedAt: Date;
+  /** Last edit (`og:updated_time`); default the post date. */
+  updatedAt?: Date;
   tags?: string[];
   licenses?: string[];
   /** HTML. */
@@ -64,10 +71,13 @@ export interface ReplicaAssetDef {
   copyrightNotice?: string;
   favorites?: number;
   views?: number;
-  /** Paths under `/sites/default/files/` of preview images (or audio for music). */
+  /**
+   * Paths under `/sites/default/files/` of previews: images get a lightbox link around their
+   * thumbnail, audio (by extension) the site's player with `data-ogg-url` / `data-mp3-url`.
+   */
   previews?: string[];
   files?: ReplicaFileDef[];
-  /** The page shows "File(s) currently unavailable …" instead of links. */
+  /** The page shows the site's "File(s) currently unavalable …" notice instead of the files field. */
   filesUnavailable?: boolean;
   /** `"relative"` renders root-relative file links (the parser must accept both). */
   fileHrefs?: "absolute" | "relative";
@@ -80,7 +90,10 @@ export interface ReplicaAssetDef {
 export interface ReplicaFile {
   readonly asset: string;
   readonly path: string;
+  /** The name as uploaded (`download` attribute). */
   readonly label: string;
+  /** Drupal's file id (`data-fid`). */
+  readonly fid: number;
   readonly describedAs: string | null;
   readonly mime: string;
   readonly host: string | null;
@@ -91,8 +104,9 @@ export interface ReplicaFile {
   open(start?: number, end?: number): Readable | Buffer;
 }
 
-export interface ReplicaAsset extends Omit<Required<ReplicaAssetDef>, "files" | "attribution" | "copyrightNotice" | "author"> {
+export interface ReplicaAsset extends Omit<Required<ReplicaAssetDef>, "files" | "attribution" | "copyrightNotice" | "author" | "patreon"> {
   author: ReplicaAuthor;
+  patreon: string | null;
   attribution: string | null;
   copyrightNotice: string | null;
   files: ReplicaFile[];
@@ -120,10 +134,13 @@ export function basename(path: string): string {
 }
 
 /** A file whose content can be replaced: `setFileContent` swaps the body and moves mtime on. */
+let nextFid = 38_000;
+
 class StoredFile implements ReplicaFile {
   readonly asset: string;
   readonly path: string;
   readonly label: string;
+  readonly fid = nextFid++;
   readonly describedAs: string | null;
   readonly mime: string;
   readonly host: string | null;
@@ -135,7 +152,7 @@ class StoredFile implements ReplicaFile {
   constructor(asset: string, def: ReplicaFileDef) {
     this.asset = asset;
     this.path = def.path;
-    this.label = def.describedAs ?? def.label ?? basename(def.path);
+    this.label = def.label ?? basename(def.path);
     this.describedAs = def.describedAs ?? null;
     this.mime = def.mime ?? mimeOf(def.path);
     this.host = def.host ?? null;
@@ -236,7 +253,10 @@ export class Catalogue {
       type: def.type ?? null,
       submitter: def.submitter,
       author: def.author ?? { kind: "submitter" },
+      collaborators: def.collaborators ?? [],
+      patreon: def.patreon ?? null,
       postedAt: def.postedAt,
+      updatedAt: def.updatedAt ?? def.postedAt,
       tags: def.tags ?? [],
       licenses: def.licenses ?? [],
       description: def.description ?? "",
@@ -269,7 +289,7 @@ export class Catalogue {
 
   /**
    * Find an asset's file by the name this project gives it (decoded last path segment), by its
-   * stored path, or by its link text.
+   * stored path, or by the name it was uploaded as.
    */
   findFile(slug: string, name: string): ReplicaFile | undefined {
     const files = this.#assets.get(slug)?.files ?? [];

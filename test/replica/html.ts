@@ -22,27 +22,59 @@ export function encodePath(path: string): string {
 
 export const FILES_PREFIX = "/sites/default/files/";
 
+/** The live site: pages link files, previews and themselves absolutely on it, whoever serves them. */
+export const SITE_URL = "https://opengameart.org";
+
 export function contentPath(slug: string): string {
   return `/content/${rawurlencode(slug)}`;
 }
 
-/** `Friday, June 29, 2012 - 14:51`, in the site's zone (US Eastern). */
+/** The site's time zone: US Pacific, not Eastern (a saved page shows 12:43 with `-08:00` in its head). */
+export const SITE_TIME_ZONE = "America/Los_Angeles";
+
+const wallClock = new Intl.DateTimeFormat("en-US", {
+  timeZone: SITE_TIME_ZONE,
+  weekday: "long",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "longOffset",
+});
+
+function siteClockParts(date: Date): Record<string, string> {
+  return Object.fromEntries(wallClock.formatToParts(date).map((p) => [p.type, p.value]));
+}
+
+/**
+ * The instant a wall-clock time in the site's zone names (month 1-based): whichever of the two
+ * Pacific offsets (-7 h, -8 h) reads back as that wall clock, daylight time first.
+ */
+export function siteTime(year: number, month: number, day: number, hour: number, minute: number): Date {
+  for (const offsetHours of [7, 8]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, hour + offsetHours, minute));
+    const parts = siteClockParts(candidate);
+    if (Number(parts.hour) === hour && Number(parts.minute) === minute && Number(parts.day) === day) return candidate;
+  }
+  throw new Error(`replica: ${year}-${month}-${day} ${hour}:${minute} does not exist in ${SITE_TIME_ZONE}`);
+}
+
+/** `Friday, June 29, 2012 - 14:51`, in the site's zone. */
 export function formatPostDate(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone: "America/New_York",
-      weekday: "long",
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = siteClockParts(date);
   return `${parts.weekday}, ${parts.month} ${parts.day}, ${parts.year} - ${parts.hour}:${parts.minute}`;
+}
+
+/** `2012-06-29T14:51:00-07:00`: the site's zone with its offset, as the head's meta tags give it. */
+export function formatHeadDate(date: Date, precision: "seconds" | "minutes" = "seconds"): string {
+  const parts = siteClockParts(date);
+  const month = String(new Date(`${parts.month} 1, 2000`).getMonth() + 1).padStart(2, "0");
+  const offset = (parts.timeZoneName ?? "GMT").replace(/^GMT/, "") || "+00:00";
+  const time = precision === "seconds" ? `${parts.hour}:${parts.minute}:${parts.second}` : `${parts.hour}:${parts.minute}`;
+  return `${parts.year}-${month}-${parts.day!.padStart(2, "0")}T${time}${offset}`;
 }
 
 /** The site's own size format (`3.1 Mb`, `840.5 Kb`), not Drupal's `format_size`. */

@@ -40,7 +40,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   const catalogue = new Catalogue(options.assets ?? defaultAssets());
   const faults = new Faults();
   const requests = new RequestLog();
-  const site = { origin: "", catalogue, faults, requests };
+  const site = { catalogue, faults, requests };
   const server: Server = createServer(createHandler(site));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -51,7 +51,6 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  site.origin = url;
   return {
     url,
     requests,

@@ -3,16 +3,9 @@
  * parser, the cache or the plugin must cope with. Filler assets for paging come from filler.ts.
  */
 import type { ReplicaAssetDef, ReplicaUser } from "./catalogue.js";
+import { siteTime as pacific } from "./html.js";
 import { fakeOgg, png, seedOf, silentMp3, wav } from "./media.js";
 import { zip } from "./zip.js";
-
-/** Post dates are given in the site's zone (US Eastern); this turns them into instants. */
-export function eastern(year: number, month: number, day: number, hour: number, minute: number): Date {
-  // Eastern is UTC-4 in summer (2nd Sunday of March to 1st Sunday of November), UTC-5 otherwise.
-  // Month-level precision is enough for the dates used here, none of which falls on a switch week.
-  const summer = month > 3 && month < 11;
-  return new Date(Date.UTC(year, month - 1, day, hour + (summer ? 4 : 5), minute));
-}
 
 export const USERS = {
   cynicmusic: { name: "cynicmusic", slug: "cynicmusic" },
@@ -61,7 +54,9 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     type: "Music",
     submitter: USERS.cynicmusic,
     author: { kind: "submitter" },
-    postedAt: eastern(2012, 6, 29, 14, 51),
+    patreon: "https://www.patreon.com/cynicmusic",
+    postedAt: pacific(2012, 6, 29, 14, 51),
+    updatedAt: pacific(2013, 12, 15, 12, 43),
     tags: ["Battle", "epic", "RPG", "orchestral"],
     licenses: ["CC0", "CC-BY 3.0"],
     description:
@@ -83,7 +78,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     type: "Music",
     submitter: USERS.matthewPablo,
     author: { kind: "link", name: "Matthew Pablo", url: "http://www.matthewpablo.com/" },
-    postedAt: eastern(2013, 4, 9, 21, 3),
+    postedAt: pacific(2013, 4, 9, 21, 3),
     tags: ["Battle", "metal gear", "action", "orchestral"],
     licenses: ["CC-BY 3.0"],
     description: "<p>Tense action music in three beats and a loop.</p><p>Please credit me if you use it!</p>",
@@ -106,7 +101,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     type: "Sound Effect",
     submitter: USERS.muwee,
     author: { kind: "text", name: "Jane Q. Recordist" },
-    postedAt: eastern(2015, 10, 2, 9, 30),
+    postedAt: pacific(2015, 10, 2, 9, 30),
     tags: ["ambience", "forest", "nature"],
     licenses: ["OGA-BY 3.0"],
     description: "<p>Birds and wind, recorded in the field by a friend of ours.</p>",
@@ -120,7 +115,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Strange File Names Pack",
     type: "Sound Effect",
     submitter: USERS.bart,
-    postedAt: eastern(2016, 2, 14, 23, 59),
+    postedAt: pacific(2016, 2, 14, 23, 59),
     tags: ["sfx", "misc"],
     licenses: ["CC-BY-SA 3.0", "GPL 3.0"],
     description: "<p>Sounds whose file names test every URL quirk of the files directory.</p>",
@@ -146,7 +141,9 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     type: "Music",
     submitter: USERS.remixer,
     author: { kind: "submitter" },
-    postedAt: eastern(2018, 8, 1, 10, 5),
+    // Co-made with the original's composer: credits must name both.
+    collaborators: [USERS.cynicmusic],
+    postedAt: pacific(2018, 8, 1, 10, 5),
     tags: ["Battle", "remix"],
     licenses: ["CC-BY 4.0"],
     description: "<p>A remix of cynicmusic's <a href=\"/content/battle-theme-a\">Battle Theme A</a>.</p>",
@@ -167,7 +164,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Withdrawn Tracks",
     type: "Music",
     submitter: USERS.lamoot,
-    postedAt: eastern(2011, 1, 20, 8, 0),
+    postedAt: pacific(2011, 1, 20, 8, 0),
     tags: ["chiptune"],
     licenses: ["GPL 2.0"],
     description: "<p>These tracks were taken down pending a license review.</p>",
@@ -180,7 +177,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Tiny Sprites",
     type: "2D Art",
     submitter: USERS.kenney,
-    postedAt: eastern(2019, 7, 12, 16, 20),
+    postedAt: pacific(2019, 7, 12, 16, 20),
     tags: ["sprites", "pixel art", "character"],
     licenses: ["CC0"],
     description: "<p>A hero, a slime and a boss, in three sizes. No credit needed.</p>",
@@ -198,7 +195,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Dungeon Tileset",
     type: "Texture",
     submitter: USERS.eliza,
-    postedAt: eastern(2014, 12, 3, 11, 45),
+    postedAt: pacific(2014, 12, 3, 11, 45),
     tags: ["tileset", "dungeon", "pixel art"],
     licenses: ["CC-BY-SA 3.0", "GPL 3.0"],
     description: "<p>16&times;16 dungeon tiles, 8 by 4.</p>",
@@ -213,7 +210,8 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Retro SFX Pack",
     type: "Sound Effect",
     submitter: USERS.bart,
-    postedAt: eastern(2017, 5, 5, 19, 12),
+    postedAt: pacific(2017, 5, 5, 19, 12),
+    collaborators: [USERS.eliza, USERS.kenney],
     tags: ["sfx", "retro", "8-bit"],
     licenses: ["CC-BY 4.0"],
     description: "<p>Jump, coin and explosion.</p>",
@@ -231,7 +229,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Música de batalla",
     type: "Music",
     submitter: USERS.lamoot,
-    postedAt: eastern(2010, 9, 17, 7, 7),
+    postedAt: pacific(2010, 9, 17, 7, 7),
     tags: ["Battle", "guitarra"],
     licenses: ["CC-BY-SA 4.0"],
     description: "<p>Una pieza corta para combates.</p>",
@@ -245,7 +243,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     title: "Mirror Hosted Track",
     type: "Music",
     submitter: USERS.cynicmusic,
-    postedAt: eastern(2021, 3, 3, 3, 3),
+    postedAt: pacific(2021, 3, 3, 3, 3),
     tags: ["ambient"],
     licenses: ["CC0"],
     description: "<p>Its file link points at another host: a client must refuse to follow it.</p>",
@@ -258,7 +256,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     kind: "collection",
     title: "Best Orchestral Music",
     submitter: USERS.eliza,
-    postedAt: eastern(2016, 6, 1, 12, 0),
+    postedAt: pacific(2016, 6, 1, 12, 0),
     description: "<p>My favourite orchestral tracks.</p>",
     members: ["battle-theme-a", "imminent-threat", "música-de-batalla"],
   },
@@ -267,7 +265,7 @@ export const NAMED_ASSETS: readonly ReplicaAssetDef[] = [
     kind: "collection",
     title: "Playground Picks",
     submitter: USERS.kenney,
-    postedAt: eastern(2020, 2, 2, 2, 2),
+    postedAt: pacific(2020, 2, 2, 2, 2),
     description: "<p>Sprites, tiles and sounds for a small demo game.</p>",
     members: ["tiny-sprites", "dungeon-tileset", "retro-sfx-pack", "battle-theme-a"],
   },

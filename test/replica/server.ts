@@ -15,7 +15,6 @@ import { parseSearchQuery, runSearch } from "./search.js";
 import { SEARCH_PATH, renderSearchPage } from "./search-page.js";
 
 export interface SiteContext {
-  origin: string;
   catalogue: Catalogue;
   faults: Faults;
   requests: RequestLog;
@@ -31,12 +30,24 @@ function decodePath(path: string): string {
 
 const ROBOTS = "User-agent: *\nCrawl-delay: 10\nDisallow: /user/\nDisallow: /search/\n";
 
+/**
+ * Files the site derives from an upload: image-style thumbnails (`styles/<style>/public/<path>`),
+ * audio previews (`audio_preview/<path>.ogg|.mp3`) and their waveforms (`…/audio_preview/<path>.png`).
+ * The replica answers each with the upload's own bytes: tests only need them to exist.
+ */
+function derivedFile(catalogue: Catalogue, stored: string): ReturnType<Catalogue["fileAt"]> {
+  const style = /^styles\/[^/]+\/public\/(.+)$/.exec(stored);
+  const path = style ? style[1]! : stored;
+  const preview = /^audio_preview\/(.+)\.(ogg|mp3|png)$/.exec(path);
+  return catalogue.fileAt(preview ? preview[1]! : path);
+}
+
 function route(site: SiteContext, pathname: string, search: string, req: IncomingMessage): Reply {
-  const { catalogue, origin } = site;
+  const { catalogue } = site;
   if (pathname === "/robots.txt") return textReply(200, ROBOTS);
   if (pathname === SEARCH_PATH) {
     const query = parseSearchQuery(search);
-    return htmlReply(200, renderSearchPage(origin, query, runSearch(catalogue.assets(), query)));
+    return htmlReply(200, renderSearchPage(query, runSearch(catalogue.assets(), query)));
   }
   const content = /^\/content\/([^/]+)\/?$/.exec(pathname);
   const node = /^\/node\/(\d+)\/?$/.exec(pathname);
@@ -45,13 +56,11 @@ function route(site: SiteContext, pathname: string, search: string, req: Incomin
     if (!asset) return htmlReply(404, drupalNotFound(pathname));
     const page = Number.parseInt(new URLSearchParams(search).get("page") ?? "0", 10);
     const requestPath = (req.url ?? pathname).split("?")[0]!;
-    return htmlReply(200, renderAssetPage(catalogue, asset, origin, page > 0 ? page : 0, requestPath));
+    return htmlReply(200, renderAssetPage(catalogue, asset, page > 0 ? page : 0, requestPath));
   }
   if (pathname.startsWith(FILES_PREFIX)) {
     const stored = pathname.slice(FILES_PREFIX.length);
-    // Image-style derivatives (thumbnails) are generated from the original upload.
-    const style = /^styles\/[^/]+\/public\/(.+)$/.exec(stored);
-    const file = catalogue.fileAt(style ? style[1]! : stored);
+    const file = catalogue.fileAt(stored) ?? derivedFile(catalogue, stored);
     if (!file) return htmlReply(404, apacheNotFound(pathname), { "cache-control": "max-age=0" });
     return fileReply(file, req.headers);
   }

@@ -32,6 +32,13 @@ describe("assetPageUrl", () => {
     expect(assetPageUrl("http://127.0.0.1:4000/", "x")).toEqual({ id: "x", pageUrl: "http://127.0.0.1:4000/content/x" });
   });
 
+  it("takes a pasted opengameart.org page URL as the mirror's page", () => {
+    for (const input of ["https://opengameart.org/content/x", "http://www.opengameart.org/content/x"]) {
+      expect(assetPageUrl("http://127.0.0.1:4000/", input)).toEqual({ id: "x", pageUrl: "http://127.0.0.1:4000/content/x" });
+    }
+    expect(() => assetPageUrl("http://127.0.0.1:4000/", "https://opengameart.org.evil.example/content/x")).toThrow(/not a page on http:\/\/127\.0\.0\.1:4000/);
+  });
+
   it.each([
     ["", /empty/],
     ["..", /"\.\."/],

@@ -36,9 +36,16 @@ describe("parseSearchPage", () => {
     expect(page.lastPage).toBe(0);
   });
 
-  it("resolves result links against the page URL", () => {
+  it("gives results the canonical page URL, also on a page a mirror served", () => {
     const page = parseSearchPage(searchPage({ results: [["a", "A"]], lastPage: 2 }), "http://127.0.0.1:4000/art-search-advanced");
-    expect(page.results[0]!.pageUrl).toBe("http://127.0.0.1:4000/content/a");
+    expect(page.results).toEqual([{ id: "a", title: "A", pageUrl: "https://opengameart.org/content/a" }]);
+    const absolute = searchPage({ results: [["a", "A"]] }).replaceAll('href="/content/a"', 'href="http://127.0.0.1:4000/content/a"');
+    expect(parseSearchPage(absolute, "http://127.0.0.1:4000/art-search-advanced").results.map((r) => r.pageUrl)).toEqual(["https://opengameart.org/content/a"]);
+  });
+
+  it("skips result links to other sites", () => {
+    const foreign = searchPage({ results: [["a", "A"], ["b", "B"]] }).replaceAll('href="/content/a"', 'href="https://elsewhere.example/content/a"');
+    expect(parseSearchPage(foreign, URL0).results.map((r) => r.id)).toEqual(["b"]);
   });
 
   it("fails with OGA_PARSE on a page that is not a search page", () => {

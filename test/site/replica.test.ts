@@ -9,7 +9,10 @@ import { SiteHttp } from "../../src/site/http.js";
 import { parseAssetPage } from "../../src/site/parse-asset.js";
 import { searchAssets } from "../../src/site/search.js";
 import type { Person, SearchResult } from "../../src/site/types.js";
+import { deedOf } from "../replica/asset-page.js";
 import { startReplica, type Replica, type ReplicaAsset } from "../replica/index.js";
+
+const SITE = "https://opengameart.org";
 
 let replica: Replica;
 let http: SiteHttp;
@@ -24,7 +27,7 @@ afterAll(async () => {
 });
 
 function expectedPeople(asset: ReplicaAsset): { author: Partial<Person>; submitter: Person } {
-  const submitter = { id: asset.submitter.slug, name: asset.submitter.name, url: `${replica.url}/users/${asset.submitter.slug}` };
+  const submitter = { id: asset.submitter.slug, name: asset.submitter.name, url: `${SITE}/users/${asset.submitter.slug}` };
   switch (asset.author.kind) {
     case "submitter":
       return { author: submitter, submitter };
@@ -38,7 +41,13 @@ function expectedPeople(asset: ReplicaAsset): { author: Partial<Person>; submitt
 async function describeAsset(slug: string) {
   const { pageUrl } = assetPageUrl(replica.url, slug);
   const page = await http.getPage(pageUrl);
-  return parseAssetPage(page.html, page.url);
+  return parseAssetPage(page.html, pageUrl);
+}
+
+/** The shown date and the head agree, in the site's zone: the head's exact offset wins. */
+function siteOffset(date: Date): string {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "longOffset" }).formatToParts(date).find((p) => p.type === "timeZoneName")!.value;
+  return name.replace("GMT", "");
 }
 
 describe("asset pages of the replica", () => {
@@ -49,12 +58,20 @@ describe("asset pages of the replica", () => {
       const asset = await describeAsset(expected.slug);
       const context = `asset ${expected.slug}`;
       expect(asset.id, context).toBe(expected.slug);
+      expect(asset.pageUrl, context).toBe(`${SITE}/content/${encodeURIComponent(expected.slug)}`);
       expect(asset.title, context).toBe(expected.title);
       expect(asset.type, context).toBe(expected.type);
       expect(asset.tags, context).toEqual(expected.tags);
       expect(asset.licenses, context).toEqual(expected.licenses);
       expect(asset.favorites, context).toBe(expected.favorites);
       expect(Date.parse(asset.postedAt!), context).toBe(expected.postedAt.getTime());
+      expect(asset.postedAt!.slice(-6), context).toBe(siteOffset(expected.postedAt));
+      expect(Date.parse(asset.updatedAt!), context).toBe(expected.updatedAt.getTime());
+      expect(asset.collaborators, context).toEqual(expected.collaborators.map((u) => ({ id: u.slug, name: u.name, url: `${SITE}/users/${u.slug}` })));
+      expect({ ...asset.licenseUrls }, context).toEqual(Object.fromEntries(expected.licenses.map((l) => [l, deedOf(l)])));
+      expect(asset.previews.map((p) => [p.kind, decodeURIComponent(new URL(p.url).pathname)]), context).toEqual(
+        expected.previews.map((p) => (/\.(mp3|ogg|wav)$/.test(p) ? ["audio", `/sites/default/files/audio_preview/${p}.ogg`] : ["image", `/sites/default/files/${p}`])),
+      );
       expect(asset.filesUnavailable, context).toBe(expected.filesUnavailable);
       expect({ author: asset.author, submitter: asset.submitter }, context).toMatchObject(expectedPeople(expected));
       expect(asset.collections, context).toEqual(replica.catalogue.collectionsOf(expected.slug).map((c) => c.slug));
@@ -63,7 +80,7 @@ describe("asset pages of the replica", () => {
       expect(asset.description === "", context).toBe(expected.description.replace(/<[^>]*>/g, "").trim() === "");
       const files = expected.filesUnavailable ? [] : expected.files;
       expect(
-        asset.files.map((f) => ({ name: f.name, label: f.label, size: f.size, mime: f.mime, downloads: f.downloads, host: new URL(f.url).origin })),
+        asset.files.map((f) => ({ name: f.name, label: f.label, size: f.size, mime: f.mime, downloads: f.downloads, origin: new URL(f.url).origin })),
         context,
       ).toEqual(
         files.map((f) => ({
@@ -72,29 +89,58 @@ describe("asset pages of the replica", () => {
           size: f.size,
           mime: f.mime,
           downloads: f.downloads,
-          host: f.host ? new URL(f.host).origin : replica.url,
+          // The site's own files are on opengameart.org, relative links included.
+          origin: f.host ? new URL(f.host).origin : SITE,
         })),
       );
     }
   });
 
-  it("file URLs from the page download through openFile", async () => {
+  it("file URLs from the page (on opengameart.org) download from the replica through openFile", async () => {
     const asset = await describeAsset("strange-file-names");
-    for (const file of asset.files.filter((f) => new URL(f.url).origin === replica.url)) {
+    expect(asset.files.length).toBeGreaterThan(3);
+    for (const file of asset.files) {
+      expect(new URL(file.url).origin).toBe(SITE);
+      const before = replica.requests.count();
       const response = await http.openFile(file.url);
       let bytes = 0;
       for await (const chunk of response.body) bytes += (chunk as Buffer).length;
       expect(bytes, file.name).toBe(file.size);
+      expect(replica.requests.count() - before, file.name).toBe(1);
     }
+  });
+
+  it("audio previews point at the site's player files, which the replica serves", async () => {
+    const asset = await describeAsset("battle-theme-a");
+    expect(asset.previews).toEqual([
+      {
+        kind: "audio",
+        url: `${SITE}/sites/default/files/audio_preview/battleThemeA.mp3.ogg`,
+        oggUrl: `${SITE}/sites/default/files/audio_preview/battleThemeA.mp3.ogg`,
+        mp3Url: `${SITE}/sites/default/files/battleThemeA.mp3`,
+        thumbnailUrl: `${SITE}/sites/default/files/styles/medium/public/audio_preview/battleThemeA.mp3.png?itok=W4vF0rm1`,
+      },
+    ]);
+    const response = await http.openFile(asset.previews[0]!.url);
+    await response.body.resume().once("end", () => undefined);
+    expect(response.status).toBe(200);
+  });
+
+  it("withheld files: the site's notice is read, the asset described with no files", async () => {
+    const asset = await describeAsset("withdrawn-tracks");
+    expect(asset).toMatchObject({ files: [], filesUnavailable: true, title: "Withdrawn Tracks", licenses: ["GPL 2.0"] });
+    const html = (await http.getPage(`${replica.url}/content/withdrawn-tracks`)).html;
+    expect(html).toContain("File(s) currently unavalable");
+    expect(html).not.toContain("field-name-field-art-files");
   });
 
   it("/node/<n> reads the same asset under its slug", async () => {
     const expected = replica.catalogue.getAsset("battle-theme-a")!;
     const { pageUrl } = assetPageUrl(replica.url, `/node/${expected.nodeId}`);
     const page = await http.getPage(pageUrl);
-    const asset = parseAssetPage(page.html, page.url);
+    const asset = parseAssetPage(page.html, pageUrl);
     expect(asset.id).toBe("battle-theme-a");
-    expect(asset.pageUrl).toBe(`${replica.url}/content/battle-theme-a`);
+    expect(asset.pageUrl).toBe(`${SITE}/content/battle-theme-a`);
   });
 
   it("a collection page is refused with OGA_PARSE naming its assets", async () => {

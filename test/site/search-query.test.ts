@@ -92,10 +92,14 @@ describe("searchPageUrl", () => {
     expect(error.message).toContain('"CC-BY 4.0" (cc-by-40)');
   });
 
-  it("explains that OGA-BY 4.0 cannot be searched for", () => {
-    const error = badInput({ licenses: ["OGA-BY 4.0"] });
-    expect(error.message).toMatch(/OGA-BY 4\.0.*term id.*not known/);
-    expect(error.message).not.toContain('"OGA-BY 4.0" (oga-by-40)');
+  it("searches OGA-BY 4.0 by the site's term id 31772, by name or slug", () => {
+    for (const license of ["OGA-BY 4.0", "oga-by-40"]) {
+      expect(params(searchPageUrl(ORIGIN, { licenses: [license, "OGA-BY 3.0"] }, 0)).filter(([name]) => name.startsWith("field_art_licenses_tid"))).toEqual([
+        ["field_art_licenses_tid[]", "31772"],
+        ["field_art_licenses_tid[]", "10310"],
+      ]);
+    }
+    expect(badInput({ licenses: ["MIT"] }).message).toContain('"OGA-BY 4.0" (oga-by-40)');
   });
 
   it("requires keys for relevance sorting", () => {

@@ -185,18 +185,28 @@ describe("descriptions", () => {
     pageUrl: "https://opengameart.org/content/battle-theme-a",
     title: "Battle Theme A",
     licenses: ["CC0"],
+    collaborators: [],
+    previews: [],
     files: [{ name: "a.mp3", url: "https://opengameart.org/sites/default/files/a.mp3" }],
   } as unknown as Asset;
 
   it("round-trip with a fetch time, and garbage reads as absent", async () => {
     const cache = await open();
     expect(await cache.readDescription(asset.pageUrl)).toBeUndefined();
-    await cache.writeDescription(asset);
+    await cache.writeDescription(asset.pageUrl, asset);
     const read = await cache.readDescription(asset.pageUrl);
     expect(read?.asset).toEqual(asset);
     expect(Date.parse(read?.fetchedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
     const [file] = await readdir(path.join(cache.dir, "pages"));
-    await writeFile(path.join(cache.dir, "pages", file ?? ""), '{"format":1,"fetchedAt":"x","asset":{"files":7}}');
+    await writeFile(path.join(cache.dir, "pages", file ?? ""), '{"format":2,"fetchedAt":"x","asset":{"files":7}}');
+    expect(await cache.readDescription(asset.pageUrl)).toBeUndefined();
+  });
+
+  it("are found by the key they were written under, whatever the page called itself", async () => {
+    const cache = await open();
+    const other = "https://opengameart.org/content/not-battle-theme-a";
+    await cache.writeDescription(other, asset);
+    expect((await cache.readDescription(other))?.asset.id).toBe("battle-theme-a");
     expect(await cache.readDescription(asset.pageUrl)).toBeUndefined();
   });
 });
