@@ -161,12 +161,20 @@ describe("README.md snippets", () => {
     await writeFile(path.join(root, "rollup.config.js"), snippet.code);
     const first = ofKind("module")[0]!.snippet;
     await writeFile(path.join(root, "src/main.js"), first.code.replace(/^import credits.*\n/m, "") + `globalThis.__readme = { music, files, meta, hit, tracks };\n`);
-    const { default: config } = (await import(pathToFileURL(path.join(root, "rollup.config.js")).href)) as { default: import("rollup").RollupOptions & { input: string; output: { dir: string } } };
     const { rollup } = await import("rollup");
-    const bundle = await rollup({ ...config, input: path.join(root, config.input), onwarn: () => undefined });
-    await bundle.write({ ...config.output, dir: path.join(root, config.output.dir) });
-    await bundle.close();
-    expect((await listFiles(path.join(root, config.output.dir))).some((f) => /battleThemeA.*\.mp3$/.test(f))).toBe(true);
+    // Rollup runs in the project's folder: the plugin, knowing no root, puts the lockfile there.
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const { default: config } = (await import(pathToFileURL(path.join(root, "rollup.config.js")).href)) as { default: import("rollup").RollupOptions & { output: import("rollup").OutputOptions & { dir: string } } };
+      const bundle = await rollup({ ...config, onwarn: () => undefined });
+      await bundle.write(config.output);
+      await bundle.close();
+    } finally {
+      process.chdir(cwd);
+    }
+    expect((await listFiles(path.join(root, "dist"))).some((f) => /battleThemeA.*\.mp3$/.test(f))).toBe(true);
+    expect(JSON.parse(await readFile(path.join(root, "oga.lock.json"), "utf8")).specifiers).toContain("oga:battle-theme-a/battleThemeA.mp3");
   }, 60_000);
 
   it("the CI recipe runs on a fresh machine: prefetch, sync, tsc, a frozen vite build", async () => {
