@@ -70,11 +70,15 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   const emitted = new Map<string, Promise<string>>();
   const strategyFor = (ctx: HookContext): UrlStrategy => (vite ? { kind: "vite" } : { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted });
 
-  /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
+  /**
+   * Dev: write the lockfile and declarations shortly after new imports resolve, batched, and say
+   * what that batch downloaded (a dev server has no end of build to wait for).
+   */
   const scheduleFlush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
+      report.end();
       getResolver()
         .session.flush({ neverShrink: true })
         .catch((error: unknown) => log(`could not write the lockfile or declarations: ${(error as Error).message}`));

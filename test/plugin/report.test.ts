@@ -60,3 +60,39 @@ describe.each(["vite8", "vite7"] as const)("the download log on %s", (bundler) =
     expect(await buildLogged(bundler, `import music from "oga:battle-theme-a";\nglobalThis.__oga = { music };\n`)).toEqual([]);
   });
 });
+
+describe("the download log of the dev server", () => {
+  it("sums up each batch of imports once they resolve, not when the server closes", async () => {
+    await writeFile(path.join(project.root, "src/main.js"), `import { files } from "oga:retro-sfx-pack";\nglobalThis.__oga = { files };\n`);
+    const lines: string[] = [];
+    const logger = {
+      info: (message: string) => lines.push(message),
+      warn: () => undefined,
+      warnOnce: () => undefined,
+      error: () => undefined,
+      clearScreen: () => undefined,
+      hasErrorLogged: () => false,
+      hasWarned: false,
+    };
+    const { createServer } = await import("vite");
+    const server = await createServer({
+      root: project.root,
+      configFile: false,
+      customLogger: logger,
+      server: { port: 0, host: "127.0.0.1" },
+      optimizeDeps: { noDiscovery: true, include: [] },
+      plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
+    });
+    try {
+      await server.listen();
+      const base = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+      const main = await (await fetch(`${base}/src/main.js`)).text();
+      const id = /from\s+["']([^"']*oga:[^"']*)["']/.exec(main)![1]!;
+      expect((await fetch(base + id)).status).toBe(200);
+      const ours = () => lines.filter((l) => l.includes("[vite-plugin-oga]")).map((l) => l.slice(l.indexOf("]") + 2));
+      await expect.poll(ours, { timeout: 5000 }).toContainEqual(expect.stringMatching(/^3 files in \d+(\.\d)? s: 3 downloaded \(\d+(\.\d)? kB\)$/));
+    } finally {
+      await server.close();
+    }
+  });
+});
