@@ -82,8 +82,7 @@ function renderDeclarations(modules: ReadonlyMap<string, string>): string {
   // One-line blocks (names an asset does not have) stand together; other blocks are set apart.
   let body = "";
   let previous: string | undefined;
-  for (const name of [...modules.keys()].sort(compareModuleNames)) {
-    const text = modules.get(name)!;
+  for (const [, text] of [...modules].sort(compareModules)) {
     if (previous !== undefined && !(isOneLine(previous) && isOneLine(text))) body += "\n";
     body += text;
     previous = text;
@@ -92,16 +91,28 @@ function renderDeclarations(modules: ReadonlyMap<string, string>): string {
 }
 
 /**
- * Sorted by name, except that patterns with the same text before their `*` come longest first:
- * when an import matches several patterns with the same prefix, TypeScript takes the one declared
- * first, and the more specific one (`tiles.zip/*.png` over `tiles.zip/*`, `b*.mp3` over `b*`)
- * should win. Such names are next to each other in plain sorted order, so this is a total order.
+ * The order of the file: sorted by name, except among patterns with the same text before their
+ * `*`, where TypeScript takes the first declared for an import several match. There, glob patterns
+ * (`matches`, reached by pattern only) come first, then the fallbacks (names an asset does not have,
+ * entries not listed yet), then globs with one `*` (found by exact name anyway), each group sorted
+ * by name. Names with the same text before their `*` are next to each other in plain sorted order,
+ * so this is a total order. The rank is read from the block, so a file merged from disk sorts the same.
  */
-function compareModuleNames(a: string, b: string): number {
-  const starA = a.indexOf("*");
-  const starB = b.indexOf("*");
-  if (starA !== -1 && starA === starB && a.slice(0, starA) === b.slice(0, starB) && a.length !== b.length) return b.length - a.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+function compareModules(a: [string, string], b: [string, string]): number {
+  const [nameA, textA] = a;
+  const [nameB, textB] = b;
+  const starA = nameA.indexOf("*");
+  if (starA !== -1 && starA === nameB.indexOf("*") && nameA.slice(0, starA) === nameB.slice(0, starA)) {
+    const rank = patternRank(textA) - patternRank(textB);
+    if (rank !== 0) return rank;
+  }
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+}
+
+function patternRank(block: string): number {
+  if (block.includes("export default matches;")) return 0;
+  if (block.includes("export default files;")) return 2;
+  return 1;
 }
 
 /** The `declare module "…" { … }` blocks of a file we generated, by module name (anything else in it is ignored). */
@@ -155,27 +166,35 @@ function stringOrRecordModule(name: string): string {
 
 /**
  * Declares the asset's globs. Globs that collapse to the same module name share one declaration
- * whose keys are their union. A pattern reaching inside a zip (`tiles.zip/**\/*.png` declared as
- * `tiles.zip/*.png`) also matches entries of it that no build has listed yet
- * (`tiles.zip/png/door.png`), so there the record is a `string` too.
+ * whose keys are their union. A glob with several `*` is reached through its pattern, which is
+ * declared as `matches` so that it comes before a fallback of the same prefix (see
+ * {@link compareModules}); inside a zip that pattern also matches entries no build has listed
+ * yet, so there its record is a `string` too. A glob with one `*` is found by its exact name: it
+ * stays a plain record (a misspelt key names itself in the error), and inside a zip a fallback
+ * with its prefix (`tiles.zip/png/*`) comes first and serves the single entries its pattern would
+ * otherwise catch.
  */
 function addGlobModules(modules: Map<string, string>, id: string, asset: LockedAsset, paths: readonly string[], globs: readonly GlobSpecifier[]): void {
-  const keysByName = new Map<string, Set<string>>();
+  const byName = new Map<string, { keys: Set<string>; pattern: boolean }>();
   for (const glob of globs) {
     const name = globDeclarationName(glob.specifier);
-    const keys = keysByName.get(name) ?? new Set<string>();
+    const entry = byName.get(name) ?? { keys: new Set<string>(), pattern: false };
     const match = globMatcher(glob.pattern);
-    for (const key of paths) if (match(key)) keys.add(key);
-    keysByName.set(name, keys);
+    for (const key of paths) if (match(key)) entry.keys.add(key);
+    if (name !== glob.specifier) entry.pattern = true;
+    byName.set(name, entry);
   }
   const zips = archiveNames(asset);
   const assetPrefix = fileSpecifier(id, "");
-  for (const [name, keys] of keysByName) {
+  for (const [name, { keys, pattern }] of byName) {
     const star = name.indexOf("*");
     const prefix = star === -1 ? undefined : name.slice(assetPrefix.length, star);
     const insideZip = prefix !== undefined && zips.some((zip) => prefix.startsWith(`${zip}/`));
-    const type = insideZip ? `string & ${recordType([...keys])}` : recordType([...keys]);
-    modules.set(name, `declare module ${tsString(name)} {\n  const files: ${type};\n  export default files;\n}\n`);
+    const fallback = `${assetPrefix}${prefix}*`;
+    const record = recordType([...keys]);
+    const type = insideZip && (pattern || name === fallback) ? `string & ${record}` : record;
+    modules.set(name, `declare module ${tsString(name)} {\n  const ${pattern ? "matches" : "files"}: ${type};\n  export default ${pattern ? "matches" : "files"};\n}\n`);
+    if (insideZip && !pattern && name !== fallback && !byName.has(fallback)) modules.set(fallback, stringOrRecordModule(fallback));
   }
 }
 
@@ -195,8 +214,8 @@ function addGlobModules(modules: Map<string, string>, id: string, asset: LockedA
  *
  * A misspelling elsewhere in a part names share (`hero_61.png` beside `hero_16.png` and
  * `hero_32.png`) type-checks and is named by the build. A glob declared under the same name keeps
- * it; a glob pattern with the same prefix (`b*.mp3`) comes first in the file (see
- * {@link compareModuleNames}) and wins.
+ * it; among patterns with the same prefix, a glob with several `*` declared as `b*.mp3` comes
+ * before these, and a glob found by its exact name after them (see {@link compareModules}).
  */
 function addMissingNameModules(modules: Map<string, string>, id: string, asset: LockedAsset): void {
   const names = Object.keys(asset.files).sort();

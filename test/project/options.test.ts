@@ -58,7 +58,7 @@ describe("declarations", () => {
     lock.specifiers = ["oga:x/**/{a,zz}*.png", "oga:x/**/b*.png"];
     const text = generateDeclarations(lock);
     expect(text.match(/declare module "oga:x\/\*\.png"/g)).toHaveLength(1);
-    expect(text).toContain('const files: { readonly "a.png": string; readonly "b.png": string; }');
+    expect(text).toContain(`const matches: { readonly "a.png": string; readonly "b.png": string; }`);
     expect(text).toContain('declare module "oga:x/c.wav"');
     expect(generateDeclarations({ ...lock, specifiers: [...lock.specifiers].reverse() })).toBe(text);
   });
