@@ -14,12 +14,10 @@ import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("game");
 
-/** Builds src/main.js with Vite 8 or 7 and returns the plugin's log lines. */
-async function buildLogged(bundler: "vite8" | "vite7", code: string): Promise<string[]> {
-  await writeFile(path.join(project.root, "src/main.js"), code);
-  const lines: string[] = [];
-  const logger = {
-    info: (message: string) => lines.push(message),
+/** A Vite logger that keeps every info line in `lines` and drops the rest. */
+function capturingLogger(lines: string[]) {
+  return {
+    info: (message: string) => void lines.push(message),
     warn: () => undefined,
     warnOnce: () => undefined,
     error: () => undefined,
@@ -27,6 +25,13 @@ async function buildLogged(bundler: "vite8" | "vite7", code: string): Promise<st
     hasErrorLogged: () => false,
     hasWarned: false,
   };
+}
+
+/** Builds src/main.js with Vite 8 or 7 and returns the plugin's log lines. */
+async function buildLogged(bundler: "vite8" | "vite7", code: string): Promise<string[]> {
+  await writeFile(path.join(project.root, "src/main.js"), code);
+  const lines: string[] = [];
+  const logger = capturingLogger(lines);
   const { build } = bundler === "vite8" ? await import("vite") : ((await import("vite7")) as unknown as typeof import("vite"));
   await build({
     root: project.root,
@@ -65,15 +70,7 @@ describe("the download log of the dev server", () => {
   it("sums up each batch of imports once they resolve, not when the server closes", async () => {
     await writeFile(path.join(project.root, "src/main.js"), `import { files } from "oga:retro-sfx-pack";\nglobalThis.__oga = { files };\n`);
     const lines: string[] = [];
-    const logger = {
-      info: (message: string) => lines.push(message),
-      warn: () => undefined,
-      warnOnce: () => undefined,
-      error: () => undefined,
-      clearScreen: () => undefined,
-      hasErrorLogged: () => false,
-      hasWarned: false,
-    };
+    const logger = capturingLogger(lines);
     const { createServer } = await import("vite");
     const server = await createServer({
       root: project.root,
