@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
+    globalSetup: ["test/e2e/require-chromium.ts"],
     // One Chromium and one replica per file; files run one after another on a two-core machine.
     fileParallelism: false,
     testTimeout: 60_000,

@@ -20,11 +20,13 @@ export type OgaErrorCode =
 /**
  * Every error this package throws on purpose. `message` is one line a user can act on; page text
  * in it (file names, titles) reaches terminals and logs, so its control characters are escaped.
+ * `lines: true` is for a message laid out in lines (a list of imports): its line breaks pass, and
+ * the caller has escaped each line's text itself.
  */
 export class OgaError extends Error {
   readonly code: OgaErrorCode;
-  constructor(code: OgaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(escapeControls(message), options);
+  constructor(code: OgaErrorCode, message: string, options?: { cause?: unknown; lines?: boolean }) {
+    super(escapeControls(message, options?.lines ? "\n" : ""), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "OgaError";
     this.code = code;
   }

@@ -11,6 +11,7 @@ import { optionalString, stringList } from "./options.js";
 import { OutputNames } from "./output-names.js";
 import { outputPath, placeFile } from "./place-file.js";
 import { createProgressReporter, reportFile } from "./progress.js";
+import { TransferTally } from "../project/transfer-tally.js";
 
 export const downloadCommand: CliCommand = {
   spec: "download <id>",
@@ -34,11 +35,15 @@ export const downloadCommand: CliCommand = {
     // Not an error: `xargs -n1 oga download` over search results must go on past an empty asset.
     if (asset.files.length === 0 && !asset.filesUnavailable) say(io, `${asset.id}: the page lists no files`);
     const progress = createProgressReporter(io);
+    const tally = new TransferTally();
     let cached;
     try {
       cached = await client.download(asset, {
         ...(files.length > 0 && { files }),
-        onProgress: (p) => progress.update(p),
+        onProgress: (p) => {
+          tally.fileStarted({ asset: asset.id, name: p.file, size: p.totalBytes });
+          progress.update(p);
+        },
       });
     } finally {
       progress.stop();
@@ -62,5 +67,7 @@ export const downloadCommand: CliCommand = {
       if (out !== undefined) await placeFile(file.path, shown);
       await writeLine(io.stdout, shown);
     }
+    for (const file of cached) tally.fileFinished({ asset: asset.id, name: file.name, size: file.size, transfer: file.transfer });
+    if (cached.length > 0) say(io, tally.summary());
   },
 };

@@ -83,17 +83,4 @@ export function say(io: CliIo, message: string): void {
   if (!io.stderr.destroyed) io.stderr.write(`${escapeControls(message)}\n`);
 }
 
-/** Bytes as people read them: `512 B`, `3.2 kB`, `12.5 MB` (SI units, like the site prints). */
-export function formatSize(bytes: number | null): string {
-  if (bytes === null) return "size unknown";
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = "B";
-  for (const next of units) {
-    if (value < 1000) break;
-    value /= 1000;
-    unit = next;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
-}
+export { formatSize } from "../project/human-units.js";

@@ -7,7 +7,9 @@ import { OgaError } from "../errors.js";
 import { findSpecifiers } from "../project/find-specifiers.js";
 import { prefetchSpecifiers } from "../project/prefetch.js";
 import { closeSharedStores, type ResolveEvents } from "../project/resolve-asset.js";
+import { plural } from "../project/human-units.js";
 import { parseSpecifier } from "../project/specifier.js";
+import { TransferTally } from "../project/transfer-tally.js";
 import type { CliCommand } from "./command.js";
 import { formatSize, say, type CliIo } from "./io.js";
 import { addProjectOptions, projectOptions, shownPath } from "./project.js";
@@ -42,7 +44,7 @@ export const prefetchCommand: CliCommand = {
         result.lockWritten ? `wrote ${shownPath(resolved.lockfile)}` : `${shownPath(resolved.lockfile)} unchanged`,
         ...(resolved.dts === false ? [] : [result.dtsWritten ? `wrote ${shownPath(resolved.dts)}` : `${shownPath(resolved.dts)} unchanged`]),
       ];
-      say(io, `prefetched ${found.length} import${found.length === 1 ? "" : "s"}: ${tally.summary()}; ${written.join(", ")}`);
+      say(io, `prefetched ${plural(found.length, "import")}; ${tally.summary()}; ${written.join(", ")}`);
     } finally {
       tally.stop();
       // The resolver's clients are process-wide (shared by builds); the runner does not know them.
@@ -61,36 +63,29 @@ function checkSpecifier(specifier: string, file: string): void {
 }
 
 /**
- * Counts what the resolver reports. Files can be reported more than once (an asset import and a
- * file import of the same asset), so they are keyed by asset and name.
+ * The resolver's events, counted by the same tally as the plugin's log: a live bar on a terminal,
+ * else one line per downloaded file; the summary comes from the tally too.
  */
 function createTally(io: CliIo) {
   const bar = createProgressReporter(io);
   const plain = !wantsProgressBar(io);
-  const files = new Map<string, { size: number; downloaded: boolean }>();
-  const started = new Map<string, number | null>();
-  let bytesDone = 0;
-  const key = (file: { asset: string; name: string }) => `${file.asset}/${file.name}`;
+  const tally = new TransferTally();
   const draw = (file: string) => {
-    const sizes = [...started.values()];
-    const bytesTotal = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
-    const filesDone = [...files.values()].filter((f) => f.downloaded).length;
-    bar.update({ file, asset: "", bytes: 0, totalBytes: null, filesDone, filesTotal: started.size, bytesDone, bytesTotal });
+    const p = tally.progress();
+    bar.update({ file, asset: "", bytes: 0, totalBytes: null, filesDone: p.filesDownloaded, filesTotal: p.filesStarted, bytesDone: p.bytesDownloaded, bytesTotal: p.bytesStarted });
   };
+  const shown = (file: { asset: string; name: string }) => `${file.asset}/${file.name}`;
   const events: ResolveEvents = {
     onDownloadStart(file) {
-      started.set(key(file), file.size);
-      draw(key(file));
+      tally.fileStarted(file);
+      draw(shown(file));
     },
     onFile(file) {
-      const known = files.get(key(file));
-      const downloaded = file.transfer === "downloaded";
-      if (known?.downloaded || (known && !downloaded)) return;
-      files.set(key(file), { size: file.size, downloaded });
-      if (!downloaded) return;
-      bytesDone += file.size;
-      if (plain) say(io, `downloaded ${key(file)} (${formatSize(file.size)})`);
-      else draw(key(file));
+      const before = tally.progress().filesDownloaded;
+      tally.fileFinished(file);
+      if (tally.progress().filesDownloaded === before) return;
+      if (plain) say(io, `downloaded ${shown(file)} (${formatSize(file.size)})`);
+      else draw(shown(file));
     },
   };
   let stopped = false;
@@ -100,12 +95,6 @@ function createTally(io: CliIo) {
       if (!stopped) bar.stop();
       stopped = true;
     },
-    summary(): string {
-      const all = [...files.values()];
-      const downloaded = all.filter((f) => f.downloaded);
-      const bytes = downloaded.reduce((sum, f) => sum + f.size, 0);
-      const cached = all.length - downloaded.length;
-      return `${all.length} file${all.length === 1 ? "" : "s"}, ${downloaded.length} downloaded (${formatSize(bytes)}), ${cached} already cached`;
-    },
+    summary: () => tally.summary(),
   };
 }

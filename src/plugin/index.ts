@@ -5,6 +5,7 @@ import { OgaError, isOgaError } from "../errors.js";
 import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "../project/options.js";
 import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
+import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
 import { escapeControls } from "../untrusted-text.js";
 import { CreditsBuild } from "./credits-hooks.js";
@@ -22,12 +23,20 @@ export const PLUGIN_NAME = "vite-plugin-oga";
 const ROLLUP_PARALLEL_FILE_OPS = 128;
 
 const OGA_SOURCE = /^(?:oga:|\0oga:)/;
+/** Stands in for a module the cache lacks until the build fails at its end: every export an `oga:` module has. */
+const MISSING_MODULE_CODE = "export default null;\nexport const files = {};\nexport const meta = null;\n";
 const VIRTUAL = /^\0oga:/;
 /** The plugin object; `index.ts` and `rollup.ts` give it the bundler's own type. */
 export interface OgaPluginObject {
   name: string;
   enforce: "pre";
   [hook: string]: unknown;
+}
+
+/** `file` relative to the project root when inside it (plain Rollup has no root but the cwd), else absolute. */
+function shownPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 /**
@@ -58,7 +67,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else if (logTarget?.info) logTarget.info(message);
     else process.stderr.write(line + "\n");
   };
-  const report = new DownloadReport(log);
+  const report = new DownloadReport(log, () => options.url);
   const credits = new CreditsBuild(options, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver =>
@@ -78,11 +87,15 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     };
   };
 
-  /** Dev: write the lockfile and declarations shortly after new imports resolve, batched. */
+  /**
+   * Dev: write the lockfile and declarations shortly after new imports resolve, batched, and say
+   * what that batch downloaded (a dev server has no end of build to wait for).
+   */
   const scheduleFlush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
+      report.end();
       getResolver()
         .session.flush({ neverShrink: true })
         .catch((error: unknown) => log(`could not write the lockfile or declarations: ${(error as Error).message}`));
@@ -90,13 +103,52 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     flushTimer.unref();
   };
 
+  /** Writes the lockfile and the declarations (see `LockSession.flush`), as a plugin error on failure. */
+  const writeProjectFiles = async (ctx: HookContext, { neverShrink = false }: { neverShrink?: boolean } = {}): Promise<void> => {
+    try {
+      await getResolver().session.flush({ neverShrink });
+    } catch (error) {
+      ctx.error(pluginError(error, `could not write the lockfile or declarations: ${(error as Error).message}`));
+    }
+  };
+
+  /** `src/main.js: ` for the user's file that wrote the import, and the specifier as written there. */
+  const originOf = (specifier: string, id: string, origin = origins.get(id)) => ({
+    where: origin ? shownPath(options.root, origin.importer) : "",
+    specifier: origin?.specifier ?? specifier,
+  });
+
+  /**
+   * The bundler error for `error`: code, one message naming the import (control characters in it
+   * escaped for the terminal, line breaks kept: ours are the message's layout, a page's are
+   * escaped where its text enters one), and no stack or cause chain (the message says it all)
+   * unless `OGA_DEBUG=1` or the error is not one of ours.
+   */
+  const pluginError = (error: unknown, message: string) => {
+    const ours = isOgaError(error);
+    // An empty stack is what makes Vite 7 print the message alone and Vite 8 print it once.
+    const detail = options.debug || !ours ? { cause: error } : { stack: "" };
+    return { code: ours ? error.code : "OGA_UNEXPECTED", message: escapeControls(message, "\n"), plugin: PLUGIN_NAME, ...detail };
+  };
+
   const fail = (ctx: HookContext, error: unknown, specifier: string, id: string, origin = origins.get(id)): never => {
-    const where = origin ? `${path.relative(options.root, origin.importer) || origin.importer}: ` : "";
-    const userSpecifier = origin?.specifier ?? specifier;
-    const code = isOgaError(error) ? error.code : "OGA_UNEXPECTED";
+    const { where, specifier: userSpecifier } = originOf(specifier, id, origin);
     const message = error instanceof Error ? error.message : String(error);
     const what = message.startsWith(`"${userSpecifier}"`) ? "" : `"${userSpecifier}": `;
-    return ctx.error({ code, message: escapeControls(`${where}${what}${message}`), cause: error, plugin: PLUGIN_NAME });
+    return ctx.error(pluginError(error, `${where ? `${where}: ` : ""}${what}${message}`));
+  };
+
+  const missing: MissingImport[] = [];
+  /**
+   * A build goes on past imports the cache lacks (offline, site unreachable) and names them all
+   * in one error at the end (`missing-imports.ts`); meanwhile each gets a stand-in module with
+   * every export an `oga:` module may have, so importers still link. The dev server shows each
+   * failing module at once instead.
+   */
+  const gatherMissing = (error: unknown, specifier: string, id: string, origin = origins.get(id)): boolean => {
+    if (vite?.command === "serve" || !isMissingFromCache(error)) return false;
+    missing.push({ ...originOf(specifier, id, origin), error });
+    return true;
   };
 
   async function loadModule(ctx: HookContext, id: string): Promise<{ code: string; moduleSideEffects: false; meta?: unknown } | null> {
@@ -136,6 +188,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (vite?.command === "serve") scheduleFlush();
       return { code, moduleSideEffects: false, meta: { oga: { specifier, asset: parsed.id, pageUrl: asset.pageUrl } } };
     } catch (error) {
+      if (gatherMissing(error, specifier, id.split("?")[0]!)) return { code: MISSING_MODULE_CODE, moduleSideEffects: false };
       return fail(ctx, error, specifier, id.split("?")[0]!);
     }
   }
@@ -167,6 +220,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return changed ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
     } catch (error) {
       if (!(error instanceof UrlReferenceError)) throw error;
+      // Left as written: the build fails at its end, naming this reference with the other missing imports.
+      if (gatherMissing(error.cause, error.specifier, "", { importer: file, specifier: error.specifier })) return null;
       return fail(ctx, error.cause, error.specifier, "", { importer: file, specifier: error.specifier });
     }
   }
@@ -212,6 +267,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     async buildStart(this: HookContext) {
       logTarget = this;
       emitted.clear();
+      missing.length = 0;
       credits.startBuild();
       await getResolver().session.reload();
     },
@@ -255,21 +311,28 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return credits.fillPlaceholder(this, code, Object.values(meta.chunks));
     },
 
-    generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>) {
+    async generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>, isWrite?: boolean) {
       credits.emitFiles(this, Object.values(bundle));
+      // Without a write (`build.write: false`, Rollup's `generate()`) the bundle is done here.
+      if (!isWrite) await writeProjectFiles(this);
+    },
+
+    async writeBundle(this: HookContext) {
+      await writeProjectFiles(this);
     },
 
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
-      try {
-        // A failed build may have resolved nothing (offline, site down): regenerating the
-        // declarations from that would wipe the user's committed types. Locked downloads still count.
-        await getResolver().session.flush({ declarations: !error, neverShrink: vite?.command === "serve" });
-      } catch (error) {
-        this.error({ code: isOgaError(error) ? error.code : "OGA_UNEXPECTED", message: `could not write the lockfile or declarations: ${(error as Error).message}`, cause: error });
-      } finally {
-        report.end();
+      report.end();
+      if (missing.length > 0) {
+        const gathered = missingImportsError(missing, { debug: options.debug });
+        missing.length = 0;
+        this.error(pluginError(gathered, gathered.message));
       }
+      // The dev server writes as imports resolve, and once more when it closes. A build writes
+      // only once its bundle is complete (above): a failed build leaves the lockfile and the
+      // declarations exactly as they were.
+      if (vite?.command === "serve" && !error) await writeProjectFiles(this, { neverShrink: true });
     },
   };
 }

@@ -23,10 +23,14 @@ export class LockSession {
     private readonly frozen: boolean,
   ) {}
 
-  /** Re-reads the lockfile from disk (start of every build: the user may have edited it). */
+  /**
+   * Re-reads the lockfile from disk (start of every build: the user may have edited it). What a
+   * failed build left in memory is dropped with it.
+   */
   async reload(): Promise<void> {
     await this.chain;
     this.lock = await readLockfile(this.file);
+    this.dirty = false;
   }
 
   asset(id: string): LockedAsset | undefined {
@@ -66,10 +70,12 @@ export class LockSession {
 
   /**
    * Writes the lockfile (unless frozen or unchanged) and the declarations (when enabled and
-   * different from disk; skipped with `declarations: false`). With `neverShrink` (the dev server)
-   * the declarations keep every module the file on disk declares. Calls are serialised so concurrent flushes never interleave.
+   * different from disk), both whole (temp + rename). Call it only when what the session holds is
+   * worth keeping: a build calls it once its bundle is complete, never after a failure, and the
+   * dev server after imports resolve. With `neverShrink` (the dev server) the declarations keep
+   * every module the file on disk declares. Calls are serialised so concurrent flushes never interleave.
    */
-  flush({ declarations = true, neverShrink = false }: { declarations?: boolean; neverShrink?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
+  flush({ neverShrink = false }: { neverShrink?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
     const run = async () => {
       let lockWritten = false;
       if (this.dirty && !this.frozen) {
@@ -81,7 +87,7 @@ export class LockSession {
         this.lock = mergeLockfiles(merged, this.lock);
         lockWritten = true;
       }
-      const dtsWritten = this.dts === false || !declarations ? false : await writeDeclarations(this.dts, this.lock, { neverShrink });
+      const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock, { neverShrink });
       return { lockWritten, dtsWritten };
     };
     const result = this.chain.then(run, run);

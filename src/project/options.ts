@@ -96,6 +96,8 @@ export interface ResolvedOgaOptions {
   licenses: LicensePolicy;
   /** Credits files to write beside the bundle (from the `credits` option; empty for none). */
   creditsFiles: string[];
+  /** `OGA_DEBUG=1`: errors keep their stack traces and causes. */
+  debug: boolean;
 }
 
 /**
@@ -138,6 +140,7 @@ export function resolveOptions(
     retryDelaySeconds: options.retryDelaySeconds,
     licenses: createLicensePolicy(options.licenses),
     creditsFiles: creditsFileNames(options.credits),
+    debug: envFlag(env.OGA_DEBUG) ?? false,
   };
 }
 

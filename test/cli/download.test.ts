@@ -40,7 +40,11 @@ describe("oga download", () => {
       expect(await sha256OfPath(printed)).toBe(await sha256Of(replicaFile("imminent-threat", printed)));
     }
     // Plain lines on a pipe: one per file, no bar, no escapes.
-    expect(lines(run.stderr)).toEqual(paths.map((p) => expect.stringMatching(new RegExp(`^downloaded ${escape(path.basename(p))} \\(`))));
+    expect(lines(run.stderr)).toEqual([
+      ...paths.map((p) => expect.stringMatching(new RegExp(`^downloaded ${escape(path.basename(p))} \\(`))),
+      // One summary from the same tally as the plugin's log: the parts add up to the total.
+      expect.stringMatching(new RegExp(`^${asset.files.length} files in [\\d.]+ s: ${asset.files.length} downloaded \\([\\d.]+ kB\\)$`)),
+    ]);
     expect(run.stderr).not.toMatch(ANSI);
     expect(run.stderr).not.toContain("\r");
   });
@@ -56,7 +60,7 @@ describe("oga download", () => {
     const fileRequests = replica.requests.filter(FILES);
     expect(fileRequests).toHaveLength(asset.files.length);
     expect(fileRequests.map((r) => r.status)).toEqual(asset.files.map(() => 304));
-    expect(lines(second.stderr)).toEqual(asset.files.map(() => expect.stringMatching(/^up to date /)));
+    expect(lines(second.stderr)).toEqual([...asset.files.map(() => expect.stringMatching(/^up to date /)), `${asset.files.length} files: ${asset.files.length} unchanged on the site`]);
   });
 
   it("--out places the files in DIR/<id>/<name> and prints those paths", async () => {

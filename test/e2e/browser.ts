@@ -4,6 +4,7 @@
  */
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser; the DOM types let them be checked like the game.
+import { accessSync, constants } from "node:fs";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 
 /** The fields of an `oga:credits` entry this test reads (client.d.ts has the full type). */
@@ -30,10 +31,22 @@ declare global {
   }
 }
 
-/** Debian's build; a test must never download a browser. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Debian's build; a test must never download a browser. `CHROMIUM_PATH` points elsewhere. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** One line saying how to get the browser when it is not there, else undefined. */
+export function missingChromium(): string | undefined {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return undefined;
+  } catch {
+    return `The browser tests need Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.`;
+  }
+}
 
 export function launchChromium(): Promise<Browser> {
+  const missing = missingChromium();
+  if (missing) return Promise.reject(new Error(missing));
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [

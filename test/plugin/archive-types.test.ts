@@ -41,14 +41,14 @@ describe("declarations for archive entries under a real tsc --noEmit", () => {
     await writeFile(game(), GAME_TS.replace('tiles["tiles.zip/png/wall.png"]', 'tiles["tiles.zip/png/wal.png"]'));
     const result = await tsc(project.root);
     expect(result.ok).toBe(false);
-    expect(result.output).toContain("tiles.zip/png/wal.png");
+    // The record is also a string (its pattern serves entries not listed yet): an implicit any.
+    expect(result.output).toMatch(/^src\/game\.ts\(5,\d+\): error TS7015/m);
   }, 60_000);
 
-  it("reject a misspelled entry specifier", async () => {
-    await writeFile(game(), GAME_TS.replace("bonus.zip/coin.png", "bonus.zip/coins.png"));
+  it("accept an entry no build has listed yet, as a string (the build checks that it exists)", async () => {
+    await writeFile(game(), GAME_TS.replace("bonus.zip/coin.png", "bonus.zip/gem.png"));
     const result = await tsc(project.root);
-    expect(result.ok).toBe(false);
-    expect(result.output).toContain("TS2307");
-    expect(result.output).toContain("oga:dungeon-pack/extras.zip/bonus.zip/coins.png");
+    expect(result.output).toBe("");
+    expect(result.ok).toBe(true);
   }, 60_000);
 });

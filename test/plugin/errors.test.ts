@@ -75,7 +75,7 @@ describe("site unreachable and not cached", () => {
     expect(e.pluginCode ?? e.code).toBe("OGA_UNREACHABLE");
     expect(e.message).toContain(path.join("src", "main.js"));
     expect(e.message).toContain('"oga:battle-theme-a"');
-    expect(e.message).toContain("not cached");
+    expect(e.message).toContain("not in the cache");
     expect(e.message).toContain("oga prefetch");
   }, 60_000);
 });

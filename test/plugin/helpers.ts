@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -116,15 +116,52 @@ export async function replicaBytes(replica: { catalogue: { findFile(slug: string
   return Buffer.concat(chunks);
 }
 
-/** Type-checks the project at `root` (`tsc -p root`, the repository's TypeScript): whether it passed, and its diagnostics. */
-export async function tsc(root: string): Promise<{ ok: boolean; output: string }> {
+/** The two TypeScripts the tests type-check with: 7 (the repository's own) and 5 (`typescript5`). */
+export type TypeScriptVersion = 5 | 7;
+export const TYPESCRIPT_VERSIONS: readonly TypeScriptVersion[] = [5, 7];
+const TSC_BIN: Record<TypeScriptVersion, string> = {
+  5: fileURLToPath(new URL("../../node_modules/typescript5/bin/tsc", import.meta.url)),
+  7: TSC,
+};
+
+/**
+ * Type-checks the project at `root` (`tsc -p root`) with TypeScript 7 unless told otherwise, and
+ * `skipLibCheck` as its tsconfig says unless overridden: whether it passed, and its diagnostics.
+ */
+export async function tsc(root: string, { version = 7, skipLibCheck }: { version?: TypeScriptVersion; skipLibCheck?: boolean } = {}): Promise<{ ok: boolean; output: string }> {
+  const args = ["-p", root, "--pretty", "false", ...(skipLibCheck === undefined ? [] : ["--skipLibCheck", String(skipLibCheck)])];
   try {
-    const { stdout } = await promisify(execFile)(TSC, ["-p", root, "--pretty", "false"], { cwd: root });
+    const { stdout } = await promisify(execFile)(TSC_BIN[version], args, { cwd: root });
     return { ok: true, output: stdout };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
     return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
+}
+
+/** `tsc` diagnostics by file (relative to the project, `/` separators): `{ "src/a.ts": ["TS1192 …"] }`. */
+export function diagnosticsByFile(output: string): Map<string, string[]> {
+  const byFile = new Map<string, string[]>();
+  for (const line of output.split("\n")) {
+    const match = /^(.+?)\(\d+,\d+\): error (TS\d+: .*)$/.exec(line.trim());
+    if (!match) continue;
+    const file = match[1]!.replace(/\\/g, "/");
+    byFile.set(file, [...(byFile.get(file) ?? []), match[2]!]);
+  }
+  return byFile;
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Links what `npm i -D vite vite-plugin-oga` would install into `root/node_modules`: this
+ * repository's Vite and the package itself (its `exports`, so `vite-plugin-oga/client` resolves
+ * as it would for a user).
+ */
+export async function linkInstalledPackages(root: string): Promise<void> {
+  await mkdir(path.join(root, "node_modules"), { recursive: true });
+  await symlink(path.join(REPO_ROOT, "node_modules/vite"), path.join(root, "node_modules/vite"), "dir");
+  await symlink(REPO_ROOT, path.join(root, "node_modules/vite-plugin-oga"), "dir");
 }
 
 /**

@@ -41,10 +41,12 @@ describe("resolveOptions", () => {
 });
 
 describe("declarations", () => {
-  it("declares each glob through a one-* pattern that matches it", () => {
+  it("declares a glob by its own name when it has at most one *, else through a one-* pattern that matches it", () => {
+    expect(globDeclarationName("oga:x/*.png")).toBe("oga:x/*.png");
+    expect(globDeclarationName("oga:x/{a,b}.png")).toBe("oga:x/{a,b}.png");
     expect(globDeclarationName("oga:x/**/*.png")).toBe("oga:x/*.png");
-    expect(globDeclarationName("oga:x/{a,b}.png")).toBe("oga:x/*.png");
     expect(globDeclarationName("oga:x/a*b*c.wav")).toBe("oga:x/a*c.wav");
+    expect(globDeclarationName("oga:x/{a,b}/**/*.wav")).toBe("oga:x/*.wav");
   });
 
   it("merges globs that collapse to one pattern and is deterministic", () => {
@@ -53,10 +55,10 @@ describe("declarations", () => {
       pageUrl: "p", title: "X", author: { name: "a", url: null }, licenses: [], attribution: "", type: null, main: "a.png",
       files: { "a.png": { url: "u", size: 1 }, "b.png": { url: "u", size: 1 }, "c.wav": { url: "u", size: 1 } },
     };
-    lock.specifiers = ["oga:x/{a,zz}.png", "oga:x/**/b*.png"];
+    lock.specifiers = ["oga:x/**/{a,zz}*.png", "oga:x/**/b*.png"];
     const text = generateDeclarations(lock);
     expect(text.match(/declare module "oga:x\/\*\.png"/g)).toHaveLength(1);
-    expect(text).toContain('const files: { readonly "a.png": string; readonly "b.png": string; }');
+    expect(text).toContain(`const matches: { readonly "a.png": string; readonly "b.png": string; }`);
     expect(text).toContain('declare module "oga:x/c.wav"');
     expect(generateDeclarations({ ...lock, specifiers: [...lock.specifiers].reverse() })).toBe(text);
   });
