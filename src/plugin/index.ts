@@ -99,7 +99,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const main = mainFileName(asset);
       const names = parsed.kind === "asset" && view === "main" ? (main ? [main] : []) : await res.select(parsed, asset);
       // The bundler emits the files a loaded module references, so they ship and are credited.
-      if (names.length > 0) credits.filesShipped(parsed.id);
+      if (names.length > 0) credits.filesShipped(parsed.id, names);
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
       const strategy = strategyFor(ctx);
@@ -133,7 +133,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const name = parsed.kind === "file" ? (await res.select(parsed, asset))[0] : mainFileName(asset);
     if (!name) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no main file; name one of its files.`);
     const file = await res.file(parsed.id, name, parsed.specifier);
-    credits.filesShipped(parsed.id);
+    credits.filesShipped(parsed.id, [name]);
     res.recordSpecifier(parsed.specifier);
     if (vite?.command === "serve") scheduleFlush();
     return file.path;

@@ -60,7 +60,7 @@ export interface OgaPluginOptions {
   /**
    * Credits files written next to the bundle, shaped like Vite's `build.license`: `true` writes
    * `CREDITS.md` and `credits.json`, `false` none, `{ fileName }` the named file(s) (`.json` → JSON,
-   * `.txt` → plain text, else Markdown). Default `true`. `oga:credits` works either way.
+   * `.txt` → plain text, `.csv` → the LPC `CREDITS.csv` columns, else Markdown). Default `true`. `oga:credits` works either way.
    */
   credits?: CreditsOption;
 }
