@@ -88,6 +88,11 @@ export interface ResolvedOgaOptions {
   licenses: LicensePolicy;
   /** Credits files to write beside the bundle (from the `credits` option; empty for none). */
   creditsFiles: string[];
+  /**
+   * Seconds between search result pages (the dev asset page's search), from `OGA_SEARCH_DELAY`
+   * as for `oga search`; `undefined` is the client's default (1).
+   */
+  searchDelaySeconds: number | undefined;
 }
 
 /**
@@ -125,6 +130,7 @@ export function resolveOptions(
     retryDelaySeconds: options.retryDelaySeconds,
     licenses: createLicensePolicy(options.licenses),
     creditsFiles: creditsFileNames(options.credits),
+    searchDelaySeconds: seconds(env.OGA_SEARCH_DELAY, "OGA_SEARCH_DELAY"),
   };
 }
 
@@ -146,6 +152,14 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (Number.isInteger(value) && value > 0) return value;
   throw new OgaError("OGA_BAD_INPUT", `vite-plugin-oga option ${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+}
+
+/** A number of seconds >= 0 from an environment variable; unset or blank is `undefined`. */
+function seconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const parsed = Number(value.trim());
+  if (Number.isFinite(parsed) && parsed >= 0) return parsed;
+  throw new OgaError("OGA_BAD_INPUT", `${name}: expected a number of seconds >= 0, got ${JSON.stringify(value)}`);
 }
 
 function nonNegative(value: number | undefined, name: string): void {
