@@ -6,6 +6,8 @@ import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "
 import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
 import { parseSpecifier } from "../project/specifier.js";
+import { SessionImports } from "../asset-page/project-assets.js";
+import { mountAssetPage, type AssetPageDevServer } from "./asset-page-server.js";
 import { CreditsBuild } from "./credits-hooks.js";
 import { pointDefaultImports } from "./default-imports.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
@@ -53,6 +55,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else process.stderr.write(line + "\n");
   };
   const report = new DownloadReport(log);
+  /** Dev only: the files each asset's modules referenced, for the asset page. */
+  const sessionImports = new SessionImports();
   const credits = new CreditsBuild(options, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver =>
@@ -100,6 +104,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const names = parsed.kind === "asset" && view === "main" ? (main ? [main] : []) : await res.select(parsed, asset);
       // The bundler emits the files a loaded module references, so they ship and are credited.
       if (names.length > 0) credits.filesShipped(parsed.id, names);
+      if (vite?.command === "serve") sessionImports.record(parsed.id, names);
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
       const strategy = strategyFor(ctx);
@@ -135,7 +140,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const file = await res.file(parsed.id, name, parsed.specifier);
     credits.filesShipped(parsed.id, [name]);
     res.recordSpecifier(parsed.specifier);
-    if (vite?.command === "serve") scheduleFlush();
+    if (vite?.command === "serve") {
+      sessionImports.record(parsed.id, [name]);
+      scheduleFlush();
+    }
     return file.path;
   }
 
@@ -179,8 +187,20 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       await session.reload();
     },
 
-    configureServer(server: Parameters<CreditsBuild["watch"]>[0]) {
+    configureServer(server: Parameters<CreditsBuild["watch"]>[0] & AssetPageDevServer) {
       credits.watch(server);
+      mountAssetPage(server, {
+        // Read when asked: `configResolved` settled the options, the session lives per lockfile.
+        get policy() {
+          return options.licenses;
+        },
+        get offline() {
+          return options.offline;
+        },
+        lock: () => getResolver().session.lock,
+        client: () => getResolver().client,
+        imports: sessionImports,
+      });
     },
 
     async buildStart(this: HookContext) {
