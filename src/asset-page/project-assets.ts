@@ -45,8 +45,11 @@ export class SessionImports {
   }
 }
 
-/** A project asset: its view, and whether this dev session has loaded it yet. */
-export type ProjectAssetView = AssetView & { loaded: boolean; inProject: true };
+/**
+ * A project asset: its view, whether this dev session has loaded it yet, and whether its page's
+ * description was at hand (else the page asks for it, for a preview).
+ */
+export type ProjectAssetView = AssetView & { loaded: boolean; inProject: true; described: boolean };
 
 export interface ProjectView {
   offline: boolean;
@@ -79,7 +82,7 @@ export class ProjectAssets {
    * keeps its locked record; another gets the record a build would lock.
    * @throws OgaError `OGA_BAD_INPUT` for a malformed id, `OGA_NOT_FOUND`, `OGA_OFFLINE`, network errors.
    */
-  async describe(id: string): Promise<AssetView & { loaded: boolean; inProject: boolean }> {
+  async describe(id: string): Promise<AssetView & { loaded: boolean; inProject: boolean; described: boolean }> {
     const parsed = parseAssetId(id);
     const lock = this.source.lock();
     const cached = await this.cachedDescription(parsed);
@@ -90,13 +93,13 @@ export class ProjectAssets {
     }
     const description = cached ?? (await this.fetchDescription(parsed));
     const view = assetView(parsed, lockedAssetFromAsset(description), this.source.policy, new Set(), description.previews);
-    return { ...view, loaded: false, inProject: false };
+    return { ...view, loaded: false, inProject: false, described: true };
   }
 
   private projectView(id: string, lock: Lockfile, description: Asset | null): ProjectAssetView {
     const locked = lock.assets[id]!;
     const view = assetView(id, locked, this.source.policy, this.importedFiles(id, locked.main, lock.specifiers), description?.previews ?? null);
-    return { ...view, loaded: this.source.imports.has(id), inProject: true };
+    return { ...view, loaded: this.source.imports.has(id), inProject: true, described: description !== null };
   }
 
   /**

@@ -48,7 +48,10 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   return { start, end };
 }
 
-export function fileReply(file: ReplicaFile, headers: IncomingHttpHeaders): Reply {
+/** What serving a file needs: an upload, or a picture the site derives from one. */
+export type ServedFile = Pick<ReplicaFile, "size" | "mtime" | "mime" | "open">;
+
+export function fileReply(file: ServedFile, headers: IncomingHttpHeaders): Reply {
   const etag = etagOf(file);
   const lastModified = file.mtime.toUTCString();
   const common = { etag, "last-modified": lastModified, "accept-ranges": "bytes" };

@@ -14,7 +14,7 @@
  * @typedef {{ id: string, title: string, pageUrl: string, type: string | null, author: Person, collaborators: Person[],
  *   licenses: License[], license: string | null, refused: string | null, shareAlike: boolean, credit: string | null,
  *   attribution: string, preview: Preview | null, files: FileEntry[], importLine: string, filesUnavailable: boolean,
- *   loaded: boolean, inProject: boolean }} AssetView
+ *   loaded: boolean, inProject: boolean, described: boolean }} AssetView
  */
 /** @typedef {{ id: string, title: string, pageUrl: string, thumbnail: string | null, importLine: string }} ResultView */
 /** @typedef {{ results: ResultView[], offset: number, total: number | null, more: boolean }} SearchBatch */
@@ -355,7 +355,7 @@ async function loadProject() {
     list.replaceChildren(
       ...project.assets.map((asset) => {
         const card = assetCard(asset);
-        if (!asset.preview && !offline) describeWhenSeen.observe(card);
+        if (!asset.described && !offline) describeWhenSeen.observe(card);
         return card;
       }),
     );
