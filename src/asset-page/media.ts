@@ -7,7 +7,6 @@ import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OgaClient } from "../client.js";
 import { isOgaError } from "../errors.js";
-import { fileNameFromUrl } from "../site/parse-file-link.js";
 import { isCanonicalSiteUrl } from "../site/site-url.js";
 
 /** The page-relative path that serves a preview. */
@@ -37,7 +36,7 @@ const TYPES: Record<string, string> = {
  * server fetch: only the site's own files (canonical URLs under `/sites/default/files/`, which
  * the client fetches from the configured origin or mirror).
  */
-export function mediaTarget(url: string | null): { url: string; name: string } | null {
+export function mediaTarget(url: string | null): URL | null {
   if (!url) return null;
   let parsed: URL;
   try {
@@ -45,16 +44,15 @@ export function mediaTarget(url: string | null): { url: string; name: string } |
   } catch {
     return null;
   }
-  if (!isCanonicalSiteUrl(parsed) || !parsed.pathname.startsWith(FILES_PREFIX) || parsed.username || parsed.password) return null;
+  if (!isCanonicalSiteUrl(parsed) || !parsed.pathname.startsWith(FILES_PREFIX) || parsed.pathname.endsWith("/") || parsed.username || parsed.password) return null;
   parsed.hash = "";
-  const name = fileNameFromUrl(parsed);
-  return name ? { url: parsed.href, name } : null;
+  return parsed;
 }
 
 /** `api/media?url=…` for a preview the dev server will serve, or `null`. */
 export function mediaPath(url: string): string | null {
   const target = mediaTarget(url);
-  return target ? `${MEDIA_PATH}?url=${encodeURIComponent(target.url)}` : null;
+  return target ? `${MEDIA_PATH}?url=${encodeURIComponent(target.href)}` : null;
 }
 
 /**
@@ -65,16 +63,20 @@ export function mediaPath(url: string): string | null {
 export async function serveMedia(client: Pick<OgaClient, "fetchFile">, offline: boolean, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = mediaTarget(query.get("url"));
   if (!target) return plain(res, 400, "Only previews on the site (https://opengameart.org/sites/default/files/…) are served.");
+  // The page parsers' module: loaded here, not with the plugin (see test/lazy-imports.test.ts).
+  const { fileNameFromUrl } = await import("../site/parse-file-link.js");
+  const name = fileNameFromUrl(target);
   let path: string;
   let size: number;
   try {
-    ({ path, size } = await client.fetchFile(target, { offline, revalidate: false }));
+    ({ path, size } = await client.fetchFile({ url: target.href, name }, { offline, revalidate: false }));
   } catch (error) {
     if (isOgaError(error, "OGA_OFFLINE")) return plain(res, 404, "This preview is not in the cache, and offline mode is on.");
     if (isOgaError(error, "OGA_NOT_FOUND")) return plain(res, 404, "The site has no such preview.");
+    if (isOgaError(error, "OGA_BAD_INPUT")) return plain(res, 400, (error as Error).message);
     return plain(res, 502, `The preview could not be fetched: ${(error as Error).message}`);
   }
-  const extension = target.name.split(".").pop()?.toLowerCase() ?? "";
+  const extension = name.split(".").pop()?.toLowerCase() ?? "";
   res.setHeader("Content-Type", TYPES[extension] ?? "application/octet-stream");
   res.setHeader("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'");
   res.setHeader("X-Content-Type-Options", "nosniff");

@@ -272,7 +272,7 @@ describe("previews", () => {
     expect(Buffer.from(await range.arrayBuffer())).toEqual(bytes.subarray(10, 20));
     expect(replica.requests.count("/sites/default/files/")).toBe(1);
 
-    for (const url of ["https://elsewhere.example/sites/default/files/x.png", "javascript:alert(1)", "https://opengameart.org/user/1", "file:///etc/passwd", "http://127.0.0.1:1/sites/default/files/x.png"]) {
+    for (const url of ["https://elsewhere.example/sites/default/files/x.png", "javascript:alert(1)", "https://opengameart.org/user/1", "file:///etc/passwd", "http://127.0.0.1:1/sites/default/files/x.png", "https://opengameart.org/sites/default/files/%2E%2E"]) {
       expect((await get(`/__oga/api/media?url=${encodeURIComponent(url)}`)).status, url).toBe(400);
     }
   });

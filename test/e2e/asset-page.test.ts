@@ -95,7 +95,11 @@ test("lists every asset the game imports with its author, license and the credit
 
 test("a search for a title shows the result with its picture and import line; Copy puts the line on the clipboard", async () => {
   const { page } = assetPage;
-  await page.getByRole("tab", { name: "Search" }).click();
+  // By keyboard: the arrow keys move between the tabs.
+  await page.getByRole("tab", { name: /In this project/ }).focus();
+  await page.keyboard.press("ArrowRight");
+  expect(await page.getByRole("tab", { name: "Search" }).getAttribute("aria-selected")).toBe("true");
+  expect(await page.locator("#search").isVisible()).toBe(true);
   await page.getByLabel("Search OpenGameArt").fill("Dungeon Tileset");
   await page.locator('select[name="field"]').selectOption("title");
   await page.getByLabel("Search OpenGameArt").press("Enter");
@@ -108,10 +112,16 @@ test("a search for a title shows the result with its picture and import line; Co
   // Described as it came into view: licenses and files are there too.
   await expect.poll(() => card.locator(".license").count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
-  await card.getByRole("button", { name: "Copy the import line of Dungeon Tileset" }).click();
+  await card.getByRole("button", { name: "Copy the import line of Dungeon Tileset" }).focus();
+  await page.keyboard.press("Enter");
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(line);
   await page.screenshot({ path: SEARCH_SCREENSHOT });
+  // Readable in the dark too: the colours follow the system setting.
+  const colours = () => page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+  const light = await colours();
   await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await colours();
+  expect(dark).not.toEqual(light);
   await page.screenshot({ path: DARK_SCREENSHOT });
   await page.emulateMedia({ colorScheme: "light" });
 });
