@@ -11,6 +11,7 @@ import { globMatcher, parseSpecifier, SPECIFIER_PREFIX, type ParsedSpecifier } f
 import type { Asset } from "../site/types.js";
 import { lockedAssetFromAsset, type Lockfile } from "../store/lockfile.js";
 import { assetView, type AssetView } from "./asset-view.js";
+import type { SessionImports } from "./session-imports.js";
 
 /** Pages described at once for the asset page: it browses, the site is run by volunteers. */
 const DESCRIBE_CONCURRENCY = 2;
@@ -24,25 +25,6 @@ export interface AssetPageSource {
   /** The plugin's client: same site or mirror, cache and politeness as the build. */
   client(): Pick<OgaClient, "describe" | "search" | "fetchFile">;
   readonly imports: SessionImports;
-}
-
-/** The files each asset's modules referenced since the dev server started. */
-export class SessionImports {
-  private readonly files = new Map<string, Set<string>>();
-
-  record(id: string, names: readonly string[]): void {
-    let set = this.files.get(id);
-    if (!set) this.files.set(id, (set = new Set()));
-    for (const name of names) set.add(name);
-  }
-
-  has(id: string): boolean {
-    return this.files.has(id);
-  }
-
-  filesOf(id: string): ReadonlySet<string> {
-    return this.files.get(id) ?? new Set();
-  }
 }
 
 /**

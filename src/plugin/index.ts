@@ -6,8 +6,8 @@ import { resolveOptions, type OgaPluginOptions, type ResolvedOgaOptions } from "
 import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../project/source-references.js";
 import { parseSpecifier } from "../project/specifier.js";
-import { SessionImports } from "../asset-page/project-assets.js";
-import { mountAssetPage, type AssetPageDevServer } from "./asset-page-server.js";
+import { SessionImports } from "../asset-page/session-imports.js";
+import type { AssetPageDevServer } from "./asset-page-server.js";
 import { CreditsBuild } from "./credits-hooks.js";
 import { pointDefaultImports } from "./default-imports.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
@@ -187,8 +187,10 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       await session.reload();
     },
 
-    configureServer(server: Parameters<CreditsBuild["watch"]>[0] & AssetPageDevServer) {
+    async configureServer(server: Parameters<CreditsBuild["watch"]>[0] & AssetPageDevServer) {
       credits.watch(server);
+      // Loaded only here: a build never serves the page.
+      const { mountAssetPage } = await import("./asset-page-server.js");
       mountAssetPage(server, {
         // Read when asked: `configResolved` settled the options, the session lives per lockfile.
         get policy() {
