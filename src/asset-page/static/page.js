@@ -231,9 +231,10 @@ function assetCard(asset, extra = {}) {
       ? h("p", { className: "note warn", text: `Share-alike: ${asset.license} asks that what you make from this asset be shared under the same license.` })
       : null,
   ];
+  // Open for the project's own assets: that is the line to put on a credits screen.
   const credit = asset.credit
-    ? h("details", { className: "credit", attrs: { open: "" } }, [
-        h("summary", { text: "Credit line (as oga:credits gives it)" }),
+    ? h("details", { className: "credit", attrs: asset.inProject ? { open: "" } : {} }, [
+        h("summary", { text: asset.inProject ? "Credit line (as oga:credits gives it)" : "Credit line (as oga:credits will give it)" }),
         h("span", { className: "credit-text", text: asset.credit }),
         h("button", { className: "copy", text: "Copy credit", attrs: { type: "button" } }),
       ])
