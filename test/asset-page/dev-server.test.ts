@@ -99,6 +99,16 @@ describe.each<Vite>(["vite8", "vite7"])("%s", (vite) => {
     expect(await page.text()).toContain("<title>Assets · vite-plugin-oga</title>");
   });
 
+  it("still prints it after the server restarts (Vite copies the new server onto the old)", async () => {
+    const { server, logs } = await start(vite);
+    await server.restart();
+    logs.length = 0;
+    server.printUrls();
+    const local = server.resolvedUrls!.local[0]!;
+    expect(logs.filter((line) => line.includes("Assets:"))).toEqual([`  ➜  Assets:  ${local}__oga/`]);
+    expect((await fetch(`${local}__oga/api/project`)).status).toBe(200);
+  });
+
   it("lists the project's assets: author, licenses, the credit line oga:credits gives, files and what the code imports", async () => {
     await start(vite);
     await visit("/src/main.js");
