@@ -41,6 +41,8 @@ declare module "oga:credits" {
     readonly license: string;
     /** Its deed as the asset's page links it, `null` for a license the plugin does not know. */
     readonly licenseUrl: string | null;
+    /** Its SPDX identifier: `"CC0-1.0"`, `"CC-BY-4.0"`, `"GPL-3.0-only"`, `"LicenseRef-OGA-BY-3.0"`… */
+    readonly spdx: string;
     /** The chosen license asks derivatives to be shared alike (CC-BY-SA, GPL, LGPL). */
     readonly shareAlike: boolean;
     /** Every license the asset is offered under, in page order. */

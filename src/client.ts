@@ -4,7 +4,7 @@ import { assetPageUrl, pageUrlOfId } from "./site/asset-id.js";
 import { findAssetFile } from "./site/find-file.js";
 import { SiteHttp } from "./site/http.js";
 import { CANONICAL_ORIGIN } from "./site/site-url.js";
-import type { Asset, SearchFilters, SearchResult } from "./site/types.js";
+import type { Asset, SearchFilters, SearchProgress, SearchResult } from "./site/types.js";
 import { Cache } from "./store/cache.js";
 import { defaultCacheDir } from "./store/cache-dir.js";
 import { cachedPinnedFile, fetchFileJoined, type CachedFile, type FetchFileOptions } from "./store/fetch-file.js";
@@ -92,8 +92,11 @@ export interface OgaClient {
    * cached, so `{ offline: true }` answers without the network.
    */
   describe(idOrUrl: string, options?: DescribeOptions): Promise<Asset>;
-  /** Search the site; pages are fetched lazily as the iteration goes on. */
-  search(filters?: SearchFilters, options?: { signal?: AbortSignal }): AsyncIterable<SearchResult>;
+  /**
+   * Search the site; pages are fetched lazily as the iteration goes on, `searchDelaySeconds`
+   * apart. `onPage` hears of each page read (its index, the last page's, the total shown).
+   */
+  search(filters?: SearchFilters, options?: { signal?: AbortSignal; onPage?: (progress: SearchProgress) => void }): AsyncIterable<SearchResult>;
   /**
    * Download an asset's files into the cache (at most `concurrency` at once) and return them with
    * their local paths. Files the cache can prove current cost a `304` or nothing.
@@ -238,6 +241,7 @@ export function createClient(options: ClientOptions = {}): OgaClient {
       const { searchAssets } = await import("./site/search.js");
       yield* searchAssets(http, filters, {
         signal: signalOf(searchOptions.signal),
+        ...(searchOptions.onPage && { onPage: searchOptions.onPage }),
         ...(options.searchDelaySeconds !== undefined && { delaySeconds: options.searchDelaySeconds }),
       });
     },

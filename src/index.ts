@@ -29,7 +29,7 @@ export { createClient, DEFAULT_SITE_URL } from "./client.js";
 export type { ClientOptions, DescribeOptions, DownloadOptions, DownloadProgress, OgaClient } from "./client.js";
 export type { CachedFile, FetchFileOptions } from "./store/fetch-file.js";
 export type { Lockfile, LockedAsset, LockedFile } from "./store/lockfile.js";
-export type { Asset, AssetFile, Person, SearchFilters, SearchPage, SearchResult, SortBy, TagOperation } from "./site/types.js";
+export type { Asset, AssetFile, Person, SearchFilters, SearchPage, SearchProgress, SearchResult, SortBy, TagOperation } from "./site/types.js";
 export type { ArtType, LicenseId, KnownLicense } from "./site/vocabulary.js";
 export { OgaError, isOgaError } from "./errors.js";
 export type { OgaErrorCode } from "./errors.js";

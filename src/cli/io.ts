@@ -45,9 +45,12 @@ export function writeLine(stream: OutStream, line: string): Promise<void> {
   return writeRaw(stream, escapeControls(line, "\t"));
 }
 
-/** Writes multi-line text (Markdown, indented JSON) as lines, each as {@link writeLine} does. */
-export async function writeLines(stream: OutStream, text: string): Promise<void> {
-  for (const line of text.replace(/\n$/, "").split("\n")) await writeLine(stream, line);
+/**
+ * Writes multi-line text (Markdown, indented JSON) as lines, each as {@link writeLine} does.
+ * `keep` lets more controls pass that the format itself writes (CSV's `\r` record ends).
+ */
+export async function writeLines(stream: OutStream, text: string, keep = ""): Promise<void> {
+  for (const line of text.replace(/\n$/, "").split("\n")) await writeRaw(stream, escapeControls(line, "\t" + keep));
 }
 
 /** A value for a tab-separated column: its own tabs and line breaks escaped. */

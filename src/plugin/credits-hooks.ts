@@ -48,7 +48,7 @@ export class CreditsBuild {
    * so the file lands in the output even when tree-shaking later drops the module; it ships, so
    * it is credited.
    */
-  private readonly loadedFiles = new Set<string>();
+  private readonly loadedFiles = new Map<string, Set<string>>();
   /** Dev only: every asset loaded since the server started, by id. */
   private readonly seen = new Map<string, Credit>();
   private server: CreditsDevServer | undefined;
@@ -75,9 +75,11 @@ export class CreditsBuild {
     if (!before || JSON.stringify(before) !== JSON.stringify(credit)) this.scheduleReload();
   }
 
-  /** A module of asset `id` that references files of it has loaded: those files ship. */
-  filesShipped(id: string): void {
-    this.loadedFiles.add(id);
+  /** A module of asset `id` that references the files `names` of it has loaded: those files ship. */
+  filesShipped(id: string, names: readonly string[]): void {
+    let shipped = this.loadedFiles.get(id);
+    if (!shipped) this.loadedFiles.set(id, (shipped = new Set()));
+    for (const name of names) shipped.add(name);
   }
 
   /** `buildStart`: a watch rebuild starts from nothing. */
@@ -101,7 +103,8 @@ export class CreditsBuild {
     const chunks = outputs.flatMap((o) => (o.type === "chunk" && o.moduleIds ? [{ moduleIds: o.moduleIds }] : []));
     const credits = this.collect(ctx, chunks);
     const c = ctx as CreditsContext;
-    for (const file of creditsFiles(this.options.creditsFiles, credits)) c.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
+    const shipped = (id: string) => [...(this.loadedFiles.get(id) ?? [])];
+    for (const file of creditsFiles(this.options.creditsFiles, credits, shipped)) c.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
     const summary = shareAlikeSummary(credits);
     if (summary) this.log(summary);
   }
@@ -131,7 +134,7 @@ export class CreditsBuild {
       meta: (id) => ogaMetaOf(info(id)?.meta),
       importers: (id) => info(id)?.importers ?? [],
     });
-    for (const id of this.loadedFiles) ids.add(id);
+    for (const id of this.loadedFiles.keys()) ids.add(id);
     const session = this.lockedAsset();
     return creditsForAssets(ids, (id) => session.asset(id), this.options.licenses);
   }

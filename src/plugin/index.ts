@@ -8,6 +8,8 @@ import { SCRIPT, STYLESHEET, URL_SCRIPT, type SingleFileSpecifier } from "../pro
 import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
 import { escapeControls } from "../untrusted-text.js";
+import { SessionImports } from "../asset-page/session-imports.js";
+import type { AssetPageDevServer } from "./asset-page-server.js";
 import { CreditsBuild } from "./credits-hooks.js";
 import { pointDefaultImports } from "./default-imports.js";
 import { fileUrlReference, type UrlStrategy } from "./file-url.js";
@@ -68,6 +70,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     else process.stderr.write(line + "\n");
   };
   const report = new DownloadReport(log, () => options.url);
+  /** Dev only: the files each asset's modules referenced, for the asset page. */
+  const sessionImports = new SessionImports();
   const credits = new CreditsBuild(options, log, () => getResolver().session);
 
   const getResolver = (): AssetResolver =>
@@ -168,7 +172,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       const main = mainFileName(asset);
       const names = parsed.kind === "asset" && view === "main" ? (main ? [main] : []) : await res.select(parsed, asset);
       // The bundler emits the files a loaded module references, so they ship and are credited.
-      if (names.length > 0) credits.filesShipped(parsed.id);
+      if (names.length > 0) credits.filesShipped(parsed.id, names);
+      if (vite?.command === "serve") sessionImports.record(parsed.id, names);
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
       const strategy = strategyFor(ctx, id);
@@ -201,9 +206,12 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     const name = parsed.kind === "file" ? (await res.select(parsed, asset))[0] : mainFileName(asset);
     if (!name) throw new OgaError("OGA_NO_FILE", `"${parsed.specifier}": asset "${parsed.id}" has no main file; name one of its files.`);
     const file = await res.file(parsed.id, name, parsed.specifier);
-    credits.filesShipped(parsed.id);
+    credits.filesShipped(parsed.id, [name]);
     res.recordSpecifier(parsed.specifier);
-    if (vite?.command === "serve") scheduleFlush();
+    if (vite?.command === "serve") {
+      sessionImports.record(parsed.id, [name]);
+      scheduleFlush();
+    }
     return file.path;
   }
 
@@ -249,8 +257,22 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       await session.reload();
     },
 
-    configureServer(server: Parameters<CreditsBuild["watch"]>[0]) {
+    async configureServer(server: Parameters<CreditsBuild["watch"]>[0] & AssetPageDevServer) {
       credits.watch(server);
+      // Loaded only here: a build never serves the page.
+      const { mountAssetPage } = await import("./asset-page-server.js");
+      mountAssetPage(server, {
+        // Read when asked: `configResolved` settled the options, the session lives per lockfile.
+        get policy() {
+          return options.licenses;
+        },
+        get offline() {
+          return options.offline;
+        },
+        lock: () => getResolver().session.lock,
+        client: () => getResolver().client,
+        imports: sessionImports,
+      });
     },
 
     /**

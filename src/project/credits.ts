@@ -1,11 +1,12 @@
 /**
  * The credits model: one record per shipped asset under the license the project uses, its text
- * forms (Markdown, JSON, plain text) and the credits files option. Framework-free: the plugin
+ * forms (Markdown, JSON, plain text, CSV in credits-csv.ts) and the credits files option. Framework-free: the plugin
  * (`oga:credits`, `CREDITS.md`, `credits.json`) and `oga credits` produce the same thing.
  */
 import { OgaError } from "../errors.js";
 import type { LockedAsset } from "../store/lockfile.js";
 import { hasControls, stripControls, stripControlsKeepingLines } from "../untrusted-text.js";
+import { creditsCsv, type ShippedFiles } from "./credits-csv.js";
 import type { LicenseFacts, LicensePolicy } from "./license-policy.js";
 
 /** One OpenGameArt asset as `oga:credits`, `credits.json` and `oga credits --format json` list it. */
@@ -23,6 +24,8 @@ export interface Credit {
   license: string;
   /** That license's deed as the asset's page links it (else the one this package knows), or `null`. */
   licenseUrl: string | null;
+  /** That license's SPDX identifier: `CC0-1.0`, `CC-BY-4.0`, `LicenseRef-OGA-BY-3.0`… (see `spdxId`). */
+  spdx: string;
   /** The chosen license requires derivatives to be shared alike (CC-BY-SA, GPL, LGPL). */
   shareAlike: boolean;
   /** Every license the asset is offered under, in page order. */
@@ -56,6 +59,7 @@ export function creditFor(
     collaborators: (asset.collaborators ?? []).map((p) => ({ name: stripControls(p.name), url: webLink(p.url) })),
     license: stripControls(license.name),
     licenseUrl: webLink(pageDeed ?? license.url),
+    spdx: license.spdx,
     shareAlike: license.shareAlike,
     licenses: asset.licenses.map(stripControls),
     attribution: stripControlsKeepingLines(asset.attribution),
@@ -97,19 +101,27 @@ export function sortCredits(credits: Iterable<Credit>): Credit[] {
 }
 
 /** The text forms. */
-export type CreditsFormat = "md" | "json" | "text";
+export type CreditsFormat = "md" | "json" | "text" | "csv";
 
-/** The format a credits file gets from its name, like Vite's `build.license`: `.json` → JSON, `.txt` → text, else Markdown. */
+/**
+ * The format a credits file gets from its name, like Vite's `build.license`: `.json` → JSON,
+ * `.txt` → text, `.csv` → the LPC `CREDITS.csv` layout, else Markdown.
+ */
 export function formatForFileName(fileName: string): CreditsFormat {
   const lower = fileName.toLowerCase();
   if (lower.endsWith(".json")) return "json";
   if (lower.endsWith(".txt")) return "text";
+  if (lower.endsWith(".csv")) return "csv";
   return "md";
 }
 
-/** The credits as a whole document, ending in a newline. */
-export function formatCredits(credits: readonly Credit[], format: CreditsFormat): string {
+/**
+ * The credits as a whole document, ending in a newline. `shippedFiles` names each asset's files
+ * for the formats that list files (CSV: one row per file).
+ */
+export function formatCredits(credits: readonly Credit[], format: CreditsFormat, shippedFiles: ShippedFiles = () => []): string {
   if (format === "json") return JSON.stringify(credits, null, 2) + "\n";
+  if (format === "csv") return creditsCsv(credits, shippedFiles);
   if (format === "text") return credits.map((c) => c.text + (c.attribution ? ` (${c.attribution.replace(/\s+/g, " ").trim()})` : "") + "\n").join("");
   return markdown(credits);
 }
@@ -152,7 +164,8 @@ export type CreditsOption =
   | {
       /**
        * File name(s) relative to the output directory. A name ending in `.json` gets JSON, `.txt`
-       * plain text, anything else Markdown. Default `["CREDITS.md", "credits.json"]`.
+       * plain text, `.csv` the LPC `CREDITS.csv` columns (a row per shipped file), anything else
+       * Markdown. Default `["CREDITS.md", "credits.json"]`.
        */
       fileName?: string | string[];
     };
@@ -176,9 +189,9 @@ export function creditsFileNames(option: CreditsOption | undefined): string[] {
 }
 
 /** The files to emit: `{ fileName, source }` per configured name. */
-export function creditsFiles(fileNames: readonly string[], credits: readonly Credit[]): { fileName: string; source: string }[] {
+export function creditsFiles(fileNames: readonly string[], credits: readonly Credit[], shippedFiles?: ShippedFiles): { fileName: string; source: string }[] {
   const sorted = sortCredits(credits);
-  return fileNames.map((fileName) => ({ fileName, source: formatCredits(sorted, formatForFileName(fileName)) }));
+  return fileNames.map((fileName) => ({ fileName, source: formatCredits(sorted, formatForFileName(fileName), shippedFiles) }));
 }
 
 /**

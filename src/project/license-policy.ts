@@ -16,13 +16,38 @@ export interface LicenseFacts {
   attribution: boolean;
   /** Derivatives must be shared alike (CC-BY-SA, GPL, LGPL). Unknown licenses count as not. */
   shareAlike: boolean;
+  /** The SPDX identifier (`CC-BY-4.0`, `LicenseRef-OGA-BY-3.0`; see {@link spdxId}). */
+  spdx: string;
 }
 
 /** Facts about a license name; tolerant of case and CLI slugs (`cc-by-30`). */
 export function licenseFacts(name: string): LicenseFacts {
   const known = findLicense(name);
-  if (!known) return { name, url: null, attribution: true, shareAlike: false };
-  return { name: known.id, url: known.url, attribution: known.attribution, shareAlike: known.shareAlike };
+  if (!known) return { name, url: null, attribution: true, shareAlike: false, spdx: spdxId(name) };
+  return { name: known.id, url: known.url, attribution: known.attribution, shareAlike: known.shareAlike, spdx: known.spdx };
+}
+
+/** Longest `LicenseRef-` suffix made from a name we do not know (the name is the uploader's text). */
+const MAX_REF_LENGTH = 64;
+
+/**
+ * The SPDX identifier of a license name: the SPDX list's id for the licenses the site offers
+ * (`CC0` → `CC0-1.0`, `GPL 3.0` → `GPL-3.0-only`), `LicenseRef-OGA-BY-3.0` / `-4.0` for the
+ * OGA-BY licenses SPDX does not list, and `LicenseRef-<name>` for a name new to us, cut down to
+ * SPDX's idstring alphabet (letters, digits, `-` and `.`): accents dropped, other runs of
+ * characters one `-` (`"Domínio Público"` → `LicenseRef-Dominio-Publico`).
+ */
+export function spdxId(name: string): string {
+  const known = findLicense(name);
+  if (known) return known.spdx;
+  const ref = name
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[^A-Za-z0-9.]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "")
+    .slice(0, MAX_REF_LENGTH)
+    .replace(/[-.]+$/, "");
+  return `LicenseRef-${ref || "unknown"}`;
 }
 
 /**

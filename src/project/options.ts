@@ -68,7 +68,7 @@ export interface OgaPluginOptions {
   /**
    * Credits files written next to the bundle, shaped like Vite's `build.license`: `true` writes
    * `CREDITS.md` and `credits.json`, `false` none, `{ fileName }` the named file(s) (`.json` → JSON,
-   * `.txt` → plain text, else Markdown). Default `true`. `oga:credits` works either way.
+   * `.txt` → plain text, `.csv` → the LPC `CREDITS.csv` columns, else Markdown). Default `true`. `oga:credits` works either way.
    */
   credits?: CreditsOption;
 }
@@ -98,6 +98,11 @@ export interface ResolvedOgaOptions {
   creditsFiles: string[];
   /** `OGA_DEBUG=1`: errors keep their stack traces and causes. */
   debug: boolean;
+  /**
+   * Seconds between search result pages (the dev asset page's search), from `OGA_SEARCH_DELAY`
+   * as for `oga search`; `undefined` is the client's default (1).
+   */
+  searchDelaySeconds: number | undefined;
 }
 
 /**
@@ -141,6 +146,7 @@ export function resolveOptions(
     licenses: createLicensePolicy(options.licenses),
     creditsFiles: creditsFileNames(options.credits),
     debug: envFlag(env.OGA_DEBUG) ?? false,
+    searchDelaySeconds: seconds(env.OGA_SEARCH_DELAY, "OGA_SEARCH_DELAY"),
   };
 }
 
@@ -174,6 +180,14 @@ function positiveNumber(value: number | undefined, fallback: number, name: strin
 function allowHosts(entries: string[] | undefined): string[] {
   new AllowedHosts(entries ?? []);
   return entries ?? [];
+}
+
+/** A number of seconds >= 0 from an environment variable; unset or blank is `undefined`. */
+function seconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const parsed = Number(value.trim());
+  if (Number.isFinite(parsed) && parsed >= 0) return parsed;
+  throw new OgaError("OGA_BAD_INPUT", `${name}: expected a number of seconds >= 0, got ${JSON.stringify(value)}`);
 }
 
 function nonNegative(value: number | undefined, name: string): void {

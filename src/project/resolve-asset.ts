@@ -44,7 +44,7 @@ const stores = new Map<string, SharedStore>();
  * describes and downloads (`Map<key, Promise>`).
  */
 function sharedStore(options: ResolvedOgaOptions): SharedStore {
-  const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize, options.retries, options.retryDelaySeconds]);
+  const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize, options.retries, options.retryDelaySeconds, options.searchDelaySeconds]);
   let store = stores.get(key);
   if (!store) {
     const client = createClient({
@@ -56,6 +56,7 @@ function sharedStore(options: ResolvedOgaOptions): SharedStore {
       ...(options.maxFileSize !== undefined && { maxFileSize: options.maxFileSize }),
       ...(options.retries !== undefined && { retries: options.retries }),
       ...(options.retryDelaySeconds !== undefined && { retryDelaySeconds: options.retryDelaySeconds }),
+      ...(options.searchDelaySeconds !== undefined && { searchDelaySeconds: options.searchDelaySeconds }),
     });
     store = { client, describes: new Map(), files: new Map() };
     stores.set(key, store);
@@ -117,6 +118,11 @@ export class AssetResolver {
     this.session = lockSession(options.lockfile, options.dts, options.frozen);
     this.store = sharedStore(options);
     this.archives = new ArchiveResolver(options, this.session, (id, name, specifier) => this.file(id, name, specifier));
+  }
+
+  /** The client every build of this cache and site shares (the dev asset page searches with it). */
+  get client(): OgaClient {
+    return this.store.client;
   }
 
   /** The asset's locked record; described on the site (once per process) when not locked yet. */

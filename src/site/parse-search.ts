@@ -6,7 +6,7 @@
  */
 import { OgaError } from "../errors.js";
 import { assetIdFromPageUrl, pageUrlOfId } from "./asset-id.js";
-import { attr, inlineText, parseHtml, selector } from "./dom.js";
+import { attr, closest, inlineText, parseHtml, selector, type HtmlElement } from "./dom.js";
 import { CANONICAL_ORIGIN, isCanonicalSiteUrl, siteLink } from "./site-url.js";
 import type { SearchPage, SearchResult } from "./types.js";
 
@@ -15,7 +15,10 @@ const $ = {
   results: selector("span.art-preview-title a[href]"),
   pagerLast: selector("ul.pager li.pager-last a[href]"),
   header: selector(".view-header"),
+  rowImage: selector(".field-name-field-art-preview img[src], img[src]"),
 };
+
+const isRow = (element: HtmlElement) => (attr(element, "class") ?? "").split(/\s+/).includes("views-row");
 
 const DISPLAYING = /Displaying\s+[\d,]+\s*-\s*[\d,]+\s+of\s+([\d,]+)/i;
 
@@ -46,7 +49,11 @@ export function parseSearchPage(html: string, pageUrl: string): SearchPage {
     const url = siteLink(attr(link, "href"), pageUrl, servedFrom);
     const id = url && isCanonicalSiteUrl(url) ? assetIdFromPageUrl(url.href) : null;
     if (!id || results.some((r) => r.id === id)) continue;
-    results.push({ id, title: inlineText(link), pageUrl: pageUrlOfId(CANONICAL_ORIGIN, id) });
+    // The row's picture: the preview's thumbnail, or the theme's stand-in for music and sound.
+    const row = closest(link, isRow, view);
+    const image = row ? $.rowImage.one(row) : null;
+    const thumbnail = image ? siteLink(attr(image, "src"), pageUrl, servedFrom) : null;
+    results.push({ id, title: inlineText(link), pageUrl: pageUrlOfId(CANONICAL_ORIGIN, id), thumbnailUrl: thumbnail?.href ?? null });
   }
   // The header is the documented place; the whole view is a fallback for themes that move it.
   const headerText = inlineText($.header.one(view) ?? view);

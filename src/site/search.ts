@@ -5,12 +5,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { SiteHttp } from "./http.js";
 import { parseSearchPage } from "./parse-search.js";
 import { DEFAULT_SEARCH_DELAY_SECONDS, positiveInteger, searchPageUrl, validateSearchFilters } from "./search-query.js";
-import type { SearchFilters, SearchResult } from "./types.js";
+import type { SearchFilters, SearchProgress, SearchResult } from "./types.js";
 
 export interface SearchOptions {
   signal?: AbortSignal;
   /** Seconds to wait before each page after the first (fractions allowed; 0 in tests). Default 1. */
   delaySeconds?: number;
+  /** Called after each result page is read, before its results are yielded. */
+  onPage?: (progress: SearchProgress) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function* searchAssets(http: Pick<SiteHttp, "origin" | "getPage">, 
     const parsed = parseSearchPage(html, url);
     // Trust each page's pager: a listing that shrinks while we page ends early rather than 404ing.
     lastPage = parsed.lastPage;
+    options.onPage?.({ page, lastPage, total: parsed.total });
     if (parsed.results.length === 0) return;
     for (const result of parsed.results) {
       if (seen.has(result.id)) continue;

@@ -144,6 +144,18 @@ export interface SearchResult {
   id: string;
   title: string;
   pageUrl: string;
+  /**
+   * The picture the row shows (http(s) only, canonical like every site link): the preview's
+   * thumbnail (`…/styles/thumbnail/public/…`), the theme's stand-in for audio, or `null`.
+   */
+  thumbnailUrl: string | null;
+}
+
+/** Where a search stands after a result page: its 0-based index, the last page's, and the total shown. */
+export interface SearchProgress {
+  page: number;
+  lastPage: number;
+  total: number | null;
 }
 
 /** One parsed search page. */

@@ -56,20 +56,25 @@ export interface LicenseInfo {
   readonly attribution: boolean;
   /** Derivatives must be shared under the same license (share-alike / copyleft). */
   readonly shareAlike: boolean;
+  /**
+   * The SPDX identifier. The site names one version of each GNU license and never "or later",
+   * so those are `-only`; SPDX lists no OGA-BY license, so those are `LicenseRef-` ids.
+   */
+  readonly spdx: string;
 }
 
 export const LICENSES: readonly LicenseInfo[] = [
-  { id: "CC0", termId: 4, slug: "cc0", url: "https://creativecommons.org/publicdomain/zero/1.0/", attribution: false, shareAlike: false },
-  { id: "CC-BY 4.0", termId: 17981, slug: "cc-by-40", url: "https://creativecommons.org/licenses/by/4.0/", attribution: true, shareAlike: false },
-  { id: "CC-BY 3.0", termId: 2, slug: "cc-by-30", url: "https://creativecommons.org/licenses/by/3.0/", attribution: true, shareAlike: false },
-  { id: "CC-BY-SA 4.0", termId: 17982, slug: "cc-by-sa-40", url: "https://creativecommons.org/licenses/by-sa/4.0/", attribution: true, shareAlike: true },
-  { id: "CC-BY-SA 3.0", termId: 3, slug: "cc-by-sa-30", url: "https://creativecommons.org/licenses/by-sa/3.0/", attribution: true, shareAlike: true },
-  { id: "OGA-BY 3.0", termId: 10310, slug: "oga-by-30", url: "https://static.opengameart.org/OGA-BY-3.0.txt", attribution: true, shareAlike: false },
-  { id: "OGA-BY 4.0", termId: 31772, slug: "oga-by-40", url: "https://opengameart.org/content/oga-by-40-faq", attribution: true, shareAlike: false },
-  { id: "GPL 3.0", termId: 6, slug: "gpl-30", url: "https://www.gnu.org/licenses/gpl-3.0.html", attribution: true, shareAlike: true },
-  { id: "GPL 2.0", termId: 5, slug: "gpl-20", url: "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html", attribution: true, shareAlike: true },
-  { id: "LGPL 3.0", termId: 8, slug: "lgpl-30", url: "https://www.gnu.org/licenses/lgpl-3.0.html", attribution: true, shareAlike: true },
-  { id: "LGPL 2.1", termId: 7, slug: "lgpl-21", url: "https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html", attribution: true, shareAlike: true },
+  { id: "CC0", termId: 4, slug: "cc0", url: "https://creativecommons.org/publicdomain/zero/1.0/", attribution: false, shareAlike: false, spdx: "CC0-1.0" },
+  { id: "CC-BY 4.0", termId: 17981, slug: "cc-by-40", url: "https://creativecommons.org/licenses/by/4.0/", attribution: true, shareAlike: false, spdx: "CC-BY-4.0" },
+  { id: "CC-BY 3.0", termId: 2, slug: "cc-by-30", url: "https://creativecommons.org/licenses/by/3.0/", attribution: true, shareAlike: false, spdx: "CC-BY-3.0" },
+  { id: "CC-BY-SA 4.0", termId: 17982, slug: "cc-by-sa-40", url: "https://creativecommons.org/licenses/by-sa/4.0/", attribution: true, shareAlike: true, spdx: "CC-BY-SA-4.0" },
+  { id: "CC-BY-SA 3.0", termId: 3, slug: "cc-by-sa-30", url: "https://creativecommons.org/licenses/by-sa/3.0/", attribution: true, shareAlike: true, spdx: "CC-BY-SA-3.0" },
+  { id: "OGA-BY 3.0", termId: 10310, slug: "oga-by-30", url: "https://static.opengameart.org/OGA-BY-3.0.txt", attribution: true, shareAlike: false, spdx: "LicenseRef-OGA-BY-3.0" },
+  { id: "OGA-BY 4.0", termId: 31772, slug: "oga-by-40", url: "https://opengameart.org/content/oga-by-40-faq", attribution: true, shareAlike: false, spdx: "LicenseRef-OGA-BY-4.0" },
+  { id: "GPL 3.0", termId: 6, slug: "gpl-30", url: "https://www.gnu.org/licenses/gpl-3.0.html", attribution: true, shareAlike: true, spdx: "GPL-3.0-only" },
+  { id: "GPL 2.0", termId: 5, slug: "gpl-20", url: "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html", attribution: true, shareAlike: true, spdx: "GPL-2.0-only" },
+  { id: "LGPL 3.0", termId: 8, slug: "lgpl-30", url: "https://www.gnu.org/licenses/lgpl-3.0.html", attribution: true, shareAlike: true, spdx: "LGPL-3.0-only" },
+  { id: "LGPL 2.1", termId: 7, slug: "lgpl-21", url: "https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html", attribution: true, shareAlike: true, spdx: "LGPL-2.1-only" },
 ];
 
 export function findArtType(nameOrSlug: string): ArtTypeInfo | undefined {

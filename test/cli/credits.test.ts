@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   project = await makeProject("game");
-  await buildFixture("vite8", project.root, testOptions(project, replica.url));
+  await buildFixture("vite8", project.root, testOptions(project, replica.url, { credits: { fileName: ["CREDITS.md", "credits.json", "CREDITS.csv"] } }));
 });
 afterEach(async () => {
   await project.cleanup();
@@ -43,7 +43,28 @@ describe("oga credits", () => {
     const credits = JSON.parse(run.stdout) as Credit[];
     expect(credits).toEqual(JSON.parse(await readFile(path.join(project.root, "dist/credits.json"), "utf8")));
     expect(credits.map((c) => c.id)).toEqual(IDS);
-    expect(credits[0]).toMatchObject({ id: "battle-theme-a", license: "CC0", licenses: ["CC0", "CC-BY 3.0"], author: { name: "cynicmusic", url: "https://opengameart.org/users/cynicmusic" } });
+    expect(credits[0]).toMatchObject({ id: "battle-theme-a", license: "CC0", spdx: "CC0-1.0", licenses: ["CC0", "CC-BY 3.0"], author: { name: "cynicmusic", url: "https://opengameart.org/users/cynicmusic" } });
+    expect(credits.map((c) => c.spdx)).toEqual(["CC0-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC0-1.0"]);
+  });
+
+  it("--format csv prints the build's CREDITS.csv: LPC columns, a row per file the lockfile pins, CRLF", async () => {
+    const run = await oga("credits", project.root, "--format", "csv");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(await readFile(path.join(project.root, "dist/CREDITS.csv"), "utf8"));
+    const rows = run.stdout.split("\r\n");
+    expect(rows[0]).toBe("filename,notes,authors,licenses,urls");
+    expect(rows.slice(1, -1).map((row) => row.slice(0, row.indexOf(",")))).toEqual([
+      '"battle-theme-a/battleThemeA.mp3"',
+      '"imminent-threat/imminent_threat_beat1.ogg"',
+      '"imminent-threat/imminent_threat_beat2.ogg"',
+      '"imminent-threat/imminent_threat_loop.ogg"',
+      '"retro-sfx-pack/jump.wav"',
+      '"tiny-sprites/boss_64x48.png"',
+      '"tiny-sprites/hero_16.png"',
+      '"tiny-sprites/slime_32.png"',
+    ]);
+    expect(rows.at(-1)).toBe("");
   });
 
   it("prints Markdown by default, the build's CREDITS.md, with the root as argument or --root", async () => {
@@ -84,7 +105,7 @@ describe("oga credits", () => {
   it("usage errors exit 2; a project without a lockfile exits 1 and says what to run", async () => {
     const format = await oga("credits", project.root, "--format", "xml");
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('--format: "xml" is not allowed; allowed: md, json, text');
+    expect(format.stderr).toContain('--format: "xml" is not allowed; allowed: md, json, text, csv');
     const license = await oga("credits", project.root, "--license", "CC-BY4");
     expect(license.code).toBe(2);
     expect(license.stderr).toContain('"CC-BY4" is not a license this package knows');

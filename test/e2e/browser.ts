@@ -71,8 +71,19 @@ export interface WatchedPage {
   loads: string[];
 }
 
-export async function openWatchedPage(browser: Browser, url: string): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 720, height: 620 } });
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** Browser permissions for the page's context (`clipboard-read`, `clipboard-write`). */
+  permissions?: string[];
+  colorScheme?: "light" | "dark";
+}
+
+export async function openWatchedPage(browser: Browser, url: string, options: PageOptions = {}): Promise<WatchedPage> {
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 720, height: 620 },
+    ...(options.permissions && { permissions: options.permissions }),
+    ...(options.colorScheme && { colorScheme: options.colorScheme }),
+  });
   const problems: string[] = [];
   const responses: Response[] = [];
   const loads: string[] = [];

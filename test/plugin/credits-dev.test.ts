@@ -41,6 +41,23 @@ describe("oga:credits in dev", () => {
     await expect.poll(creditedIds, { timeout: 5000 }).toEqual(["battle-theme-a", "dungeon-tileset"]);
   });
 
+  it("carries the same records as a build: collaborators and the SPDX id", async () => {
+    await writeFile(path.join(project.root, "src/level2.js"), `import jump from "oga:retro-sfx-pack/jump.wav";\nexport { jump };\n`);
+    await visit("/src/level2.js");
+    await expect.poll(creditedIds, { timeout: 5000 }).toContain("retro-sfx-pack");
+    const sfx = (JSON.parse(await get("/@oga/credits.json")) as { id: string }[]).find((c) => c.id === "retro-sfx-pack");
+    expect(sfx).toMatchObject({
+      author: { name: "Bart K.", url: "https://opengameart.org/users/bart" },
+      collaborators: [
+        { name: "Eliza Wyatt", url: "https://opengameart.org/users/elizawy" },
+        { name: "Kenney", url: "https://opengameart.org/users/kenney" },
+      ],
+      license: "CC-BY 4.0",
+      spdx: "CC-BY-4.0",
+      text: expect.stringContaining('"Retro SFX Pack" by Bart K., Eliza Wyatt and Kenney, licensed CC-BY 4.0'),
+    });
+  });
+
   it("the served module asks for the list again when it runs in a browser", async () => {
     const code = await get("/@id/__x00__oga:credits.js");
     expect(code).toContain('fetch("/@oga/credits.json"');

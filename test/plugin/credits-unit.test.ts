@@ -24,7 +24,7 @@ function refusal(run: () => unknown): string {
 
 describe("license policy", () => {
   it("a single license is used as is", () => {
-    expect(createLicensePolicy(undefined).choose("a", ["CC-BY 4.0"])).toEqual({ name: "CC-BY 4.0", url: "https://creativecommons.org/licenses/by/4.0/", attribution: true, shareAlike: false });
+    expect(createLicensePolicy(undefined).choose("a", ["CC-BY 4.0"])).toEqual({ name: "CC-BY 4.0", url: "https://creativecommons.org/licenses/by/4.0/", attribution: true, shareAlike: false, spdx: "CC-BY-4.0" });
   });
 
   it("without an allow-list the most permissive license wins, ties in page order", () => {
@@ -52,7 +52,7 @@ describe("license policy", () => {
   });
 
   it("a license new to us has no deed and counts as asking for attribution", () => {
-    expect(licenseFacts("WTFPL")).toEqual({ name: "WTFPL", url: null, attribution: true, shareAlike: false });
+    expect(licenseFacts("WTFPL")).toEqual({ name: "WTFPL", url: null, attribution: true, shareAlike: false, spdx: "LicenseRef-WTFPL" });
   });
 });
 
@@ -112,7 +112,7 @@ describe("credit formats", () => {
   });
 
   it("a file name picks its format the way Vite's build.license does", () => {
-    expect([formatForFileName("CREDITS.md"), formatForFileName("x/Credits.JSON"), formatForFileName("credits.txt"), formatForFileName("LICENSES")]).toEqual(["md", "json", "text", "md"]);
+    expect([formatForFileName("CREDITS.md"), formatForFileName("x/Credits.JSON"), formatForFileName("credits.txt"), formatForFileName("CREDITS.CSV"), formatForFileName("LICENSES")]).toEqual(["md", "json", "text", "csv", "md"]);
   });
 
   it("the share-alike line lists only assets whose chosen license is share-alike", () => {

@@ -35,6 +35,7 @@ function credit(
     collaborators,
     license: fields.license,
     licenseUrl: fields.licenseUrl,
+    spdx: fields.spdx,
     shareAlike: fields.shareAlike ?? false,
     licenses: fields.licenses,
     attribution: fields.attribution,
@@ -50,6 +51,7 @@ function fixtureCredits(): Credit[] {
       author: { name: "cynicmusic", url: `${SITE}/users/cynicmusic` },
       license: "CC0",
       licenseUrl: CC0,
+      spdx: "CC0-1.0",
       licenses: ["CC0", "CC-BY 3.0"],
       attribution: "Credit: cynicmusic / link back to cynicmusic.com",
     }),
@@ -58,6 +60,7 @@ function fixtureCredits(): Credit[] {
       author: { name: "Matthew Pablo", url: "http://www.matthewpablo.com/" },
       license: "CC-BY 3.0",
       licenseUrl: BY3,
+      spdx: "CC-BY-3.0",
       licenses: ["CC-BY 3.0"],
       attribution: "Music by Matthew Pablo, http://www.matthewpablo.com",
     }),
@@ -71,6 +74,7 @@ function fixtureCredits(): Credit[] {
       ],
       license: "CC-BY 4.0",
       licenseUrl: BY4,
+      spdx: "CC-BY-4.0",
       licenses: ["CC-BY 4.0"],
       attribution: "Sounds by Bart K.",
     }),
@@ -80,6 +84,7 @@ function fixtureCredits(): Credit[] {
       author: { name: "Kenney", url: `${SITE}/users/kenney` },
       license: "CC0",
       licenseUrl: CC0,
+      spdx: "CC0-1.0",
       licenses: ["CC0"],
       attribution: "",
     }),
@@ -148,7 +153,7 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundle
     const out = await buildCredits(bundler, project.root, options({ licenses: ["cc-by-30", "CC-BY 4.0", "CC0"] }));
     const byId = new Map((out.values.credits as Credit[]).map((c) => [c.id, c]));
     // battle-theme-a is offered under CC0 and CC-BY 3.0; CC-BY 3.0 comes first in the list.
-    expect(byId.get("battle-theme-a")).toMatchObject({ license: "CC-BY 3.0", licenseUrl: BY3, licenses: ["CC0", "CC-BY 3.0"] });
+    expect(byId.get("battle-theme-a")).toMatchObject({ license: "CC-BY 3.0", licenseUrl: BY3, spdx: "CC-BY-3.0", licenses: ["CC0", "CC-BY 3.0"] });
     expect(byId.get("tiny-sprites")).toMatchObject({ license: "CC0" });
     expect(byId.get("retro-sfx-pack")).toMatchObject({ license: "CC-BY 4.0" });
     expect(await out.read("CREDITS.md")).toContain(`- License: [CC-BY 3.0](<${BY3}>) (also offered under CC0)`);
@@ -176,7 +181,7 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundle
     expect(out.chunks).toHaveLength(2);
     const ids = (out.values.credits as Credit[]).map((c) => c.id);
     expect(ids).toEqual(["battle-theme-a", "dungeon-tileset", "imminent-threat", "retro-sfx-pack", "tiny-sprites"]);
-    expect((out.values.credits as Credit[])[1]).toMatchObject({ license: "CC-BY-SA 3.0", licenseUrl: SA3, shareAlike: true, attribution: "Eliza Wyatt (elizawy) — please link to this page" });
+    expect((out.values.credits as Credit[])[1]).toMatchObject({ license: "CC-BY-SA 3.0", licenseUrl: SA3, spdx: "CC-BY-SA-3.0", shareAlike: true, attribution: "Eliza Wyatt (elizawy) — please link to this page" });
     // The list is in exactly one chunk (the one holding oga:credits), not copied into the lazy one.
     const holding = [];
     for (const chunk of out.chunks) if ((await out.read(chunk)).includes("Dungeon Tileset")) holding.push(chunk);
@@ -207,6 +212,38 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("credits under %s", (bundle
     const mainLines = (await readFile(path.join(project.root, "src/main.js"), "utf8")).split("\n");
     const line = mainLines.findIndex((l) => l.startsWith("globalThis.__ogaMarker"));
     expect({ line: original.line, column: original.column }).toEqual({ line: line + 1, column: 0 });
+  });
+
+  it("CREDITS.csv has the LPC columns and a row per shipped file; credits.json carries the SPDX ids", async () => {
+    await writeMain();
+    const out = await buildCredits(bundler, project.root, options({ credits: { fileName: ["CREDITS.csv", "credits.json"] } }));
+    const page = (id: string) => `"${SITE}/content/${id}"`;
+    const battle = `"Battle Theme A; also offered under CC-BY 3.0; attribution requested: Credit: cynicmusic / link back to cynicmusic.com","cynicmusic","CC0",${page("battle-theme-a")}`;
+    const threat = `"Imminent Threat; attribution requested: Music by Matthew Pablo, http://www.matthewpablo.com","Matthew Pablo","CC-BY 3.0",${page("imminent-threat")}`;
+    const sfx = `"Retro SFX Pack; attribution requested: Sounds by Bart K.","Bart K.,Eliza Wyatt,Kenney","CC-BY 4.0",${page("retro-sfx-pack")}`;
+    const tiny = `"Tiny Sprites","Kenney","CC0",${page("tiny-sprites")}`;
+    // Only the files the bundle holds: the default import's main file, the glob's matches, every
+    // file of the `files` record; never the zip pack or the other files of an asset.
+    expect(await out.read("CREDITS.csv")).toBe(
+      [
+        "filename,notes,authors,licenses,urls",
+        `"battle-theme-a/battleThemeA.mp3",${battle}`,
+        `"imminent-threat/imminent_threat_beat1.ogg",${threat}`,
+        `"imminent-threat/imminent_threat_beat2.ogg",${threat}`,
+        `"imminent-threat/imminent_threat_loop.ogg",${threat}`,
+        `"retro-sfx-pack/jump.wav",${sfx}`,
+        `"tiny-sprites/boss_64x48.png",${tiny}`,
+        `"tiny-sprites/hero_16.png",${tiny}`,
+        `"tiny-sprites/slime_32.png",${tiny}`,
+        "",
+      ].join("\r\n"),
+    );
+    expect(JSON.parse(await out.read("credits.json")).map((c: Credit) => [c.id, c.spdx])).toEqual([
+      ["battle-theme-a", "CC0-1.0"],
+      ["imminent-threat", "CC-BY-3.0"],
+      ["retro-sfx-pack", "CC-BY-4.0"],
+      ["tiny-sprites", "CC0-1.0"],
+    ]);
   });
 
   it("credits files can be renamed, turned into text, or turned off; oga:credits works either way", async () => {
@@ -242,6 +279,14 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("%s: every file in the outp
     const shipped = out.files.filter((f) => f.startsWith("assets/"));
     expect(shipped.map((f) => f.replace(/-[\w-]{8}\./, "."))).toEqual(["assets/battleThemeA.mp3", "assets/coin.wav"]);
     expect(ids).toEqual(["battle-theme-a", "retro-sfx-pack"]);
+    // The shipped file has its row in CREDITS.csv too.
+    const csv = await buildCredits(bundler, project.root, options({ credits: { fileName: "CREDITS.csv" } }));
+    expect((await csv.read("CREDITS.csv")).split("\r\n").map((row) => row.split(",")[0])).toEqual([
+      "filename",
+      '"battle-theme-a/battleThemeA.mp3"',
+      '"retro-sfx-pack/coin.wav"',
+      "",
+    ]);
   });
 });
 
@@ -251,7 +296,9 @@ describe("credits of zip entries", () => {
       path.join(project.root, "src/main.js"),
       `import credits from "oga:credits";\nimport beat from "oga:imminent-threat/Imminent Threat Collection.zip/Imminent Threat Collection/WAV/Imminent Threat Beat 1.wav";\nglobalThis.__oga = { credits, beat };\n`,
     );
-    const out = await buildCredits(bundler, project.root, options());
+    const out = await buildCredits(bundler, project.root, options({ credits: { fileName: "CREDITS.csv" } }));
     expect((out.values.credits as Credit[]).map((c) => c.id)).toEqual(["imminent-threat"]);
+    // The row names the entry that ships, not the zip it came from.
+    expect((await out.read("CREDITS.csv")).split("\r\n")[1]).toMatch(/^"imminent-threat\/Imminent Threat Collection\.zip\/Imminent Threat Collection\/WAV\/Imminent Threat Beat 1\.wav","Imminent Threat;/);
   });
 });

@@ -24,6 +24,13 @@ describe("resolveOptions", () => {
     expect(o.frozen).toBe(false);
   });
 
+  it("reads the search delay from OGA_SEARCH_DELAY, as oga search does, and refuses a bad one", () => {
+    expect(resolveOptions({}, root, {}).searchDelaySeconds).toBeUndefined();
+    expect(resolveOptions({}, root, { OGA_SEARCH_DELAY: " 2.5 " }).searchDelaySeconds).toBe(2.5);
+    expect(resolveOptions({}, root, { OGA_SEARCH_DELAY: "0" }).searchDelaySeconds).toBe(0);
+    for (const bad of ["soon", "-1"]) expect(() => resolveOptions({}, root, { OGA_SEARCH_DELAY: bad }), bad).toThrow(/OGA_SEARCH_DELAY: expected a number of seconds >= 0/);
+  });
+
   it("puts the declarations in src/ when src/ exists (create-vite includes only src)", async () => {
     await mkdir(path.join(root, "src"));
     expect(resolveOptions({}, root, {}).dts).toBe(path.join(root, "src/oga-env.d.ts"));

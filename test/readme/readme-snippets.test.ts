@@ -52,6 +52,7 @@ function trialOf(snippet: Snippet): Trial {
   if (first.startsWith("oga credits")) return { kind: "not-tried", why: "needs jq; test/cli/credits.test.ts runs oga credits with every format and --license" };
   if (first.startsWith("oga describe")) return { kind: "not-tried", why: "examples against opengameart.org itself; test/cli/*.test.ts run every command against the replica" };
   if (first === "npm ci" || first.startsWith("npm run replica")) return { kind: "not-tried", why: "commands of this repository's own development, run by .ci/run" };
+  if (snippet.lang === "csv") return { kind: "not-tried", why: "a sample of CREDITS.csv; test/plugin/credits.test.ts and test/cli/credits.test.ts check the rows a build and `oga credits --format csv` write" };
   if (snippet.lang === "" && first.includes("imports not in the cache")) return { kind: "missing-imports-sample" };
   if (snippet.lang === "") return { kind: "not-tried", why: "a sample of output; the tests of its feature check the text" };
   throw new Error(`README.md line ${snippet.line}: no trial for this snippet; add one to test/readme/readme-snippets.test.ts`);

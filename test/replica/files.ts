@@ -48,13 +48,16 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   return { start, end };
 }
 
+/** What serving a file needs: an upload, or a picture the site derives from one. */
+export type ServedFile = Pick<ReplicaFile, "size" | "mtime" | "mime" | "open"> & Partial<Pick<ReplicaFile, "etagStyle">>;
+
 /** The ETag as the file's server sends it (see `ReplicaFileDef.etag`), or `null` for none. */
-function servedEtag(file: ReplicaFile): string | null {
+function servedEtag(file: ServedFile): string | null {
   if (file.etagStyle === "none") return null;
   return file.etagStyle === "weak" ? `W/${etagOf(file)}` : etagOf(file);
 }
 
-export function fileReply(file: ReplicaFile, headers: IncomingHttpHeaders): Reply {
+export function fileReply(file: ServedFile, headers: IncomingHttpHeaders): Reply {
   const etag = servedEtag(file);
   const lastModified = file.mtime.toUTCString();
   const common: Reply["headers"] = { "last-modified": lastModified, "accept-ranges": "bytes", ...(etag !== null && { etag }) };

@@ -95,7 +95,7 @@ export function generatedBytes(seed: number, size: number): Buffer {
   return out;
 }
 
-export type SpriteShape = "circle" | "diamond" | "checker" | "tiles";
+export type SpriteShape = "circle" | "diamond" | "checker" | "tiles" | "waveform";
 
 /**
  * An RGBA PNG with a recognisable picture on a transparent background: sprites of different
@@ -109,6 +109,8 @@ export function png(width: number, height: number, seed: number, shape: SpriteSh
     return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff] as const;
   });
   const tile = 16;
+  // The site's audio previews show a waveform: a bar of random height every 3 pixels.
+  const bars = Array.from({ length: width }, () => 0.15 + (next() % 1000) / 1250);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
@@ -118,6 +120,7 @@ export function png(width: number, height: number, seed: number, shape: SpriteSh
       if (shape === "circle" && dx * dx + dy * dy < 0.2) colour = palette[dx < 0 === dy < 0 ? 0 : 1] ?? null;
       if (shape === "diamond" && Math.abs(dx) + Math.abs(dy) < 0.45) colour = palette[2] ?? null;
       if (shape === "checker") colour = palette[((x >> 2) + (y >> 2)) % 2 === 0 ? 3 : 4] ?? null;
+      if (shape === "waveform" && x % 3 !== 2 && Math.abs(dy) * 2 < bars[x - (x % 3)]!) colour = [90, 140, 200];
       if (shape === "tiles") {
         const t = Math.floor(x / tile) + Math.floor(y / tile) * Math.ceil(width / tile);
         const edge = x % tile === 0 || y % tile === 0;

@@ -8,7 +8,8 @@ import type { Faults, FaultRule } from "./faults.js";
 import type { RequestLog } from "./request-log.js";
 import { renderAssetPage } from "./asset-page.js";
 import { apacheNotFound, drupalErrorWith200, drupalNotFound, nginxError } from "./error-pages.js";
-import { fileReply } from "./files.js";
+import { fileReply, type ServedFile } from "./files.js";
+import { png, seedOf } from "./media.js";
 import { FILES_PREFIX, escapeHtml, pageShell } from "./html.js";
 import { gzipped, htmlReply, sendReply, sendTrickled, textReply, type Reply } from "./reply.js";
 import { parseSearchQuery, runSearch } from "./search.js";
@@ -33,13 +34,17 @@ const ROBOTS = "User-agent: *\nCrawl-delay: 10\nDisallow: /user/\nDisallow: /sea
 /**
  * Files the site derives from an upload: image-style thumbnails (`styles/<style>/public/<path>`),
  * audio previews (`audio_preview/<path>.ogg|.mp3`) and their waveforms (`…/audio_preview/<path>.png`).
- * The replica answers each with the upload's own bytes: tests only need them to exist.
+ * The replica answers thumbnails and audio previews with the upload's own bytes (tests only need
+ * them to exist), and a waveform with a PNG, as the site does.
  */
-function derivedFile(catalogue: Catalogue, stored: string): ReturnType<Catalogue["fileAt"]> {
+function derivedFile(catalogue: Catalogue, stored: string): ServedFile | undefined {
   const style = /^styles\/[^/]+\/public\/(.+)$/.exec(stored);
   const path = style ? style[1]! : stored;
   const preview = /^audio_preview\/(.+)\.(ogg|mp3|png)$/.exec(path);
-  return catalogue.fileAt(preview ? preview[1]! : path);
+  const upload = catalogue.fileAt(preview ? preview[1]! : path);
+  if (!upload || preview?.[2] !== "png") return upload;
+  const picture = png(240, 80, seedOf(path), "waveform");
+  return { size: picture.length, mtime: upload.mtime, mime: "image/png", open: (start = 0, end = picture.length) => picture.subarray(start, end) };
 }
 
 function route(site: SiteContext, pathname: string, search: string, req: IncomingMessage): Reply {

@@ -13,8 +13,18 @@ describe("parseSearchPage", () => {
     );
     expect(page).toEqual({
       results: [
-        { id: "battle-theme-a", title: "Battle Theme A", pageUrl: "https://opengameart.org/content/battle-theme-a" },
-        { id: "música", title: "Música & más", pageUrl: "https://opengameart.org/content/m%C3%BAsica" },
+        {
+          id: "battle-theme-a",
+          title: "Battle Theme A",
+          pageUrl: "https://opengameart.org/content/battle-theme-a",
+          thumbnailUrl: "https://opengameart.org/sites/default/files/styles/thumbnail/public/battle-theme-a.png",
+        },
+        {
+          id: "música",
+          title: "Música & más",
+          pageUrl: "https://opengameart.org/content/m%C3%BAsica",
+          thumbnailUrl: "https://opengameart.org/sites/default/files/styles/thumbnail/public/m%C3%BAsica.png",
+        },
       ],
       total: 3671,
       lastPage: 152,
@@ -38,9 +48,21 @@ describe("parseSearchPage", () => {
 
   it("gives results the canonical page URL, also on a page a mirror served", () => {
     const page = parseSearchPage(searchPage({ results: [["a", "A"]], lastPage: 2 }), "http://127.0.0.1:4000/art-search-advanced");
-    expect(page.results).toEqual([{ id: "a", title: "A", pageUrl: "https://opengameart.org/content/a" }]);
+    expect(page.results).toEqual([{ id: "a", title: "A", pageUrl: "https://opengameart.org/content/a", thumbnailUrl: "https://opengameart.org/sites/default/files/styles/thumbnail/public/a.png" }]);
     const absolute = searchPage({ results: [["a", "A"]] }).replaceAll('href="/content/a"', 'href="http://127.0.0.1:4000/content/a"');
     expect(parseSearchPage(absolute, "http://127.0.0.1:4000/art-search-advanced").results.map((r) => r.pageUrl)).toEqual(["https://opengameart.org/content/a"]);
+  });
+
+  it("reads each row's own picture: canonical, http(s) only, null when the row has none", () => {
+    const html = searchPage({ results: [["a", "A"], ["b", "B"], ["c", "C"]] })
+      .replace("https://opengameart.org/sites/default/files/styles/thumbnail/public/a.png", "/sites/all/themes/oga/images/music_preview.png")
+      .replace("https://opengameart.org/sites/default/files/styles/thumbnail/public/b.png", "javascript:alert(1)")
+      .replace(/<img[^>]*c\.png[^>]*>/, "");
+    expect(parseSearchPage(html, "http://127.0.0.1:4000/art-search-advanced").results.map((r) => r.thumbnailUrl)).toEqual([
+      "https://opengameart.org/sites/all/themes/oga/images/music_preview.png",
+      null,
+      null,
+    ]);
   });
 
   it("skips result links to other sites", () => {

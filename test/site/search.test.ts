@@ -52,6 +52,14 @@ describe("searchAssets", () => {
     expect(site.asked).toHaveLength(1);
   });
 
+  it("reports each page read, before its results, with the last page and the total", async () => {
+    const site = fakeSite(pages);
+    const seen: string[] = [];
+    const iterable = searchAssets(site.http, {}, { delaySeconds: 0, onPage: (p) => seen.push(`page ${p.page}/${p.lastPage} of ${p.total}`) });
+    for await (const result of iterable) seen.push(result.id);
+    expect(seen).toEqual(["page 0/2 of 99", "a", "b", "page 1/2 of 99", "c", "page 2/0 of 99", "d"]);
+  });
+
   it("stops at pageLimit", async () => {
     const site = fakeSite(pages);
     expect(await collect(searchAssets(site.http, { pageLimit: 2 }, { delaySeconds: 0 }))).toEqual(["a", "b", "c"]);
