@@ -2,8 +2,8 @@
  * `oga sync [root]`: writes the declarations from the lockfile alone, with no network, so CI can
  * run `tsc` before the build that would otherwise write them.
  */
-import { writeDeclarations } from "../project/declarations.js";
 import { readExistingLockfile } from "../project/lock-maintenance.js";
+import { lockSession } from "../project/lock-session.js";
 import type { CliCommand } from "./command.js";
 import { say } from "./io.js";
 import { CliUsageError } from "./options.js";
@@ -21,7 +21,10 @@ export const syncCommand: CliCommand = {
     const resolved = projectOptions(context, options, root);
     if (resolved.dts === false) throw new CliUsageError("--dts false leaves oga sync nothing to do");
     const lock = await readExistingLockfile(resolved.lockfile);
-    const written = await writeDeclarations(resolved.dts, lock);
+    // Frozen: the lockfile is only read; the session writes the declarations as a build would.
+    const session = lockSession(resolved.lockfile, resolved.dts, true);
+    await session.reload();
+    const { dtsWritten: written } = await session.flush();
     const count = lock.specifiers.length;
     say(context.io, `${written ? "wrote" : "up to date:"} ${shownPath(resolved.dts)} (${count} import${count === 1 ? "" : "s"} from ${shownPath(resolved.lockfile)})`);
   },

@@ -4,10 +4,9 @@
  * rewrites the lockfile and the declarations, and prints one line per change.
  */
 import { OgaError } from "../errors.js";
-import { writeDeclarations } from "../project/declarations.js";
 import { hasChanges } from "../project/lock-diff.js";
 import { readExistingLockfile, selectLockedIds, updateLockedAssets } from "../project/lock-maintenance.js";
-import { writeLockfile } from "../store/lockfile.js";
+import { lockSession } from "../project/lock-session.js";
 import { changeLines } from "./changes.js";
 import type { CliCommand } from "./command.js";
 import { say, writeLine } from "./io.js";
@@ -34,8 +33,10 @@ export const updateCommand: CliCommand = {
     }
     const result = await updateLockedAssets(lock, selected, projectClient(context, resolved));
     for (const changes of result.changes) for (const line of changeLines(changes)) await writeLine(io.stdout, line);
-    const lockWritten = await writeLockfile(resolved.lockfile, result.lock);
-    const dtsWritten = resolved.dts !== false && (await writeDeclarations(resolved.dts, result.lock));
+    // The build's lock session writes it: the same whole-file writes, the same declarations.
+    const session = lockSession(resolved.lockfile, resolved.dts, false);
+    session.replace(result.lock);
+    const { lockWritten, dtsWritten } = await session.flush();
     const changed = result.changes.filter(hasChanges).length;
     const files = [lockWritten && `wrote ${shownPath(resolved.lockfile)}`, dtsWritten && resolved.dts !== false && `wrote ${shownPath(resolved.dts)}`].filter(Boolean);
     const checked = `${selected.length} asset${selected.length === 1 ? "" : "s"}`;

@@ -1,5 +1,5 @@
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
-import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile } from "../store/lockfile.js";
+import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations.js";
 import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
 import { nameRecord } from "../store/name-record.js";
@@ -15,6 +15,8 @@ export class LockSession {
   /** The text this session last wrote, to tell its own writes from a user's edit of the file. */
   lastWritten: string | undefined;
   private dirty = false;
+  /** Set by {@link replace}: the next flush writes the lock as it is, not merged with the file. */
+  private replacing = false;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -31,6 +33,17 @@ export class LockSession {
     await this.chain;
     this.lock = await readLockfile(this.file);
     this.dirty = false;
+    this.replacing = false;
+  }
+
+  /**
+   * Takes `lock` as the whole truth (what `oga update` decided): the next flush writes it as it
+   * is, where a merge with the file would bring back pins and files the update dropped.
+   */
+  replace(lock: Lockfile): void {
+    this.lock = lock;
+    this.dirty = true;
+    this.replacing = true;
   }
 
   asset(id: string): LockedAsset | undefined {
@@ -78,7 +91,11 @@ export class LockSession {
   flush({ neverShrink = false }: { neverShrink?: boolean } = {}): Promise<{ lockWritten: boolean; dtsWritten: boolean }> {
     const run = async () => {
       let lockWritten = false;
-      if (this.dirty && !this.frozen) {
+      if (this.dirty && !this.frozen && this.replacing) {
+        this.dirty = this.replacing = false;
+        lockWritten = await writeLockfile(this.file, this.lock);
+        this.lastWritten = formatLockfile(this.lock);
+      } else if (this.dirty && !this.frozen) {
         this.dirty = false;
         const merged = await updateLockfile(this.file, this.lock);
         this.lastWritten = formatLockfile(merged);
