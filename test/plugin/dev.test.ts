@@ -70,6 +70,7 @@ describe("dev server", () => {
     await startDev();
     const [assetModule] = await ogaImports("/src/main.js");
     await blobUrlFromModule(assetModule!);
+    const expected = await replicaBytes(replica, "battle-theme-a", "battleThemeA.mp3");
     await dev.server.close();
     await replica.close();
     // A restarted server asked for the /@id/ URL a cached page holds: no resolveId call first.
@@ -77,7 +78,7 @@ describe("dev server", () => {
     const blob = await blobUrlFromModule(assetModule!);
     const res = await fetch(dev.base + blob);
     expect(res.status).toBe(200);
-    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(expected);
   });
 
   it("resolves an import added while running and updates the declarations", async () => {
