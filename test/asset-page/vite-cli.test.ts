@@ -1,7 +1,7 @@
 /**
  * `vite` as users run it (the Vite 8 and Vite 7 command lines, a vite.config.mjs importing the
  * built package by name): the startup banner names the asset page under Local and Network, and
- * that URL serves it. `npm test` builds dist/ first.
+ * that URL serves it. The global setup (test/build-dist.ts) builds dist/ when it is stale.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, symlink, writeFile } from "node:fs/promises";

@@ -7,6 +7,9 @@ import { ANSI, lines, ROOT, runOga, tempDir, useReplicaAndCache } from "./run-og
 
 const { replica, cache, env } = useReplicaAndCache();
 
+/** Where the replica serves uploaded files. */
+const FILES = "/sites/default/files/";
+
 /** A loopback port nothing listens on: bound once for a free number, then closed. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -95,9 +98,26 @@ describe("oga (whole command line)", () => {
   it("--cache-dir and --concurrency are honoured", async () => {
     const other = await tempDir();
     try {
+      // Each file takes a while to answer, so downloads that may run together do overlap.
+      replica.faults.add({ path: FILES, kind: "delay", ms: 150 });
       const run = await runOga(["--cache-dir", other.dir, "--concurrency", "1", "download", "tiny-sprites"], { env: { OGA_URL: replica.url } });
       expect(run.code).toBe(0);
-      for (const printed of lines(run.stdout)) expect(printed.startsWith(other.dir)).toBe(true);
+      const printed = lines(run.stdout);
+      expect(printed).toHaveLength(3);
+      for (const line of printed) expect(line.startsWith(other.dir)).toBe(true);
+      expect(replica.requests.count(FILES)).toBe(3);
+      expect(replica.requests.maxConcurrent()).toBe(1);
+
+      // Two at once: the limit holds and is reached (so the gauge above could have seen more).
+      await other.remove();
+      replica.requests.reset();
+      const two = await runOga(["--cache-dir", other.dir, "--concurrency", "2", "download", "tiny-sprites"], { env: { OGA_URL: replica.url } });
+      expect(two.code).toBe(0);
+      expect(replica.requests.count(FILES)).toBe(3);
+      expect(replica.requests.maxConcurrent(FILES)).toBe(2);
+      expect(replica.requests.maxConcurrent()).toBeLessThanOrEqual(2);
+      replica.faults.clear();
+
       const bad = await runOga(["--concurrency", "zero", "download", "tiny-sprites"], { env: env() });
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/^oga: --concurrency: expected a positive integer, got "zero"/);

@@ -1,6 +1,6 @@
 /**
- * Runs the built `oga` (dist/cli/bin.js) as a child process, the way users run it. `npm test`
- * builds first (pretest). The child must be spawned asynchronously: the replica serves from this
+ * Runs the built `oga` (dist/cli/bin.js) as a child process, the way users run it. The global
+ * setup (test/build-dist.ts) rebuilds dist/ first whenever a source is newer. The child must be spawned asynchronously: the replica serves from this
  * test process's event loop, so a spawnSync would deadlock it.
  */
 import { spawn } from "node:child_process";
@@ -17,7 +17,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const BIN = path.join(ROOT, "dist/cli/bin.js");
 
 if (!existsSync(BIN)) {
-  throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does it for you)`);
+  throw new Error(`${BIN} is missing: the global setup (test/build-dist.ts) should have built it`);
 }
 
 export interface OgaRun {

@@ -20,6 +20,17 @@ function assetOf(line: string): ReplicaAsset {
   return asset;
 }
 
+/** The ids a search printed, sorted. */
+const idsOf = (rows: string[]): string[] => rows.map((row) => decodeURIComponent(row.split(" ")[0]!)).sort();
+
+/** The ids of every art asset (collections are no search results) the replica holds that `keep` accepts, sorted. */
+const slugsWhere = (keep: (asset: ReplicaAsset) => boolean): string[] =>
+  replica.catalogue
+    .assets()
+    .filter((a) => a.kind === "art" && keep(a))
+    .map((a) => a.slug)
+    .sort();
+
 const termId = (slug: string) => (ART_TYPES.find((t) => t.slug === slug) ?? LICENSES.find((l) => l.slug === slug))!.termId;
 
 describe("oga search", () => {
@@ -97,6 +108,8 @@ describe("oga search", () => {
     const run = await search("--type", "sfx");
     expect(run.code).toBe(0);
     const rows = lines(run.stdout);
+    // Every sound effect the site holds, and nothing else.
+    expect(idsOf(rows)).toEqual(slugsWhere((a) => a.type === "Sound Effect"));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(assetOf(row).type).toBe("Sound Effect");
     expect(searchQueries()[0]!.types).toEqual([termId("sfx")]);
@@ -106,6 +119,7 @@ describe("oga search", () => {
     const run = await search("--license", "lgpl-30");
     expect(run.code).toBe(0);
     const rows = lines(run.stdout);
+    expect(idsOf(rows)).toEqual(slugsWhere((a) => a.licenses.includes("LGPL 3.0")));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(assetOf(row).licenses).toContain("LGPL 3.0");
   });
@@ -113,10 +127,15 @@ describe("oga search", () => {
   it("--tag with --tag-op not and not-empty", async () => {
     const not = await search("--tag", "battle", "--tag-op", "not");
     expect(not.code).toBe(0);
-    for (const row of lines(not.stdout)) expect(assetOf(row).tags.map((t) => t.toLowerCase())).not.toContain("battle");
-    const notEmpty = await search("--tag-op", "not-empty", "--page-limit", "1");
+    const notRows = lines(not.stdout);
+    expect(idsOf(notRows)).toEqual(slugsWhere((a) => !a.tags.some((t) => t.toLowerCase() === "battle")));
+    expect(notRows.length).toBeGreaterThan(0);
+    for (const row of notRows) expect(assetOf(row).tags.map((t) => t.toLowerCase())).not.toContain("battle");
+    const notEmpty = await search("--tag-op", "not-empty", "--items-per-page", "24", "--page-limit", "1");
     expect(notEmpty.code).toBe(0);
-    for (const row of lines(notEmpty.stdout)) expect(assetOf(row).tags.length).toBeGreaterThan(0);
+    const tagged = lines(notEmpty.stdout);
+    expect(tagged).toHaveLength(24);
+    for (const row of tagged) expect(assetOf(row).tags.length).toBeGreaterThan(0);
     expect(searchQueries().map((q) => q.tagOperator)).toContain("not empty");
   });
 
@@ -134,6 +153,7 @@ describe("oga search", () => {
     const run = await search("--submitter", "cynic", "--title", "battle");
     expect(run.code).toBe(0);
     const rows = lines(run.stdout);
+    expect(idsOf(rows)).toEqual(slugsWhere((a) => a.title.toLowerCase().includes("battle") && a.submitter.name.toLowerCase().includes("cynic")));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const asset = assetOf(row);

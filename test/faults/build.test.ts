@@ -9,7 +9,7 @@ import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import type { OgaPluginOptions } from "../../src/project/options.js";
 import { readLockfile } from "../../src/store/lockfile.js";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
-import { buildFixture, bytesOf, makeProject, testOptions } from "../plugin/helpers.js";
+import { buildFixture, bytesOf, listFiles, makeProject, testOptions } from "../plugin/helpers.js";
 import { expectCacheValid, expectLockfileValid, FAST, filePath, servedBytes, sha256 } from "./helpers.js";
 
 let replica: Replica;
@@ -29,6 +29,9 @@ beforeEach(async () => {
   replica.requests.reset();
 });
 afterEach(() => project.cleanup());
+
+/** Another machine's cache (removed with the project): a build there must download. */
+const freshCache = (): string => path.join(path.dirname(project.cacheDir), "fresh-cache");
 
 /** Plugin options with the matrix's short retry delays and timeout. */
 function options(extra: OgaPluginOptions = {}): OgaPluginOptions {
@@ -138,10 +141,8 @@ describe("upstream changes", () => {
     const original = await servedBytes(replica, slug, name);
     const lockBefore = await readFile(project.lockfile, "utf8");
     replica.catalogue.setFileContent(slug, name, Buffer.from("someone re-uploaded it"));
-    // A fresh machine: must download, finds other bytes. The cache is removed under the store
-    // this process keeps open, which must recreate its layout rather than fail on disk.
-    await rm(project.cacheDir, { recursive: true });
-    const { code, text } = await buildFailure();
+    // A fresh machine (its own cache): must download, finds other bytes.
+    const { code, text } = await buildFailure({ cacheDir: freshCache() });
     expect(code).toBe("OGA_INTEGRITY");
     expect(text).toContain(`"${specifier}"`);
     expect(text).toContain(`${name} changed upstream: the lockfile expects sha256 ${sha256(original)}`);
@@ -150,9 +151,41 @@ describe("upstream changes", () => {
     // The advice once, naming the asset (not also the store's generic "Run `oga update` …").
     expect(text).not.toContain("Run `oga update` to accept");
     expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
-    await expectCacheValid(project.cacheDir);
+    await expectCacheValid(freshCache());
     replica.catalogue.setFileContent(slug, name, original);
+    await expectBuilds(slug, name, { cacheDir: freshCache() });
+  });
+
+  it("the file changes after it was locked, to as many bytes: the downloaded bytes' sha256 catches it", async () => {
+    const { slug, name, specifier } = freshAsset(5_000);
+    await importing(specifier);
     await expectBuilds(slug, name);
+    const original = await servedBytes(replica, slug, name);
+    const changed = Buffer.from(original);
+    changed[changed.length - 1] = changed[changed.length - 1]! ^ 0xff;
+    replica.catalogue.setFileContent(slug, name, changed);
+    const lockBefore = await readFile(project.lockfile, "utf8");
+    replica.requests.reset();
+    const { code, text } = await buildFailure({ cacheDir: freshCache() });
+    expect(code).toBe("OGA_INTEGRITY");
+    expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`${name} changed upstream: the lockfile expects sha256 ${sha256(original)} but the site now serves sha256 ${sha256(changed)}`);
+    expect(text).toContain(`oga update ${slug}`);
+    // The whole body came (the length told nothing), and none of it was kept.
+    expect(replica.requests.filter(filePath(name)).map((r) => r.status)).toEqual([200]);
+    expect(await listFiles(path.join(freshCache(), "files"))).toEqual([]);
+    expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
+    await expectCacheValid(freshCache());
+  });
+
+  it("the cache directory is removed while this process's store has it open: the next build recreates it", async () => {
+    const { slug, name, specifier } = freshAsset(5_000);
+    await importing(specifier);
+    await expectBuilds(slug, name);
+    await rm(project.cacheDir, { recursive: true });
+    replica.requests.reset();
+    await expectBuilds(slug, name);
+    expect(replica.requests.filter(filePath(name)).map((r) => r.status)).toEqual([200]);
   });
 
   it("the cache cannot be written (tmp/ is a file): OGA_CACHE naming the path and the system error, not OGA_INTEGRITY", async () => {
@@ -175,17 +208,16 @@ describe("upstream changes", () => {
     const { slug, name, specifier } = freshAsset(5_000);
     await importing(specifier);
     await expectBuilds(slug, name);
-    await rm(project.cacheDir, { recursive: true });
     const body = await servedBytes(replica, slug, name);
     replica.catalogue.removeFile(slug, name);
-    const { code, text } = await buildFailure();
+    const { code, text } = await buildFailure({ cacheDir: freshCache() });
     expect(code).toBe("OGA_NOT_FOUND");
     expect(text).toContain(`"${specifier}"`);
     expect(text).toContain(name);
-    await expectCacheValid(project.cacheDir);
+    await expectCacheValid(freshCache());
     await expectLockfileValid(project.lockfile);
     replica.catalogue.addFile(slug, { path: name, body });
-    await expectBuilds(slug, name);
+    await expectBuilds(slug, name, { cacheDir: freshCache() });
   });
 });
 
@@ -228,10 +260,13 @@ describe("configuration faults", () => {
     const lockBefore = await readFile(project.lockfile, "utf8");
     const added = freshAsset(5_000);
     await importing(added.specifier);
+    replica.requests.reset();
     const { code, text } = await buildFailure({ frozen: true });
     expect(code).toBe("OGA_FROZEN");
     expect(text).toContain(`"${added.specifier}"`);
     expect(text).toContain("oga prefetch");
+    // Refused from the lockfile alone: not even the asset page was asked for.
+    expect(replica.requests.length).toBe(0);
     expect(await readFile(project.lockfile, "utf8")).toBe(lockBefore);
     await expectCacheValid(project.cacheDir);
     await expectBuilds(added.slug, added.name); // unfrozen, the lockfile takes the new import
@@ -243,14 +278,14 @@ describe("configuration faults", () => {
     await importing(specifier);
     await expectBuilds(slug, name);
     const original = await servedBytes(replica, slug, name);
-    await rm(project.cacheDir, { recursive: true });
     replica.catalogue.setFileContent(slug, name, Buffer.from("re-uploaded"));
-    const { code, text } = await buildFailure({ frozen: true });
+    const { code, text } = await buildFailure({ frozen: true, cacheDir: freshCache() });
     expect(code).toBe("OGA_FROZEN");
     expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`${name} no longer matches the sha256 in the frozen lockfile`);
     expect(text).toContain(`oga update ${slug}`);
-    await expectCacheValid(project.cacheDir);
+    await expectCacheValid(freshCache());
     replica.catalogue.setFileContent(slug, name, original);
-    await expectBuilds(slug, name, { frozen: true });
+    await expectBuilds(slug, name, { frozen: true, cacheDir: freshCache() });
   });
 });

@@ -60,18 +60,22 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("zip packs under %s", (bund
     expect(tiles.entries!["png/floor.png"]).toEqual({ size: floor.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(Object.keys(lock.assets["dungeon-pack"]!.files["extras.zip"]!.entries!["bonus.zip"]!.entries!)).toEqual(["coin.png"]);
 
-    // Extracted entries are blobs: their mtimes prove a warm rebuild reuses them.
+    // Extracted entries are blobs, each written once as a new file (temp + rename): the same
+    // inode and mtime after a warm rebuild prove it reused them rather than unzipping again.
     const blobs = path.join(project.cacheDir, "files");
-    const before = new Map<string, number>();
-    for (const f of await listFiles(blobs)) before.set(f, (await stat(path.join(blobs, f))).mtimeMs);
+    const identity = async (f: string) => {
+      const s = await stat(path.join(blobs, f));
+      return { ino: s.ino, mtimeMs: s.mtimeMs };
+    };
+    const before = new Map<string, { ino: number; mtimeMs: number }>();
+    for (const f of await listFiles(blobs)) before.set(f, await identity(f));
     expect([...before.keys()].some((f) => f.endsWith("/floor.png"))).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
     replica.requests.reset();
     const again = await buildFixture(bundler, project.root, testOptions(project, replica.url));
     expect(replica.requests.count()).toBe(0);
     const after = await listFiles(blobs);
     expect(after).toEqual([...before.keys()]);
-    for (const f of after) expect((await stat(path.join(blobs, f))).mtimeMs, f).toBe(before.get(f));
+    for (const f of after) expect(await identity(f), f).toEqual(before.get(f));
     expect(await bytesOf((again.values as { floor: string }).floor, again.outDir)).toEqual(floor);
   });
 });

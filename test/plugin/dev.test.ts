@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { readLockfile } from "../../src/store/lockfile.js";
 import { replicaBytes, testOptions } from "./helpers.js";
 import { useDevServer, useProject, useReplica } from "./hooks.js";
 
@@ -70,6 +71,7 @@ describe("dev server", () => {
     await startDev();
     const [assetModule] = await ogaImports("/src/main.js");
     await blobUrlFromModule(assetModule!);
+    const expected = await replicaBytes(replica, "battle-theme-a", "battleThemeA.mp3");
     await dev.server.close();
     await replica.close();
     // A restarted server asked for the /@id/ URL a cached page holds: no resolveId call first.
@@ -77,7 +79,7 @@ describe("dev server", () => {
     const blob = await blobUrlFromModule(assetModule!);
     const res = await fetch(dev.base + blob);
     expect(res.status).toBe(200);
-    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(expected);
   });
 
   it("resolves an import added while running and updates the declarations", async () => {
@@ -111,8 +113,43 @@ describe("the lockfile in dev", () => {
     return sent;
   }
 
+  interface HotUpdateSeen {
+    environment: string;
+    /** Modules left to update: before oga's hook ran, and after it. */
+    before: number;
+    after: number;
+    text: string;
+  }
+
+  /**
+   * Two plugins around oga's (Vite runs `hotUpdate` hooks in order): together they record, for
+   * each change of `file`, the modules Vite would update and what oga's hook left of them.
+   */
+  function hotUpdatesOf(file: string): { before: object; after: object; seen: HotUpdateSeen[] } {
+    const seen: HotUpdateSeen[] = [];
+    const pending = new Map<string, number>();
+    type Update = { file: string; modules: readonly unknown[]; read(): string | Promise<string> };
+    const before = {
+      name: "test:hot-update-before",
+      enforce: "pre" as const,
+      hotUpdate(this: { environment: { name: string } }, update: Update) {
+        if (path.resolve(update.file) === file) pending.set(this.environment.name, update.modules.length);
+      },
+    };
+    const after = {
+      name: "test:hot-update-after",
+      async hotUpdate(this: { environment: { name: string } }, update: Update) {
+        if (path.resolve(update.file) !== file) return;
+        const environment = this.environment.name;
+        seen.push({ environment, before: pending.get(environment) ?? -1, after: update.modules.length, text: await update.read() });
+      },
+    };
+    return { before, after, seen };
+  }
+
   it("the plugin's own writes reload nothing; a user's edit reloads the importers", async () => {
-    await startDev();
+    const updates = hotUpdatesOf(project.lockfile);
+    await dev.start(project.root, testOptions(project, replica.url), { before: [updates.before], after: [updates.after] });
     await blobUrlOf("/src/main.js");
     await expect.poll(() => readFile(project.lockfile, "utf8").catch(() => ""), { timeout: 5000 }).toContain('"battle-theme-a"');
     const sent = recordHot();
@@ -120,14 +157,41 @@ describe("the lockfile in dev", () => {
     // A new import while the page runs: the plugin writes the lockfile again (now watched).
     await writeFile(path.join(project.root, "src/extra.js"), `import coin from "oga:retro-sfx-pack/coin.wav";\nexport { coin };\n`);
     await blobUrlOf("/src/extra.js");
-    await expect.poll(() => readFile(project.lockfile, "utf8"), { timeout: 5000 }).toContain('"retro-sfx-pack"');
-    // Give the watcher time to report the write.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The lockfile as the plugin leaves it: the asset described, the file downloaded and hashed,
+    // the specifier recorded (flushes may write these one at a time).
+    await expect
+      .poll(
+        async () => {
+          const lock = await readLockfile(project.lockfile);
+          return [lock.specifiers.includes("oga:retro-sfx-pack/coin.wav"), lock.assets["retro-sfx-pack"]?.files["coin.wav"]?.sha256 !== undefined];
+        },
+        { timeout: 5000 },
+      )
+      .toEqual([true, true]);
+    const written = await readFile(project.lockfile, "utf8");
+    // The watcher reported that last write: Vite would have updated the oga: modules that watch
+    // the lockfile, and oga's hook, knowing its own bytes, left none.
+    const client = () => updates.seen.filter((u) => u.environment === "client");
+    await expect.poll(() => client().some((u) => u.text === written), { timeout: 5000 }).toBe(true);
+    expect(client().find((u) => u.text === written)!.before).toBeGreaterThan(0);
+    expect(client().map((u) => u.after)).toEqual(client().map(() => 0));
     expect(sent.filter((p) => p.type === "full-reload" || p.type === "update")).toEqual([]);
 
     // The user pins another version by hand: the oga: modules and their importers reload.
-    const text = await readFile(project.lockfile, "utf8");
-    await writeFile(project.lockfile, text.replace(/"title": "Battle Theme A"/, '"title": "Battle Theme A (edited)"'));
-    await expect.poll(() => sent.filter((p) => p.type === "full-reload" || p.type === "update").length, { timeout: 5000 }).toBeGreaterThan(0);
+    // The watcher re-attaches to the file the plugin renamed into place a moment after reporting
+    // it, so an edit in that moment can go unseen: the user saves again until the reload comes.
+    const edited = written.replace(/"title": "Battle Theme A"/, '"title": "Battle Theme A (edited)"');
+    expect(edited).not.toBe(written);
+    await expect
+      .poll(
+        async () => {
+          await writeFile(project.lockfile, edited);
+          return sent.filter((p) => p.type === "full-reload" || p.type === "update").length;
+        },
+        { timeout: 5000, interval: 200 },
+      )
+      .toBeGreaterThan(0);
+    // This time oga's hook left the oga: modules to update.
+    expect(client().find((u) => u.text === edited && u.after > 0)).toBeDefined();
   });
 });

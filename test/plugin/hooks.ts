@@ -112,8 +112,8 @@ export function useReplicaProject(fixture: string): { replica: Replica; project:
 }
 
 export interface DevServer {
-  /** Starts a Vite 8 dev server for `root` with only the oga plugin, on a free loopback port. */
-  start(root: string, options: OgaPluginOptions): Promise<void>;
+  /** Starts a Vite 8 dev server for `root` with the oga plugin (between `before` and `after`, if given), on a free loopback port. */
+  start(root: string, options: OgaPluginOptions, extra?: { before?: object[]; after?: object[] }): Promise<void>;
   /** The server last started. */
   readonly server: ViteDevServer;
   /** Its origin, `http://127.0.0.1:PORT`. */
@@ -133,7 +133,7 @@ export function useDevServer(): DevServer {
     return current;
   };
   return {
-    async start(root, options) {
+    async start(root, options, { before = [], after = [] } = {}) {
       const { createServer } = await import("vite");
       const server = await createServer({
         root,
@@ -141,7 +141,7 @@ export function useDevServer(): DevServer {
         logLevel: "silent",
         server: { port: 0, host: "127.0.0.1" },
         optimizeDeps: { noDiscovery: true, include: [] },
-        plugins: [ogaPlugin(options) as never],
+        plugins: [...(before as never[]), ogaPlugin(options) as never, ...(after as never[])],
       });
       current = { server, base: "" };
       await server.listen();

@@ -15,6 +15,8 @@ export interface LoggedRequest {
   fault: string | null;
   /** When it arrived (`performance.now()` of the replica's process), to measure waits between retries. */
   at: number;
+  /** When its response ended or its connection closed (`performance.now()`); null while it is open. */
+  endedAt: number | null;
 }
 
 /**
@@ -64,6 +66,24 @@ export class RequestLog implements Iterable<LoggedRequest> {
 
   last(filter?: RequestFilter): LoggedRequest | undefined {
     return this.filter(filter).at(-1);
+  }
+
+  /**
+   * The most matching requests the replica was answering at one moment: the concurrency gauge
+   * that proves a client's limit (`--concurrency`) held. A request counts from arrival until its
+   * response ended or its connection closed.
+   */
+  maxConcurrent(filter?: RequestFilter): number {
+    const events = this.filter(filter).flatMap((r) => [
+      { at: r.at, step: 1 },
+      { at: r.endedAt ?? Number.POSITIVE_INFINITY, step: -1 },
+    ]);
+    // At equal times an end comes before an arrival: a connection reused back to back is not two at once.
+    events.sort((a, b) => a.at - b.at || a.step - b.step);
+    let open = 0;
+    let peak = 0;
+    for (const { step } of events) peak = Math.max(peak, (open += step));
+    return peak;
   }
 
   reset(): void {

@@ -116,9 +116,12 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
     const rawPathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
     const search = queryAt < 0 ? "" : raw.slice(queryAt);
     const pathname = decodePath(rawPathname);
-    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now() });
+    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now(), endedAt: null });
     res.on("finish", () => {
       entry.status = res.statusCode;
+    });
+    res.on("close", () => {
+      entry.endedAt = performance.now();
     });
     // Status is known once headers go out, before the body ends: tests may look while it streams.
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
