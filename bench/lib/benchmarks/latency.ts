@@ -57,6 +57,11 @@ export async function latencyBuilds(ctx: BenchContext): Promise<Figure> {
     ctx.replica.requests.reset();
     const input: BuildInput = { repoRoot: REPO_ROOT, root, kind: "oga", plugin: plugin(cacheDir, lockfile) };
     const reply = await runCase("build", input);
+    if (process.env.LATENCY_TRACE) {
+      const entries = ctx.replica.requests.entries;
+      const t0 = Number(reply.startedAt) - performance.timeOrigin;
+      ctx.log(`trace ${lockfile === lockedFile ? "locked" : "unlocked"} ${cacheDir === warmCache ? "warm" : "cold"} ${reply.ms.toFixed(0)}ms: ` + `import ${Number(reply.importMs).toFixed(0)} | ` + entries.map((e) => `${(e.at - t0).toFixed(0)}${e.pathname.startsWith("/content") ? "p" : "f"}`).join(" "));
+    }
     return { ...reply, requests: ctx.replica.requests.count() };
   };
 
