@@ -75,9 +75,11 @@ try {
 
 const seconds = (performance.now() - began) / 1000;
 const missed = missedTargets(figures);
+const explained = analysis(figures);
+if (explained) console.log(`\n${explained.replace(/\*\*/g, "")}`);
 console.log(missed.length ? `\nMissed: ${missed.map((m) => `${m.figure.id}/${m.row.label}`).join(", ")}` : "\nEvery target met.");
 if (options.write && options.only.length === ORDER.length) {
-  const markdown = renderMarkdown(figures, machine, options, { reference: referenceText, loadAtEnd: os.loadavg()[0] ?? 0, seconds, analysis: analysis(figures) });
+  const markdown = renderMarkdown(figures, machine, options, { reference: referenceText, loadAtEnd: os.loadavg()[0] ?? 0, seconds, analysis: explained });
   await writeFile(path.join(REPO_ROOT, "bench/RESULTS.md"), markdown);
   log("wrote bench/RESULTS.md");
 } else if (options.write) {
