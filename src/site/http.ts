@@ -58,6 +58,13 @@ export interface FileResponse {
 type ResponseData = Dispatcher.ResponseData;
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
+/**
+ * GETs sent ahead on one connection (HTTP/1.1 pipelining). Over a real link a request sent behind
+ * another travels with it and its answer follows at once, so a build of many small files pays
+ * half the round trips on the same number of connections; the server still answers one at a time
+ * per connection. Two, so a large body holds up at most one request queued behind it.
+ */
+export const PIPELINING = 2;
 const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const HTML_NAME = /\.x?html?$/i;
 
@@ -120,6 +127,7 @@ export class SiteHttp {
     const timeoutMs = Math.max(1, Math.round(this.#timeoutSeconds * 1000));
     const agent = new Agent({
       connections: options.connections,
+      pipelining: PIPELINING,
       // undici's connector plus a guard against its crash on a body cut while paused (see there).
       connect: guardedConnector({ timeout: timeoutMs }),
       headersTimeout: timeoutMs,
@@ -270,6 +278,9 @@ export class SiteHttp {
         // Bodies are hashed and stored byte for byte: a gzip transfer coding would be stored
         // compressed (undici's request() does not decode), so only the identity is accepted.
         headers: { "user-agent": this.#userAgent, "accept-encoding": "identity", ...headers },
+        // undici would not send the next request on this connection before these headers came
+        // back (its default for any GET); GETs are idempotent, and a failed pipeline is retried.
+        blocking: false,
         signal,
       });
     } catch (error) {
