@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import type { Agent, Dispatcher } from "undici";
 import { OgaError } from "../errors.js";
 import { AllowedHosts } from "./allow-hosts.js";
+import type { UndiciParts } from "./undici-parts.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
 import { bodyDeadline, REFUSED_CONTROLLER, resumeGuard } from "./transfer-guards.js";
 import { fetchUrlOf, isCanonicalOrigin, isCanonicalSiteUrl } from "./site-url.js";
@@ -57,6 +58,12 @@ export interface FileResponse {
 
 type ResponseData = Dispatcher.ResponseData;
 
+interface Stack {
+  agent: Agent;
+  dispatcher: Dispatcher;
+  request: UndiciParts["request"];
+}
+
 const DEFAULT_TIMEOUT_SECONDS = 30;
 /**
  * GETs sent ahead on one connection (HTTP/1.1 pipelining). Over a real link a request sent behind
@@ -95,7 +102,7 @@ export class SiteHttp {
    * The undici stack, loaded and built on the first request: undici costs ~100 ms of CPU and
    * ~20 MB to load, and a warm build or dev server (lockfile + cache) never sends a request.
    */
-  #stack: Promise<{ agent: Agent; dispatcher: Dispatcher }> | undefined;
+  #stack: Promise<Stack> | undefined;
   readonly #userAgent: string;
   readonly #timeoutSeconds: number;
 
@@ -117,19 +124,22 @@ export class SiteHttp {
     this.#options = options;
   }
 
-  #loadStack(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
+  #loadStack(): Promise<Stack> {
     return (this.#stack ??= this.#buildStack());
   }
 
-  async #buildStack(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
-    const [{ Agent, interceptors }, { guardedConnector }] = await Promise.all([import("undici"), import("./paused-parser-guard.js")]);
+  async #buildStack(): Promise<Stack> {
+    const [{ Agent, buildConnector, interceptors, request }, { guardedConnector }] = await Promise.all([
+      import("./undici-parts.js").then((m) => m.loadUndiciParts()),
+      import("./paused-parser-guard.js"),
+    ]);
     const options = this.#options;
     const timeoutMs = Math.max(1, Math.round(this.#timeoutSeconds * 1000));
     const agent = new Agent({
       connections: options.connections,
       pipelining: PIPELINING,
       // undici's connector plus a guard against its crash on a body cut while paused (see there).
-      connect: guardedConnector({ timeout: timeoutMs }),
+      connect: guardedConnector(buildConnector, { timeout: timeoutMs }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -158,7 +168,7 @@ export class SiteHttp {
       }),
       interceptors.redirect({ maxRedirections: options.maxRedirections ?? 5 }),
     );
-    return { agent, dispatcher };
+    return { agent, dispatcher, request };
   }
 
   #isAllowed(url: URL): boolean {
@@ -270,8 +280,8 @@ export class SiteHttp {
   async #send(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<ResponseData> {
     signal?.throwIfAborted();
     try {
-      const { dispatcher } = await this.#loadStack();
-      return await dispatcher.request({
+      const { dispatcher, request } = await this.#loadStack();
+      return await request(dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: "GET",
