@@ -115,7 +115,7 @@ function latencyLimits(figures: Figure[]): string | undefined {
   return (
     `**Latency:** ${cases.join("; ")}. ` +
     `undici alone fetching the same files over the same connections needs ${fix(undiciRatio)}× its floor, process start included: each round costs the stack's own per-request work on top of the round trip, on two shared cores, so that ratio is the floor of any Node client here. ` +
-    `What a cold build adds beyond it is loading the HTTP stack (undici, which a build loads only once a request is needed, so warm builds never pay it) before the first request, and hashing, renaming and indexing each file before its connection takes the next one.`
+    `The client pipelines two requests per connection, so its requests can take fewer round trips than the floor counts; what a cold build adds beyond them is loading the HTTP stack before the first request (undici's agent, loaded only once a request is needed, so warm builds never pay it) and, after the last answer, storing the bodies and bundling the files, which a warm build does from the cache.`
   );
 }
 

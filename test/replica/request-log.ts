@@ -15,6 +15,8 @@ export interface LoggedRequest {
   fault: string | null;
   /** When it arrived (`performance.now()` of the replica's process), to measure waits between retries. */
   at: number;
+  /** The client's port: requests with the same one came on the same connection. */
+  remotePort: number;
 }
 
 /**

@@ -118,7 +118,7 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
     const rawPathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
     const search = queryAt < 0 ? "" : raw.slice(queryAt);
     const pathname = decodePath(rawPathname);
-    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now() });
+    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now(), remotePort: req.socket.remotePort ?? 0 });
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
