@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { OgaError, isOgaError } from "./errors.js";
 import { assetPageUrl, pageUrlOfId } from "./site/asset-id.js";
 import { findAssetFile } from "./site/find-file.js";
-import { SiteHttp } from "./site/http.js";
+import { PIPELINING, SiteHttp } from "./site/http.js";
 import { CANONICAL_ORIGIN } from "./site/site-url.js";
 import type { Asset, SearchFilters, SearchProgress, SearchResult } from "./site/types.js";
 import { Cache } from "./store/cache.js";
@@ -133,8 +133,10 @@ export function createClient(options: ClientOptions = {}): OgaClient {
     ...(options.retryDelaySeconds !== undefined && { retryMinDelayMs: seconds(options.retryDelaySeconds, "retryDelaySeconds") * 1000 }),
     ...(options.maxRetryAfterSeconds !== undefined && { retryAfterMaxMs: seconds(options.maxRetryAfterSeconds, "maxRetryAfterSeconds") * 1000 }),
   });
-  // Limit one layer only: file transfers. Page fetches are few and never wait on a file.
-  const limitFiles = pLimit(concurrency);
+  // Limit one layer only: file transfers. Page fetches are few and never wait on a file. Enough
+  // files are in flight to fill each connection's pipeline (the agent keeps `concurrency`
+  // connections), and one file's hashing and rename never keeps the next request waiting.
+  const limitFiles = pLimit(concurrency * PIPELINING);
   let cache: Promise<Cache> | undefined;
   const openCache = (): Promise<Cache> => {
     if (!cache) {

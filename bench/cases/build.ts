@@ -18,6 +18,8 @@ export interface BuildInput {
 const input = readInput<BuildInput>();
 const { build } = await import("vite");
 const stop = startTimer();
+/** Wall clock at the timer's start, so the runner can place the replica's requests on the build's timeline. */
+const startedAt = performance.timeOrigin + performance.now();
 const plugins = [];
 let importMs = 0;
 if (input.kind === "oga") {
@@ -42,4 +44,4 @@ await build({
   build: { outDir: path.join(input.root, "dist"), emptyOutDir: true, rollupOptions: { input: path.join(input.root, "src/main.js") } },
 });
 const time = stop();
-await reply({ ...time, modules, importMs });
+await reply({ ...time, modules, importMs, startedAt });

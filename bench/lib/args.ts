@@ -1,7 +1,7 @@
 /** `npm run bench -- [--runs N] [--quick] [--only a,b] [--reference curl|undici] [--large-mb N] [--no-write] [--cpu-prof DIR]` */
 import { parseArgs } from "node:util";
 
-export const BENCHMARKS = ["parse", "warm", "cold", "dev", "large", "zip", "glob"] as const;
+export const BENCHMARKS = ["parse", "latency", "warm", "cold", "dev", "large", "zip", "glob"] as const;
 export type BenchmarkId = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {
@@ -19,7 +19,7 @@ export interface BenchOptions {
   cpuProf: string | undefined;
 }
 
-const USAGE = "usage: npm run bench -- [--runs N] [--quick] [--only parse,warm,cold,dev,large,zip,glob] [--reference curl|undici] [--large-mb N] [--no-write] [--cpu-prof DIR]";
+const USAGE = "usage: npm run bench -- [--runs N] [--quick] [--only parse,latency,warm,cold,dev,large,zip,glob] [--reference curl|undici] [--large-mb N] [--no-write] [--cpu-prof DIR]";
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

@@ -15,7 +15,7 @@
  * passes through untouched.
  */
 import type { Socket } from "node:net";
-import { buildConnector } from "undici";
+import type { buildConnector } from "undici";
 
 interface ParserLike {
   paused?: unknown;
@@ -50,8 +50,8 @@ export function guardPausedParser(socket: Socket): void {
 }
 
 /** undici's own connector with {@link guardPausedParser} applied to every new socket. */
-export function guardedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
-  const connect = buildConnector(options);
+export function guardedConnector(build: typeof buildConnector, options: buildConnector.BuildOptions): buildConnector.connector {
+  const connect = build(options);
   return (connectOptions, callback) =>
     connect(connectOptions, (error, socket) => {
       if (socket) guardPausedParser(socket as Socket);

@@ -52,6 +52,7 @@ export function useReplica(scope: Scope = "file"): Replica {
     get faults() {
       return replica().faults;
     },
+    setRoundTripMs: (ms) => replica().setRoundTripMs(ms),
     close: async () => {
       closed = true;
       await replica().close();

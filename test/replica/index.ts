@@ -19,6 +19,11 @@ export interface ReplicaOptions {
   host?: string;
   /** The catalogue to serve; default: the named assets of seed.ts plus the filler. */
   assets?: readonly ReplicaAssetDef[];
+  /**
+   * Simulated network round trip in ms, default 0: every response waits this long before its
+   * first byte, as over a real link (connections themselves open at once).
+   */
+  roundTripMs?: number;
 }
 
 export interface Replica {
@@ -27,6 +32,8 @@ export interface Replica {
   requests: RequestLog;
   catalogue: Catalogue;
   faults: Faults;
+  /** Changes the simulated round trip for requests that arrive from now on. */
+  setRoundTripMs(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -40,7 +47,8 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   const catalogue = new Catalogue(options.assets ?? defaultAssets());
   const faults = new Faults();
   const requests = new RequestLog();
-  const site = { catalogue, faults, requests };
+  const roundTrip = { ms: checkedRoundTrip(options.roundTripMs ?? 0) };
+  const site = { catalogue, faults, requests, roundTrip };
   const server: Server = createServer(createHandler(site));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -56,6 +64,9 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     requests,
     catalogue,
     faults,
+    setRoundTripMs: (ms) => {
+      roundTrip.ms = checkedRoundTrip(ms);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -63,6 +74,11 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
         server.closeAllConnections();
       }),
   };
+}
+
+function checkedRoundTrip(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`replica: round trip must be a number of ms >= 0, got ${ms}`);
+  return ms;
 }
 
 export { Catalogue, minimalAsset } from "./catalogue.js";

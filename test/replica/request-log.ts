@@ -17,6 +17,8 @@ export interface LoggedRequest {
   at: number;
   /** When its response ended or its connection closed (`performance.now()`); null while it is open. */
   endedAt: number | null;
+  /** The client's port: requests with the same one came on the same connection. */
+  remotePort: number;
 }
 
 /**

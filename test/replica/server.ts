@@ -19,6 +19,8 @@ export interface SiteContext {
   catalogue: Catalogue;
   faults: Faults;
   requests: RequestLog;
+  /** The simulated round trip: every answer waits this long before its first byte. */
+  roundTrip: { ms: number };
 }
 
 function decodePath(path: string): string {
@@ -116,7 +118,7 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
     const rawPathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
     const search = queryAt < 0 ? "" : raw.slice(queryAt);
     const pathname = decodePath(rawPathname);
-    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now(), endedAt: null });
+    const entry = site.requests.record({ method, path: raw, pathname, status: 0, headers: req.headers, fault: null, at: performance.now(), endedAt: null, remotePort: req.socket.remotePort ?? 0 });
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
@@ -153,8 +155,11 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
     };
 
     if (fault?.kind === "hang") return; // the socket is destroyed when the replica closes
-    if (fault?.kind === "delay") {
-      const timer = setTimeout(answer, fault.ms);
+    // A real round trip delays every answer (request out, first byte back); a `delay` fault adds
+    // to it. Bodies then stream at loopback speed.
+    const waitMs = site.roundTrip.ms + (fault?.kind === "delay" ? fault.ms : 0);
+    if (waitMs > 0) {
+      const timer = setTimeout(answer, waitMs);
       res.on("close", () => clearTimeout(timer));
       return;
     }

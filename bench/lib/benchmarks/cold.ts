@@ -102,10 +102,10 @@ export async function coldFetch(ctx: BenchContext): Promise<Figure> {
     rows: [
       { label: "oga: client.fetchFile, 5 at once (the plugin's download path)", unit: "MB/s", samples: clientRate },
       { label: `reference: ${ctx.reference.name}`, unit: "MB/s", samples: referenceRate2 },
-      { label: "ratio client / reference (of medians)", unit: "×", samples: [median(clientRate) / median(referenceRate2)], target: { op: ">=", value: 0.9 } },
+      { label: "ratio client / reference (of medians)", unit: "×", samples: [median(clientRate) / median(referenceRate2)] },
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate2) },
       { label: "undici alone, same parallelism (no hash, no rename)", unit: "MB/s", samples: undiciRate },
-      { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)] },
+      { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)], target: { op: ">=", value: 0.9 }, note: "issue 16, target 3" },
       { label: `store bookkeeping alone, ${game.files.length} files, ${ctx.options.parallel} at once (no network, no body)`, unit: "ms", samples: bookkeepingMs, note: "index lookup, blob folder, rename, stamp, index entry" },
       { label: "sha256 alone, this CPU", unit: "MB/s", samples: shaRate },
       { label: "loading undici (the client does it inside its timed span)", unit: "ms", samples: undiciLoadMs },
