@@ -88,6 +88,27 @@ export class RequestLog implements Iterable<LoggedRequest> {
     return peak;
   }
 
+  /**
+   * The most connections that had a request open at once (requests on one client port share a
+   * connection: pipelined ones overlap on it without adding one).
+   */
+  maxConcurrentConnections(filter?: RequestFilter): number {
+    const events = this.filter(filter).flatMap((r) => [
+      { at: r.at, step: 1, port: r.remotePort },
+      { at: r.endedAt ?? Number.POSITIVE_INFINITY, step: -1, port: r.remotePort },
+    ]);
+    events.sort((a, b) => a.at - b.at || a.step - b.step);
+    const open = new Map<number, number>();
+    let peak = 0;
+    for (const { step, port } of events) {
+      const now = (open.get(port) ?? 0) + step;
+      if (now === 0) open.delete(port);
+      else open.set(port, now);
+      peak = Math.max(peak, open.size);
+    }
+    return peak;
+  }
+
   reset(): void {
     this.#entries = [];
   }
