@@ -140,7 +140,11 @@ describe("a body cut short, without a strong ETag to resume by", () => {
     const { slug, name, path } = freshAsset(300_000, "weak");
     replica.faults.add({ path, kind: "truncate", afterBytes: 10_000 });
     const error = await rejection(download(slug));
-    expectOgaError(error, "OGA_INTEGRITY", name, "10000 of 300000");
+    expectOgaError(error, "OGA_INTEGRITY", name, "of 300000 bytes");
+    // The count is what reached the file: the 10 000 bytes, or fewer when the close arrives with
+    // them and the socket drops what the stream had not passed on yet (seen on a loaded machine).
+    const received = Number(/ended after (\d+) of 300000/.exec((error as Error).message)?.[1]);
+    expect(received).toBeLessThanOrEqual(10_000);
     expect(replica.requests.filter(path).map((r) => r.headers.range ?? null)).toEqual([null, null, null]);
     await expectRecovers(slug, name);
   });
