@@ -10,6 +10,7 @@ import {
   isNotFound,
   isSha256,
   readJsonOrUndefined,
+  readSmallJsonOrUndefined,
   renameReplacing,
   sha256Hex,
   tempPath,
@@ -140,7 +141,7 @@ export class Cache {
     const stats = await statBlob(file);
     if (stats === "missing" || stats === "modified") return stats;
     const stampFile = this.stampPath(sha256, name);
-    if (!options.full && stampMatches(await readJsonOrUndefined(stampFile), stats)) return "ok";
+    if (!options.full && stampMatches(readSmallJsonOrUndefined(stampFile), stats)) return "ok";
     let actual: string;
     try {
       actual = await this.hashBlob(file);
@@ -164,7 +165,7 @@ export class Cache {
    */
   async isStamped(sha256: string, name: string): Promise<boolean> {
     const stats = await statBlob(this.blobPath(sha256, name));
-    return typeof stats === "object" && stampMatches(await readJsonOrUndefined(this.stampPath(sha256, name)), stats);
+    return typeof stats === "object" && stampMatches(readSmallJsonOrUndefined(this.stampPath(sha256, name)), stats);
   }
 
   /** The index entry for a file URL, or `undefined` when absent or unreadable. */
