@@ -21,6 +21,8 @@ const PACKS = [
   { entries: 3000, coldTargetS: 10 },
 ] as const;
 const OPEN_FILES = 256;
+/** Longer than the cache's racy window (2 s), after which a verified blob gets its stamp. */
+const RACY_WINDOW_MS = 3000;
 /**
  * Linear means the time per entry holds as the pack grows: per-entry time at the largest pack
  * over that at the smallest. A fixed cost per build (process start, the download) only pushes
@@ -79,8 +81,16 @@ export async function zipPacks(ctx: BenchContext): Promise<Figure> {
       // One module per sprite (its `?url` asset module), plus the entry and the glob's module.
       if (first.modules < entries) throw new Error(`the cold build's graph holds ${first.modules} modules, fewer than the ${entries} entries`);
       cold.push(first.ms);
-      warm.push((await runCase("build", oga, { openFiles: OPEN_FILES })).ms);
       local.push((await runCase("build", { repoRoot: REPO_ROOT, root: localRoot, kind: "local" } satisfies BuildInput)).ms);
+    }
+    // Entries extracted moments ago are "racy" for the cache (see game-setup.ts): the build right
+    // after a cold one re-hashes them all. A user's warm build comes later: wait out that window
+    // and let one untimed build record the stamps, as the warm game build does.
+    await new Promise((resolve) => setTimeout(resolve, RACY_WINDOW_MS));
+    await runCase("build", oga, { openFiles: OPEN_FILES });
+    for (let run = 0; run < ctx.options.runs; run++) {
+      ctx.log(`zip pack of ${entries} entries: warm run ${run + 1}/${ctx.options.runs}`);
+      warm.push((await runCase("build", oga, { openFiles: OPEN_FILES })).ms);
     }
     const seconds = (ms: number[]) => ms.map((m) => m / 1000);
     perEntry.set(entries, { cold: median(cold) / entries, warm: median(warm) / entries });
