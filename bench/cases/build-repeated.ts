@@ -4,7 +4,9 @@
  * the plugin's own time per build (its hooks, its extra modules), without process start, module
  * loading or JIT warm-up, which `vite build` as a process pays once either way.
  */
+import { Session } from "node:inspector/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { OgaPluginOptions } from "../../src/project/options.js";
 import { importBuilt, readInput, reply, startTimer } from "./protocol.js";
 
@@ -15,6 +17,48 @@ export interface RepeatedBuildInput {
   plugin: OgaPluginOptions;
   /** Timed builds of each kind (after one untimed build of each). */
   builds: number;
+  /** Further oga builds run under V8's sampling profiler, to split their main-thread time. */
+  profiledBuilds: number;
+}
+
+/** A node of a V8 CPU profile (the fields used here). */
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string };
+  children?: number[];
+}
+
+/**
+ * Main-thread time per build spent in the plugin's own code (dist/) and in the bundler's JS (Vite,
+ * Rolldown), from the samples of a CPU profile: each sample goes to the nearest of the two on its
+ * stack, so a bundler call the plugin makes (`this.load`) counts for the bundler, and a plugin
+ * hook the bundler calls counts for the plugin. Node internals and native calls count for
+ * whichever called them. Sampling counts CPU, not waiting, so other processes barely move it.
+ */
+function splitProfile(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }, pluginDir: string): { pluginMs: number; bundlerMs: number } {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const owner = new Map<number, "plugin" | "bundler" | "other">();
+  const ownerOf = (id: number): "plugin" | "bundler" | "other" => {
+    let known = owner.get(id);
+    if (known) return known;
+    const url = byId.get(id)!.callFrame.url;
+    if (url.startsWith(pluginDir)) known = "plugin";
+    else if (/\/node_modules\/(vite|rolldown|rollup)\//.test(url)) known = "bundler";
+    else known = parent.has(id) ? ownerOf(parent.get(id)!) : "other";
+    owner.set(id, known);
+    return known;
+  };
+  let pluginMs = 0;
+  let bundlerMs = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const who = ownerOf(id);
+    if (who === "plugin") pluginMs += ms;
+    else if (who === "bundler") bundlerMs += ms;
+  });
+  return { pluginMs, bundlerMs };
 }
 
 const input = readInput<RepeatedBuildInput>();
@@ -49,4 +93,14 @@ for (let i = 0; i < input.builds; i++) {
     ogaRuns.push(await buildOnce("oga"));
   }
 }
-await reply({ ms: 0, oga: ogaRuns, local: localRuns });
+
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 100 });
+await session.post("Profiler.start");
+for (let i = 0; i < input.profiledBuilds; i++) await buildOnce("oga");
+const { profile } = await session.post("Profiler.stop");
+session.disconnect();
+const split = splitProfile(profile as unknown as Parameters<typeof splitProfile>[0], pathToFileURL(path.join(input.repoRoot, "dist")).href + "/");
+await reply({ ms: 0, oga: ogaRuns, local: localRuns, pluginMsPerBuild: split.pluginMs / input.profiledBuilds, bundlerMsPerBuild: split.bundlerMs / input.profiledBuilds });
