@@ -17,7 +17,7 @@ export interface RepeatedBuildInput {
   plugin: OgaPluginOptions;
   /** Timed builds of each kind (after one untimed build of each). */
   builds: number;
-  /** Further oga builds run under V8's sampling profiler, to split their main-thread time. */
+  /** Further builds of each kind run under V8's sampling profiler, to split their main-thread time. */
   profiledBuilds: number;
 }
 
@@ -98,9 +98,16 @@ const session = new Session();
 session.connect();
 await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: 100 });
-await session.post("Profiler.start");
-for (let i = 0; i < input.profiledBuilds; i++) await buildOnce("oga");
-const { profile } = await session.post("Profiler.stop");
+const pluginDir = pathToFileURL(path.join(input.repoRoot, "dist")).href + "/";
+/** Main-thread time per build of `kind`, split between the plugin and the bundler. */
+async function profiled(kind: "oga" | "local"): Promise<{ pluginMs: number; bundlerMs: number }> {
+  await session.post("Profiler.start");
+  for (let i = 0; i < input.profiledBuilds; i++) await buildOnce(kind);
+  const { profile } = await session.post("Profiler.stop");
+  const split = splitProfile(profile as unknown as Parameters<typeof splitProfile>[0], pluginDir);
+  return { pluginMs: split.pluginMs / input.profiledBuilds, bundlerMs: split.bundlerMs / input.profiledBuilds };
+}
+const ogaSplit = await profiled("oga");
+const localSplit = await profiled("local");
 session.disconnect();
-const split = splitProfile(profile as unknown as Parameters<typeof splitProfile>[0], pathToFileURL(path.join(input.repoRoot, "dist")).href + "/");
-await reply({ ms: 0, oga: ogaRuns, local: localRuns, pluginMsPerBuild: split.pluginMs / input.profiledBuilds, bundlerMsPerBuild: split.bundlerMs / input.profiledBuilds });
+await reply({ ms: 0, oga: ogaRuns, local: localRuns, pluginMsPerBuild: ogaSplit.pluginMs, bundlerMsPerBuild: ogaSplit.bundlerMs, localBundlerMsPerBuild: localSplit.bundlerMs });

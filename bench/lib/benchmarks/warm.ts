@@ -72,10 +72,16 @@ async function cliRows(ctx: BenchContext, game: GameSetup): Promise<Row[]> {
 async function inProcessRows(ctx: BenchContext, game: GameSetup): Promise<Row[]> {
   // Builds of one process are short and cheap: more of them steady the medians.
   const builds = Math.max(2 * ctx.options.runs, 10);
-  ctx.log(`in-process builds: ${builds} of each kind in one process, then 3 profiled`);
+  ctx.log(`in-process builds: ${builds} of each kind in one process, then 3 of each profiled`);
   type Run = { ms: number; cpuMs: number };
   const input: RepeatedBuildInput = { repoRoot: REPO_ROOT, ogaRoot: game.ogaRoot, localRoot: game.localRoot, plugin: game.pluginOptions(game.warmCache), builds, profiledBuilds: 3 };
-  const { oga, local, pluginMsPerBuild, bundlerMsPerBuild } = await runCase<{ oga: Run[]; local: Run[]; pluginMsPerBuild: number; bundlerMsPerBuild: number }>("build-repeated", input);
+  const { oga, local, pluginMsPerBuild, bundlerMsPerBuild, localBundlerMsPerBuild } = await runCase<{
+    oga: Run[];
+    local: Run[];
+    pluginMsPerBuild: number;
+    bundlerMsPerBuild: number;
+    localBundlerMsPerBuild: number;
+  }>("build-repeated", input);
   const files = game.files.length;
   const perFile = (a: number[], b: number[]) => (median(a) - median(b)) / files;
   return [
@@ -88,7 +94,8 @@ async function inProcessRows(ctx: BenchContext, game: GameSetup): Promise<Row[]>
       target: { op: "<=", value: PLUGIN_MS_PER_FILE_TARGET },
       note: "main-thread CPU samples in dist/ per warm build, per file",
     },
-    { label: "bundler JS time per oga build, in process (profiled)", unit: "ms", samples: [bundlerMsPerBuild] },
+    { label: "bundler JS time per build, in process (profiled): oga", unit: "ms", samples: [bundlerMsPerBuild] },
+    { label: "bundler JS time per build, in process (profiled): local", unit: "ms", samples: [localBundlerMsPerBuild], note: "the difference is the bundler's work on the plugin's modules and loads" },
     { label: "all the plugin adds per file, in process (oga − local) / files", unit: "ms", samples: [perFile(oga.map((r) => r.ms), local.map((r) => r.ms))], note: "of the medians; with its modules' bundler work" },
     { label: "all the plugin adds per file, CPU (oga − local) / files", unit: "ms", samples: [perFile(oga.map((r) => r.cpuMs), local.map((r) => r.cpuMs))] },
   ];
@@ -125,7 +132,7 @@ export async function warmBuild(ctx: BenchContext): Promise<Figure> {
     notes: [
       `Build time is measured inside the child from just before the plugin is imported (oga side) to the end of \`build()\`; importing Vite is common to both and excluded. Median difference: ${(median(ogaMs) - median(localMs)).toFixed(0)} ms.`,
       `\`vite build\` rows: the \`vite\` command run in each project (a \`vite.config.mjs\`, with the plugin on the oga side), wall time from spawn to exit, as a user runs it; ${CLI_FILES.join(" and ")} files, warm cache and lockfile.`,
-      "In-process rows: both games built alternately in one process after one untimed build of each, so process start, module loading and JIT warm-up are left out; what remains between them is the plugin's hooks and its extra modules. The plugin's own time comes from V8 CPU samples of three more oga builds: a sample counts for the plugin when the nearest of its frames from dist/ or Vite/Rolldown is the plugin's (so a `this.load` the plugin makes counts for the bundler); it measures CPU, which other processes on the machine barely move.",
+      "In-process rows: both games built alternately in one process after one untimed build of each, so process start, module loading and JIT warm-up are left out; what remains between them is the plugin's hooks and its extra modules. The plugin's own time comes from V8 CPU samples of three more builds of each kind: a sample counts for the plugin when the nearest of its frames from dist/ or Vite/Rolldown is the plugin's (so a `this.load` the plugin makes counts for the bundler); it measures CPU, which other processes on the machine barely move.",
     ],
   };
 }
