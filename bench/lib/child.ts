@@ -18,10 +18,10 @@ interface Exit {
 }
 
 /** Spawns a command and resolves when it exits 0 (wall time from spawn to exit included). */
-export function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Exit> {
+export function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

@@ -5,7 +5,8 @@
  */
 import type { OgaClient } from "../client.js";
 import type { AssetFile } from "../site/types.js";
-import { MAX_ARCHIVE_DEPTH, isArchiveName, listArchive } from "../store/archive.js";
+import { listArchive } from "../store/archive.js";
+import { MAX_ARCHIVE_DEPTH, isArchiveName } from "../store/archive-limits.js";
 import { extractEntry, type CachedArchive } from "../store/archive-extract.js";
 import { Cache } from "../store/cache.js";
 import type { CachedFile } from "../store/fetch-file.js";

@@ -5,7 +5,7 @@
 import type { CliCommand } from "./command.js";
 import { say, writeLine } from "./io.js";
 import { extractArchive } from "./archive-contents.js";
-import { isArchiveName } from "../store/archive.js";
+import { isArchiveName } from "../store/archive-limits.js";
 import path from "node:path";
 import { optionalString, stringList } from "./options.js";
 import { OutputNames } from "./output-names.js";

@@ -16,6 +16,7 @@ import {
 import type { ResolvedOgaOptions } from "../project/options.js";
 import { CREDITS_MODULE_ID, CreditsPlaceholder, DEV_CREDITS_EVENT, DEV_CREDITS_PATH, bundledAssetIds, devCreditsModuleCode, ogaMetaOf } from "./credits-module.js";
 import type { HookContext } from "./hook-context.js";
+import { isVirtualId } from "./virtual-id.js";
 
 /** The plugin context calls the credits feature makes beyond {@link HookContext}. */
 type CreditsContext = HookContext & {
@@ -68,8 +69,10 @@ export class CreditsBuild {
    */
   admit(parsed: { kind: string; id: string }, asset: LockedAsset): void {
     const id = parsed.id;
-    const credit = creditFor(id, asset, this.options.licenses.choose(id, asset.licenses));
+    const license = this.options.licenses.choose(id, asset.licenses);
+    // A build credits what its bundle holds, at its end (`collect`); only the dev list grows here.
     if (!this.server) return;
+    const credit = creditFor(id, asset, license);
     const before = this.seen.get(id);
     this.seen.set(id, credit);
     if (!before || JSON.stringify(before) !== JSON.stringify(credit)) this.scheduleReload();
@@ -123,16 +126,13 @@ export class CreditsBuild {
 
   private collect(ctx: HookContext, chunks: readonly { moduleIds: readonly string[] }[]): Credit[] {
     const c = ctx as CreditsContext;
-    // Each lookup crosses into the bundler (Rolldown builds a fresh object per call), and the walk
-    // asks about the same importers again and again: once per id is enough.
-    const infos = new Map<string, ReturnType<CreditsContext["getModuleInfo"]>>();
-    const info = (id: string) => {
-      if (!infos.has(id)) infos.set(id, c.getModuleInfo(id));
-      return infos.get(id);
-    };
+    // Each lookup crosses into the bundler (Rolldown builds a fresh object per call): only our own
+    // modules carry `meta.oga`, so only they are looked up. A rendered module that one of ours
+    // imports (a blob's `?url` module) needs no walk to its importers: a module of ours that
+    // references a blob has loaded it, so its asset is in `loadedFiles` already.
     const ids = bundledAssetIds(chunks, {
-      meta: (id) => ogaMetaOf(info(id)?.meta),
-      importers: (id) => info(id)?.importers ?? [],
+      meta: (id) => (isVirtualId(id) ? ogaMetaOf(c.getModuleInfo(id)?.meta) : undefined),
+      importers: () => [],
     });
     for (const id of this.loadedFiles.keys()) ids.add(id);
     const session = this.lockedAsset();

@@ -7,9 +7,10 @@
  * the list of assets loaded so far, refreshed as imports are added.
  */
 import { randomBytes } from "node:crypto";
-import MagicString from "magic-string";
+import type MagicString from "magic-string";
 import type { Credit } from "../project/credits.js";
 import { CREDITS_SPECIFIER } from "../project/specifier.js";
+import { magicString } from "./magic-string.js";
 import { toVirtualId } from "./virtual-id.js";
 
 /** The resolved id of `oga:credits`, which the dev server's module graphs know it by. */
@@ -90,7 +91,7 @@ export class CreditsPlaceholder {
    * hires) is what keeps the rest of the chunk pointing at its sources.
    */
   fill(code: string, credits: readonly Credit[]): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
-    const s = new MagicString(code);
+    const s = magicString(code);
     let replaced = false;
     for (const match of code.matchAll(this.call)) {
       s.overwrite(match.index!, match.index! + match[0].length, JSON.stringify(credits, null, 2));

@@ -8,6 +8,11 @@ import { toVirtualId } from "./virtual-id.js";
  */
 const DEFAULT_ONLY_IMPORT = /(\bimport\s+[A-Za-z_$][\w$]*\s*(?:,\s*\{\s*meta(?:\s+as\s+[A-Za-z_$][\w$]*)?\s*,?\s*\}\s*)?from\s*)(["'])(oga:[^"'/?#\s\\]+)\2/g;
 
+/** Whether `code` may hold a default-only `oga:` import (a cheap test before any rewriting). */
+export function mayHaveDefaultOnlyImports(code: string): boolean {
+  return code.search(DEFAULT_ONLY_IMPORT) !== -1;
+}
+
 /**
  * Rewrites default-only `oga:<asset>` imports to the lean module id, into the transform's
  * MagicString (so source maps stay right); returns whether it changed anything. A regex rather

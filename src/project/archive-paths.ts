@@ -7,7 +7,7 @@
  * `<file name>/<inner.zip>/<entry path>`. These paths are what specifiers continue with and what
  * glob records use as keys: unique within the asset and stable across builds.
  */
-import { MAX_ARCHIVE_DEPTH, isArchiveName } from "../store/archive.js";
+import { MAX_ARCHIVE_DEPTH, isArchiveName } from "../store/archive-limits.js";
 import type { Glob } from "./glob.js";
 
 /** A path inside an asset, split at archive boundaries: the asset's file, then one entry path per archive. */

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Lockfile, LockedAsset } from "../store/lockfile.js";
 import { writeFileIfChanged } from "../store/lockfile.js";
 import { lockedAssetPaths } from "../store/locked-entries.js";
-import { isArchiveName } from "../store/archive.js";
+import { isArchiveName } from "../store/archive-limits.js";
 import { own } from "./own-key.js";
 import { fileSpecifier, globMatcher, parseSpecifier, type ParsedSpecifier } from "./specifier.js";
 

@@ -4,8 +4,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_SITE_URL } from "../client.js";
 import { OgaError } from "../errors.js";
 import { defaultCacheDir } from "../store/cache-dir.js";
 import { AllowedHosts } from "../site/allow-hosts.js";
-import { DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_SIZE } from "../store/archive.js";
-import { DEFAULT_MAX_ENTRY_SIZE } from "../store/archive-extract.js";
+import { DEFAULT_MAX_ENTRY_SIZE, DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_SIZE } from "../store/archive-limits.js";
 import { creditsFileNames, type CreditsOption } from "./credits.js";
 import { createLicensePolicy, type LicensePolicy } from "./license-policy.js";
 

@@ -6,7 +6,7 @@ import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../sto
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { own } from "./own-key.js";
-import { ArchiveResolver } from "./resolve-archive.js";
+import type { ArchiveResolver } from "./resolve-archive.js";
 import { MAX_SEGMENT_BYTES, fileListing, globMatcher, longSegment, noSuchFileError, type ParsedSpecifier } from "./specifier.js";
 
 /** A file of an asset, present in the cache and pinned in the lockfile. */
@@ -107,9 +107,8 @@ function withFiles(asset: LockedAsset, id: string, specifier: string): LockedAss
  */
 export class AssetResolver {
   readonly session: LockSession;
-  /** Paths that continue inside the asset's zip files. */
-  readonly archives: ArchiveResolver;
   private readonly store: SharedStore;
+  private archiveResolver: Promise<ArchiveResolver> | undefined;
 
   constructor(
     readonly options: ResolvedOgaOptions,
@@ -117,7 +116,16 @@ export class AssetResolver {
   ) {
     this.session = lockSession(options.lockfile, options.dts, options.frozen);
     this.store = sharedStore(options);
-    this.archives = new ArchiveResolver(options, this.session, (id, name, specifier) => this.file(id, name, specifier));
+  }
+
+  /**
+   * What resolves paths that continue inside the asset's zip files. Loaded on first use: the zip
+   * code is a fifth of the package's modules, and a build without zips never runs it.
+   */
+  private archives(): Promise<ArchiveResolver> {
+    return (this.archiveResolver ??= import("./resolve-archive.js").then(
+      ({ ArchiveResolver }) => new ArchiveResolver(this.options, this.session, (id, name, specifier) => this.file(id, name, specifier)),
+    ));
   }
 
   /** The client every build of this cache and site shares (the dev asset page searches with it). */
@@ -177,7 +185,7 @@ export class AssetResolver {
    */
   async select(parsed: Exclude<ParsedSpecifier, { kind: "credits" }>, asset: LockedAsset): Promise<string[]> {
     if (parsed.kind === "asset" || (parsed.kind === "file" && own(asset.files, parsed.file))) return this.selectFiles(parsed, asset);
-    return this.archives.select(parsed, asset);
+    return (await this.archives()).select(parsed, asset);
   }
 
   /**
@@ -191,7 +199,7 @@ export class AssetResolver {
     // A name refused by {@link file} (see refuseLongName) stays out of the batch, so it is refused there.
     const entryKeys = names.filter((name) => !Object.hasOwn(asset.files, name) && name.includes("/") && longSegment(name) === undefined);
     const entries = new Map<string, Promise<ResolvedFile>>();
-    this.archives.entries(id, entryKeys, specifier, asset).forEach((entry, i) => entries.set(entryKeys[i]!, entry));
+    if (entryKeys.length > 0) (await this.archives()).entries(id, entryKeys, specifier, asset).forEach((entry, i) => entries.set(entryKeys[i]!, entry));
     const each = names.map((name) => entries.get(name) ?? this.file(id, name, specifier));
     // The caller handles every failure, a few ticks from now: not an unhandled rejection meanwhile.
     for (const file of each) file.catch(() => undefined);
@@ -203,7 +211,7 @@ export class AssetResolver {
     refuseLongName(name, id, specifier);
     const asset = await this.asset(id, specifier);
     const locked = own(asset.files, name);
-    if (!locked && name.includes("/")) return this.archives.entries(id, [name], specifier, asset)[0]!;
+    if (!locked && name.includes("/")) return (await this.archives()).entries(id, [name], specifier, asset)[0]!;
     if (!locked) throw noSuchFileError(specifier, id, name, asset);
     if (this.options.frozen && locked.sha256 === undefined) {
       throw new OgaError(

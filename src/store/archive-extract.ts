@@ -16,14 +16,12 @@ import { crc32 } from "node:zlib";
 import pLimit from "p-limit";
 import type yauzl from "yauzl";
 import { OgaError } from "../errors.js";
+import { DEFAULT_MAX_ENTRY_SIZE } from "./archive-limits.js";
 import { corruptArchive, forgetArchiveDirectory, openArchive, readArchiveDirectory, type ArchiveLimits } from "./archive.js";
 import type { Cache } from "./cache.js";
 import { cacheIoError, isSystemError } from "./cache-errors.js";
 import { extractionIndex } from "./extraction-index.js";
 import { isSha256 } from "./fs-utils.js";
-
-/** Largest entry extracted unless configured otherwise: far above any game asset, far below a disk. */
-export const DEFAULT_MAX_ENTRY_SIZE = 1024 * 1024 * 1024;
 
 /** An archive in the cache: its blob path, its sha256 (the extraction key) and its name for messages. */
 export interface CachedArchive {

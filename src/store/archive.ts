@@ -9,6 +9,7 @@
  */
 import type yauzl from "yauzl";
 import { OgaError } from "../errors.js";
+import { DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_SIZE } from "./archive-limits.js";
 import { cacheIoError, isSystemError } from "./cache-errors.js";
 
 /**
@@ -35,13 +36,6 @@ export interface ListArchiveOptions extends ArchiveLimits {
   label?: string;
 }
 
-/** How deep zips inside zips are followed (the plugin and the CLI alike); real packs nest once at most. */
-export const MAX_ARCHIVE_DEPTH = 4;
-
-/** Whether a file name is an archive this package can look into. */
-export function isArchiveName(name: string): boolean {
-  return /\.zip$/i.test(name);
-}
 
 /**
  * Files that archivers add behind the user's back: macOS resource forks and Finder metadata,
@@ -114,10 +108,6 @@ export interface ArchiveLimits {
   maxRatio?: number;
 }
 
-/** Most bytes one zip may hold unpacked unless configured otherwise: above any real pack on the site (tens to hundreds of MB zipped), far below a disk. */
-export const DEFAULT_MAX_TOTAL_SIZE = 4 * 1024 ** 3;
-/** Most bytes unpacked per byte zipped unless configured otherwise: art and audio compress a few times at most; deflate bombs reach ~1000. */
-export const DEFAULT_MAX_RATIO = 100;
 /** Below this many unpacked bytes a zip is not checked for its ratio: a small file of zeros or blank text is no threat. */
 export const RATIO_CHECK_FLOOR = 16 * 1024 * 1024;
 

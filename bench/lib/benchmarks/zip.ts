@@ -13,6 +13,7 @@ import { runCase } from "../child.js";
 import type { BenchContext } from "../context.js";
 import type { Figure, Row } from "../figure.js";
 import { REPO_ROOT } from "../paths.js";
+import { median } from "../stats.js";
 
 /** Pack sizes measured, with the issue's targets for a cold build (seconds). */
 const PACKS = [
@@ -20,6 +21,14 @@ const PACKS = [
   { entries: 3000, coldTargetS: 10 },
 ] as const;
 const OPEN_FILES = 256;
+/** Longer than the cache's racy window (2 s), after which a verified blob gets its stamp. */
+const RACY_WINDOW_MS = 3000;
+/**
+ * Linear means the time per entry holds as the pack grows: per-entry time at the largest pack
+ * over that at the smallest. A fixed cost per build (process start, the download) only pushes
+ * the ratio below 1; an O(n²) step makes it about 3.
+ */
+const LINEAR_TARGET = 1.3;
 
 const slugOf = (entries: number) => `bench-zip-${entries}`;
 const entryPath = (i: number) => `sprites/set${i % 20}/sprite_${i}.bin`;
@@ -50,6 +59,8 @@ async function writeProjects(ctx: BenchContext, entries: number): Promise<{ ogaR
 
 export async function zipPacks(ctx: BenchContext): Promise<Figure> {
   const rows: Row[] = [];
+  /** Median milliseconds per entry, per pack size. */
+  const perEntry = new Map<number, { cold: number; warm: number }>();
   for (const { entries, coldTargetS } of PACKS) {
     const { ogaRoot, localRoot } = await writeProjects(ctx, entries);
     const cacheDir = path.join(ctx.work, `zip-${entries}-cache`);
@@ -70,22 +81,39 @@ export async function zipPacks(ctx: BenchContext): Promise<Figure> {
       // One module per sprite (its `?url` asset module), plus the entry and the glob's module.
       if (first.modules < entries) throw new Error(`the cold build's graph holds ${first.modules} modules, fewer than the ${entries} entries`);
       cold.push(first.ms);
-      warm.push((await runCase("build", oga, { openFiles: OPEN_FILES })).ms);
       local.push((await runCase("build", { repoRoot: REPO_ROOT, root: localRoot, kind: "local" } satisfies BuildInput)).ms);
     }
+    // Entries extracted moments ago are "racy" for the cache (see game-setup.ts): the build right
+    // after a cold one re-hashes them all. A user's warm build comes later: wait out that window
+    // and let one untimed build record the stamps, as the warm game build does.
+    await new Promise((resolve) => setTimeout(resolve, RACY_WINDOW_MS));
+    await runCase("build", oga, { openFiles: OPEN_FILES });
+    for (let run = 0; run < ctx.options.runs; run++) {
+      ctx.log(`zip pack of ${entries} entries: warm run ${run + 1}/${ctx.options.runs}`);
+      warm.push((await runCase("build", oga, { openFiles: OPEN_FILES })).ms);
+    }
     const seconds = (ms: number[]) => ms.map((m) => m / 1000);
+    perEntry.set(entries, { cold: median(cold) / entries, warm: median(warm) / entries });
     rows.push(
       { label: `${entries} entries, cold (download, extract all)`, unit: "s", samples: seconds(cold), target: { op: "<", value: coldTargetS } },
       { label: `${entries} entries, warm (cache + lockfile)`, unit: "s", samples: seconds(warm) },
       { label: `${entries} local files, import.meta.glob (no open-file limit)`, unit: "s", samples: seconds(local) },
     );
   }
+  const small = perEntry.get(PACKS[0].entries)!;
+  const large = perEntry.get(PACKS[PACKS.length - 1]!.entries)!;
+  const sizes = `${PACKS[PACKS.length - 1]!.entries} vs ${PACKS[0].entries}`;
+  rows.push(
+    { label: `cold: time per entry, ${sizes} (linear)`, unit: "×", samples: [large.cold / small.cold], target: { op: "<=", value: LINEAR_TARGET } },
+    { label: `warm: time per entry, ${sizes} (linear)`, unit: "×", samples: [large.warm / small.warm], target: { op: "<=", value: LINEAR_TARGET } },
+  );
   return {
     id: "zip",
     title: `Many-entry zips: a ** glob over ${PACKS.map((p) => p.entries).join(" and ")} entries, vite build with ${OPEN_FILES} open files allowed`,
     rows,
     notes: [
       "Build time is measured inside the child from just before the plugin is imported to the end of `build()`. The cold build downloads the pack, reads its central directory once and extracts every entry into the cache; the warm build reuses the blobs.",
+      `Linearity: the median build time per entry at ${PACKS[PACKS.length - 1]!.entries} entries over that at ${PACKS[0].entries} (${(small.cold * 1000).toFixed(0)} → ${(large.cold * 1000).toFixed(0)} µs cold, ${(small.warm * 1000).toFixed(0)} → ${(large.warm * 1000).toFixed(0)} µs warm); at most ${LINEAR_TARGET} counts as linear, since fixed costs per build only lower it.`,
     ],
   };
 }
