@@ -157,6 +157,14 @@ describe("what is right is read back exactly", () => {
     expect(asset.filesUnavailable).toBe(true);
   });
 
+  it("a missing main, type or author link reads as null (older lockfiles)", () => {
+    const { main: _main, type: _type, ...older } = ASSET;
+    const asset = parseLockfile(text({ ...older, author: { name: "cynicmusic" } }), "x").assets.a!;
+    expect(asset.main).toBeNull();
+    expect(asset.type).toBeNull();
+    expect(asset.author).toEqual({ name: "cynicmusic", url: null });
+  });
+
   it("specifiers come back sorted and without duplicates", () => {
     expect(parseLockfile(text(ASSET, { specifiers: ["oga:b", "oga:a", "oga:b"] }), "x").specifiers).toEqual(["oga:a", "oga:b"]);
   });

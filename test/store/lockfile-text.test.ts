@@ -110,6 +110,8 @@ describe("the lockfile's text", () => {
       throw new Error("read fine");
     };
     expect(causeOf("{")).toBeInstanceOf(SyntaxError);
-    expect(causeOf(JSON.stringify({ version: 1, assets: 1 }))).toBeInstanceOf(LockfileFieldError);
+    const fieldError = causeOf(JSON.stringify({ version: 1, assets: 1 }));
+    expect(fieldError).toBeInstanceOf(LockfileFieldError);
+    expect(fieldError).toMatchObject({ name: "LockfileFieldError", field: "assets", why: "is 1, expected an object" });
   });
 });
