@@ -24,7 +24,8 @@ export default {
     // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
     "src/store/archive.ts:60-83",
     "src/store/archive.ts:140-200",
-    "src/store/archive-extract.ts:93-186",
+    "src/store/archive-extract.ts:93-109", // reuse only a verified extraction
+    "src/store/archive-extract.ts:132-186", // entry checks while inflating
     // Frozen and offline policy, lock upkeep.
     "src/project/resolve-asset.ts",
     "src/project/resolve-archive.ts",
