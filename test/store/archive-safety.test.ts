@@ -5,7 +5,7 @@
  * Real zip files (the replica's writer) on disk, read by the store as a build reads them.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,6 +183,20 @@ describe("extracting an entry", () => {
     const bytes = patched(zip([{ name: "bad.png", data: data("damaged"), method: "store" }]), 14, 16, 0x12345678, 4);
     const error = await refusal(extractPatched(bytes, "bad.png"));
     expect(error.message).toBe('pack.zip: entry "bad.png" fails its CRC-32 check; the archive is damaged.');
+  });
+
+  it("extracts again when the blob of an earlier extraction was damaged", async () => {
+    const entries = [{ name: "png/again.png", data: data("the right bytes") }];
+    const first = await extract(entries, "png/again.png");
+    await writeFile(first.path, "the wrong bytes");
+    const again = await extract(entries, "png/again.png");
+    expect(again.extracted).toBe(true);
+    expect(await readFile(again.path, "utf8")).toBe("the right bytes");
+  });
+
+  it("refuses to extract a path the archive lists twice", async () => {
+    const error = await refusal(extract([{ name: "twice.png", data: data("1") }, { name: "./twice.png", data: data("2") }], "twice.png"));
+    expect(error.message).toBe('pack.zip is refused: it lists "twice.png" twice, so which one is meant is ambiguous.');
   });
 
   it("names an entry the archive lacks", async () => {
