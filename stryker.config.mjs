@@ -1,0 +1,49 @@
+// @ts-check
+/**
+ * Mutation testing of the modules that carry the README's guarantees (`npm run mutate`; not part of
+ * `npm test`). One module at a time: `npm run mutate -- --mutate src/store/lockfile.ts`.
+ * Scores and explained survivors: test/MUTATION.md.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts", related: false },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  // The modules that carry the guarantees; where a module is mostly other work, the line ranges
+  // of its checks (update them when the file moves; test/MUTATION.md lists what each covers).
+  mutate: [
+    // Store: lockfile format and field checks, blob names, blob verification, integrity of downloads.
+    "src/store/lockfile.ts",
+    "src/store/lockfile-fields.ts",
+    "src/store/file-name.ts",
+    "src/store/cache.ts:137-169", // checkBlob, isStamped
+    "src/store/cache.ts:360-382", // statBlob, stampMatches
+    "src/store/fetch-file.ts:124-137", // a pinned blob is served only when it verifies
+    "src/store/fetch-file.ts:181-190", // a pinned file that changed upstream is refused
+    "src/store/fetch-file.ts:236-247", // a body shorter or longer than announced is refused
+    // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
+    "src/store/archive.ts:60-83",
+    "src/store/archive.ts:140-200",
+    "src/store/archive-extract.ts:93-109", // reuse only a verified extraction
+    "src/store/archive-extract.ts:132-186", // entry checks while inflating
+    // Frozen and offline policy, lock upkeep.
+    "src/project/resolve-asset.ts",
+    "src/project/resolve-archive.ts",
+    "src/project/lock-session.ts",
+    // License policy and credits.
+    "src/project/license-policy.ts",
+    "src/project/credits.ts",
+    "src/project/credits-csv.ts",
+  ],
+  // Stryker rewrites the tsconfig in its sandbox through the TypeScript compiler API, which TypeScript 7
+  // no longer has; ours refers to nothing outside the project, so there is nothing to rewrite.
+  tsconfigFile: "no-tsconfig-rewrite.json",
+  coverageAnalysis: "perTest",
+  // Two cores shared with other work: one mutant at a time.
+  concurrency: 1,
+  timeoutMS: 20_000,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};

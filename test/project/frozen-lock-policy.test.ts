@@ -1,0 +1,132 @@
+/**
+ * What a frozen lockfile promises, through the resolver the plugin and the CLI share, with the
+ * replica over HTTP, a real cache and the lockfile on disk: nothing outside the lock is fetched,
+ * a file without a hash is refused, the lockfile is never written, and a zip entry that no longer
+ * hashes to its pin is refused.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReplica, type Replica } from "../replica/index.js";
+import { isOgaError, type OgaError } from "../../src/errors.js";
+import { resolveOptions } from "../../src/project/options.js";
+import { AssetResolver, closeSharedStores } from "../../src/project/resolve-asset.js";
+import { parseSpecifier } from "../../src/project/specifier.js";
+import { parseLockfile } from "../../src/store/lockfile.js";
+
+let replica: Replica;
+let base: string;
+beforeAll(async () => {
+  replica = await startReplica();
+  base = await mkdtemp(path.join(os.tmpdir(), "oga-frozen-policy-"));
+});
+afterAll(async () => {
+  await closeSharedStores();
+  await replica.close();
+  await rm(base, { recursive: true, force: true, maxRetries: 5 });
+});
+
+let projects = 0;
+/** A resolver for a fresh project (its own lockfile and cache), its session read from disk. */
+async function resolverFor(frozen: boolean, project = `p${++projects}`): Promise<{ resolver: AssetResolver; lockfile: string }> {
+  const root = path.join(base, project);
+  const options = resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen, dts: false }, root, {});
+  const resolver = new AssetResolver(options);
+  await resolver.session.reload();
+  return { resolver, lockfile: options.lockfile };
+}
+
+async function failure(work: Promise<unknown>): Promise<OgaError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isOgaError(error), `expected an OgaError, got ${String(error)}`).toBe(true);
+  return error as OgaError;
+}
+
+/** Locks `specifiers` in a project without freezing, and returns its lockfile's text. */
+async function lockedProject(project: string, specifiers: string[]): Promise<string> {
+  const { resolver, lockfile } = await resolverFor(false, project);
+  await resolver.prefetch(specifiers.map(parseSpecifier));
+  expect((await resolver.session.flush()).lockWritten).toBe(true);
+  return readFile(lockfile, "utf8");
+}
+
+describe("a frozen lockfile", () => {
+  it("refuses an asset it does not lock, before any request", async () => {
+    const { resolver, lockfile } = await resolverFor(true);
+    const before = replica.requests.count();
+    const error = await failure(resolver.asset("battle-theme-a", "oga:battle-theme-a"));
+    expect(error.code).toBe("OGA_FROZEN");
+    expect(error.message).toContain(`"oga:battle-theme-a" is not in ${lockfile} and the lockfile is frozen`);
+    expect(replica.requests.count()).toBe(before);
+  });
+
+  it("refuses a locked file that has no sha256, before any request, and writes nothing", async () => {
+    const text = await lockedProject("no-hash", ["oga:battle-theme-a"]);
+    const lock = parseLockfile(text, "x");
+    const [name, file] = Object.entries(lock.assets["battle-theme-a"]!.files)[0]!;
+    delete file.sha256;
+    const { resolver, lockfile } = await resolverFor(true, "no-hash");
+    const edited = JSON.stringify(lock, null, 2);
+    await writeFile(lockfile, edited);
+    await resolver.session.reload();
+    const before = replica.requests.count();
+    const error = await failure(resolver.file("battle-theme-a", name, "oga:battle-theme-a"));
+    expect(error.code).toBe("OGA_FROZEN");
+    expect(error.message).toContain(`file "${name}" has no hash in ${lockfile} and the lockfile is frozen`);
+    expect(replica.requests.count()).toBe(before);
+    expect((await resolver.session.flush()).lockWritten).toBe(false);
+    expect(await readFile(lockfile, "utf8")).toBe(edited);
+  });
+
+  it("resolves what it locks and never writes the lockfile, even when the session learnt something", async () => {
+    const text = await lockedProject("learns", ["oga:battle-theme-a"]);
+    const lock = parseLockfile(text, "x");
+    // An ETag the lock does not have yet: a thawed session would record it.
+    for (const file of Object.values(lock.assets["battle-theme-a"]!.files)) delete file.etag;
+    const { resolver, lockfile } = await resolverFor(true, "learns");
+    const edited = JSON.stringify(lock, null, 2);
+    await writeFile(lockfile, edited);
+    await resolver.session.reload();
+    const files = await resolver.prefetch([parseSpecifier("oga:battle-theme-a")]);
+    expect(files.length).toBeGreaterThan(0);
+    resolver.recordSpecifier("oga:battle-theme-a/other");
+    expect(resolver.session.lock.specifiers).not.toContain("oga:battle-theme-a/other");
+    expect((await resolver.session.flush()).lockWritten).toBe(false);
+    expect(await readFile(lockfile, "utf8")).toBe(edited);
+  });
+});
+
+describe("a zip entry pinned in the lockfile", () => {
+  const specifier = "oga:dungeon-pack/tiles.zip/png/floor.png";
+
+  it("is recorded with its size and sha256 when the lock is not frozen", async () => {
+    const lock = parseLockfile(await lockedProject("zip-pin", [specifier]), "x");
+    const entry = lock.assets["dungeon-pack"]!.files["tiles.zip"]!.entries!["png/floor.png"]!;
+    expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(entry.size).toBeGreaterThan(0);
+  });
+
+  for (const frozen of [false, true]) {
+    it(`is refused when the archive's entry no longer hashes to the pin (${frozen ? "frozen" : "not frozen"})`, async () => {
+      const project = `zip-changed-${frozen}`;
+      const lock = parseLockfile(await lockedProject(project, [specifier]), "x");
+      const entry = lock.assets["dungeon-pack"]!.files["tiles.zip"]!.entries!["png/floor.png"]!;
+      const pinned = "0".repeat(64);
+      const actual = entry.sha256;
+      entry.sha256 = pinned;
+      const { resolver, lockfile } = await resolverFor(frozen, project);
+      const edited = JSON.stringify(lock, null, 2);
+      await writeFile(lockfile, edited);
+      await resolver.session.reload();
+      const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
+      expect(error.code).toBe("OGA_INTEGRITY");
+      expect(error.message).toContain(`tiles.zip/png/floor.png: the lockfile expects sha256 ${pinned} but the archive holds ${actual}`);
+      await resolver.session.flush();
+      expect(await readFile(lockfile, "utf8")).toBe(edited);
+    });
+  }
+});

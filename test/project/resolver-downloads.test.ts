@@ -1,0 +1,72 @@
+/**
+ * What the resolver passes to the store and reports back, through the replica over HTTP: the
+ * download limit from the options, one "download started" event per file with its locked size,
+ * one "file ready" event per file, the pin (sha256, size, ETag) recorded in the lock session, and
+ * a warm second resolve that costs no request.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
+import { isOgaError } from "../../src/errors.js";
+import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
+import { AssetResolver, closeSharedStores, type ResolveEvents, type ResolvedFile } from "../../src/project/resolve-asset.js";
+import { parseSpecifier } from "../../src/project/specifier.js";
+
+let replica: Replica;
+let base: string;
+beforeAll(async () => {
+  replica = await startReplica();
+  replica.catalogue.addAsset(minimalAsset("two-files", { files: [{ path: "a.ogg", body: Buffer.alloc(3000, 1) }, { path: "b.ogg", body: Buffer.alloc(5, 2) }] }));
+  base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-downloads-"));
+});
+afterAll(async () => {
+  await closeSharedStores();
+  await replica.close();
+  await rm(base, { recursive: true, force: true, maxRetries: 5 });
+});
+
+function resolver(project: string, extra: OgaPluginOptions = {}, events: ResolveEvents = {}): AssetResolver {
+  const root = path.join(base, project);
+  return new AssetResolver(resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {}), events);
+}
+
+it("refuses a file over maxFileSize, as the options say", async () => {
+  const r = resolver("limit", { maxFileSize: 1000 });
+  await r.session.reload();
+  const error = await r.file("two-files", "a.ogg", "oga:two-files/a.ogg").then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isOgaError(error, "OGA_TOO_LARGE")).toBe(true);
+  expect(await r.file("two-files", "b.ogg", "oga:two-files/b.ogg")).toMatchObject({ size: 5, transfer: "downloaded" });
+});
+
+it("reports each download once with its locked size, each file once, and pins what it got", async () => {
+  const started: { asset: string; name: string; size: number | null }[] = [];
+  const ready: ResolvedFile[] = [];
+  const r = resolver("events", {}, { onDownloadStart: (f) => started.push(f), onFile: (f) => ready.push(f) });
+  await r.session.reload();
+  const files = await r.prefetch([parseSpecifier("oga:two-files"), parseSpecifier("oga:credits")]);
+  expect(files.map((f) => f.name)).toEqual(["a.ogg", "b.ogg"]);
+  expect(started.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+    { asset: "two-files", name: "a.ogg", size: 3000 },
+    { asset: "two-files", name: "b.ogg", size: 5 },
+  ]);
+  expect(ready.map((f) => [f.name, f.transfer]).sort()).toEqual([
+    ["a.ogg", "downloaded"],
+    ["b.ogg", "downloaded"],
+  ]);
+  const locked = r.session.asset("two-files")!.files["a.ogg"]!;
+  expect(locked).toMatchObject({ size: 3000, sha256: files[0]!.sha256 });
+  expect(typeof locked.etag).toBe("string");
+  // oga:credits names no asset and is not recorded as one.
+  expect(r.session.lock.specifiers).toEqual(["oga:two-files"]);
+
+  // Warm: the pin and the cache agree, so no request at all.
+  const before = replica.requests.count();
+  const again = await r.file("two-files", "a.ogg", "oga:two-files/a.ogg");
+  expect(again.transfer).toBe("none");
+  expect(replica.requests.count()).toBe(before);
+});

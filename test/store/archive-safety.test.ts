@@ -1,0 +1,210 @@
+/**
+ * A zip is checked before anything in it is used: hostile entry paths, a path listed twice, and
+ * what it would unpack to (in all, per byte zipped, per entry) refuse the whole archive with
+ * OGA_ARCHIVE; an entry that inflates to other bytes than it declares is refused while inflating.
+ * Real zip files (the replica's writer) on disk, read by the store as a build reads them.
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { zip, type ZipEntry } from "../replica/zip.js";
+import { isOgaError, type OgaError } from "../../src/errors.js";
+import { RATIO_CHECK_FLOOR, listArchive, type ListArchiveOptions } from "../../src/store/archive.js";
+import { extractEntry, type ExtractEntryOptions } from "../../src/store/archive-extract.js";
+import { Cache } from "../../src/store/cache.js";
+
+const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
+
+let dir: string;
+let cache: Cache;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "oga-archive-safety-"));
+  cache = await Cache.open(path.join(dir, "cache"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+});
+
+let zips = 0;
+async function zipFile(entries: ZipEntry[]): Promise<{ file: string; bytes: Buffer }> {
+  const bytes = zip(entries);
+  const file = path.join(dir, `z${++zips}.zip`);
+  await writeFile(file, bytes);
+  return { file, bytes };
+}
+
+async function refusal(work: Promise<unknown>): Promise<OgaError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isOgaError(error, "OGA_ARCHIVE"), `expected OGA_ARCHIVE, got ${String(error)}`).toBe(true);
+  return error as OgaError;
+}
+
+const data = (text: string) => Buffer.from(text);
+const list = async (entries: ZipEntry[], options: ListArchiveOptions = {}) => listArchive((await zipFile(entries)).file, { label: "pack.zip", ...options });
+
+async function extract(entries: ZipEntry[], entry: string, options: ExtractEntryOptions = {}) {
+  const { file, bytes } = await zipFile(entries);
+  return extractEntry(cache, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, entry, options);
+}
+
+describe("entry paths", () => {
+  const hostile: [string, string, string][] = [
+    ["a NUL character", "a\0b.png", "contains a NUL character"],
+    ["an absolute path", "/etc/passwd", "has an absolute path"],
+    ["a drive letter", "C:evil.png", "has an absolute path"],
+    ["a lower-case drive letter", "c:/evil.png", "has an absolute path"],
+    ["'..' at the start", "../evil.png", "climbs out of the archive with '..' (zip-slip)"],
+    ["'..' inside", "png/../../evil.png", "climbs out of the archive with '..' (zip-slip)"],
+  ];
+  for (const [what, name, why] of hostile) {
+    it(`refuses the whole archive for ${what}`, async () => {
+      const error = await refusal(list([{ name: "ok.png", data: data("ok") }, { name, data: data("x") }]));
+      expect(error.message).toBe(`pack.zip is refused: its entry ${JSON.stringify(name)} ${why}. Nothing was extracted; report the pack to its author.`);
+    });
+  }
+
+  it("refuses a symbolic link", async () => {
+    const error = await refusal(list([{ name: "link.png", data: data("/etc/passwd"), mode: 0o120777 }]));
+    expect(error.message).toContain('its entry "link.png" is a symbolic link');
+  });
+
+  it("keeps names that only look like the hostile ones, normalising '.' and empty segments", async () => {
+    const entries = await list([
+      { name: "a..b.png", data: data("1") },
+      { name: "./png//c.png", data: data("2") },
+      { name: "dir:x.png", data: data("3") },
+      { name: "exec.sh", data: data("4"), mode: 0o100755 },
+    ]);
+    expect(entries.map((e) => e.path)).toEqual(["a..b.png", "dir:x.png", "exec.sh", "png/c.png"]);
+  });
+
+  it("refuses a path listed twice, once it is asked for", async () => {
+    const error = await refusal(list([{ name: "a.png", data: data("1") }, { name: "./a.png", data: data("2") }]));
+    expect(error.message).toBe('pack.zip is refused: it lists "a.png" twice, so which one is meant is ambiguous.');
+  });
+});
+
+describe("what an archive may unpack to", () => {
+  const tenBytes = [{ name: "a.bin", data: Buffer.alloc(6, 1) }, { name: "b.bin", data: Buffer.alloc(4, 2) }];
+
+  it("in all: up to maxTotalSize", async () => {
+    expect((await list(tenBytes, { maxTotalSize: 10 })).map((e) => e.size)).toEqual([6, 4]);
+    const error = await refusal(list(tenBytes, { maxTotalSize: 9 }));
+    expect(error.message).toBe("pack.zip is refused: it declares 10 bytes unpacked in 2 entries, over the limit of 9 (a zip bomb?). Nothing was extracted; raise archives.maxTotalSize if the pack is genuine.");
+  });
+
+  it("per byte zipped, once past the floor", async () => {
+    const zeros = [{ name: "zeros.bin", data: Buffer.alloc(RATIO_CHECK_FLOOR + 1), method: "deflate" as const }];
+    const { file, bytes } = await zipFile(zeros);
+    const ratio = (RATIO_CHECK_FLOOR + 1) / bytes.length;
+    expect(await listArchive(file, { label: "pack.zip", maxRatio: Math.ceil(ratio) })).toHaveLength(1);
+    const error = await refusal(listArchive(file, { label: "pack.zip", maxRatio: Math.floor(ratio) }));
+    expect(error.message).toBe(
+      `pack.zip is refused: it declares ${RATIO_CHECK_FLOOR + 1} bytes unpacked in 1 entries from ${bytes.length} zipped, ${Math.round(ratio)} times its size (the limit is ${Math.floor(ratio)}) (a zip bomb?). Nothing was extracted; raise archives.maxRatio if the pack is genuine.`,
+    );
+  });
+
+  it("below the floor the ratio is not checked", async () => {
+    const zeros = [{ name: "zeros.bin", data: Buffer.alloc(RATIO_CHECK_FLOOR), method: "deflate" as const }];
+    expect(await list(zeros, { maxRatio: 1 })).toHaveLength(1);
+  });
+});
+
+describe("extracting an entry", () => {
+  // Each test its own zip bytes: an entry once extracted from an archive is reused from the cache.
+  const files = (name: string) => [{ name, data: data("twelve bytes") }];
+
+  it("up to maxEntrySize bytes, verified into the cache", async () => {
+    const entry = await extract(files("png/a.png"), "png/a.png", { maxEntrySize: 12 });
+    expect(entry.size).toBe(12);
+    expect(entry.sha256).toBe(sha256Hex(data("twelve bytes")));
+    expect(path.basename(entry.path)).toBe("a.png");
+  });
+
+  it("refuses an entry that declares more than maxEntrySize", async () => {
+    const error = await refusal(extract(files("png/b.png"), "png/b.png", { maxEntrySize: 11 }));
+    expect(error.message).toBe('pack.zip: entry "png/b.png" declares 12 bytes, over the limit of 11 (a zip bomb?). Nothing was extracted; raise archives.maxEntrySize if the pack is genuine.');
+  });
+
+  it("refuses an entry that inflates past what it declares, and leaves nothing in the cache", async () => {
+    const lying = [{ name: "bomb.bin", data: Buffer.alloc(200_000), method: "deflate" as const, declaredSize: 1000 }];
+    const error = await refusal(extract(lying, "bomb.bin"));
+    expect(error.message).toContain('pack.zip: entry "bomb.bin" inflates to more than the 1000 bytes it declares');
+    const files = await readdir(path.join(dir, "cache", "files"), { recursive: true });
+    expect(files.filter((name) => name.endsWith("bomb.bin"))).toEqual([]);
+  });
+
+  it("refuses an entry that inflates to fewer bytes than it declares", async () => {
+    const short = [{ name: "short.bin", data: Buffer.alloc(100, 7), method: "deflate" as const, declaredSize: 150 }];
+    const error = await refusal(extract(short, "short.bin"));
+    // yauzl's own size check answers first; ours stands behind it.
+    expect(error.message).toMatch(/^pack\.zip is not a valid zip archive \(not enough bytes in the stream/);
+  });
+
+  /** Rewrites a 16-bit or 32-bit field in every local and central header of a one-entry zip. */
+  function patched(bytes: Buffer, local: number, central: number, value: number, width: 2 | 4): Buffer {
+    const out = Buffer.from(bytes);
+    for (let i = 0; i + 4 <= out.length; i++) {
+      const signature = out.readUInt32LE(i);
+      const at = signature === 0x04034b50 ? i + local : signature === 0x02014b50 ? i + central : -1;
+      if (at < 0) continue;
+      if (width === 2) out.writeUInt16LE(value, at);
+      else out.writeUInt32LE(value, at);
+    }
+    return out;
+  }
+
+  async function extractPatched(bytes: Buffer, entry: string) {
+    const file = path.join(dir, `patched${++zips}.zip`);
+    await writeFile(file, bytes);
+    return extractEntry(cache, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, entry);
+  }
+
+  it("refuses an encrypted entry", async () => {
+    // Flagged encrypted, and sized as a stored encrypted entry is (12 bytes of header on top).
+    const plain = zip([{ name: "locked.png", data: data("twenty bytes, secret"), method: "store" }]);
+    const bytes = patched(patched(plain, 6, 8, 0x0001, 2), 22, 24, 8, 4);
+    const error = await refusal(extractPatched(bytes, "locked.png"));
+    expect(error.message).toBe('pack.zip: entry "locked.png" is encrypted; encrypted packs are not supported.');
+  });
+
+  it("refuses an entry in a compression method other than stored or deflated", async () => {
+    const bytes = patched(zip([{ name: "bz.png", data: data("bzip2?"), method: "store" }]), 8, 10, 12, 2);
+    const error = await refusal(extractPatched(bytes, "bz.png"));
+    expect(error.message).toBe('pack.zip: entry "bz.png" uses compression method 12; only stored and deflated entries are supported.');
+  });
+
+  it("refuses an entry whose bytes fail its CRC-32, and stores nothing", async () => {
+    const bytes = patched(zip([{ name: "bad.png", data: data("damaged"), method: "store" }]), 14, 16, 0x12345678, 4);
+    const error = await refusal(extractPatched(bytes, "bad.png"));
+    expect(error.message).toBe('pack.zip: entry "bad.png" fails its CRC-32 check; the archive is damaged.');
+  });
+
+  it("extracts again when the blob of an earlier extraction was damaged", async () => {
+    const entries = [{ name: "png/again.png", data: data("the right bytes") }];
+    const first = await extract(entries, "png/again.png");
+    await writeFile(first.path, "the wrong bytes");
+    const again = await extract(entries, "png/again.png");
+    expect(again.extracted).toBe(true);
+    expect(await readFile(again.path, "utf8")).toBe("the right bytes");
+  });
+
+  it("refuses to extract a path the archive lists twice", async () => {
+    const error = await refusal(extract([{ name: "twice.png", data: data("1") }, { name: "./twice.png", data: data("2") }], "twice.png"));
+    expect(error.message).toBe('pack.zip is refused: it lists "twice.png" twice, so which one is meant is ambiguous.');
+  });
+
+  it("names an entry the archive lacks", async () => {
+    const error = await extract(files("png/c.png"), "png/b.png").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isOgaError(error, "OGA_NO_FILE")).toBe(true);
+    expect((error as Error).message).toBe('pack.zip has no entry "png/b.png".');
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * A blob is served without hashing only while its stamp matches every stat field the stamp keeps;
+ * any difference (format, size, mtime, ctime, inode) means hashing it again, and a blob whose
+ * bytes changed is "modified", however its size compares. Real files on disk.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Cache } from "../../src/store/cache.js";
+
+const BODY = Buffer.from("the bytes of a blob");
+const SHA = createHash("sha256").update(BODY).digest("hex");
+
+let dir: string;
+let cache: Cache;
+let blob: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "oga-stamps-"));
+  // No racy window: a stamp is recorded at once.
+  cache = await Cache.open(path.join(dir, "cache"), { racyWindowMs: 0 });
+  const temp = cache.tempPath();
+  await writeFile(temp, BODY);
+  blob = await cache.commitBlob(temp, SHA, "a.ogg");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function stampFile(): Promise<string> {
+  const names = await readdir(path.join(dir, "cache", "stamps"));
+  expect(names).toHaveLength(1);
+  return path.join(dir, "cache", "stamps", names[0]!);
+}
+
+describe("blob stamps", () => {
+  it("a verified blob is stamped, and the stamp vouches for it", async () => {
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+    expect(await cache.isStamped(SHA, "a.ogg")).toBe(true);
+    expect(await cache.isStamped(SHA, "b.ogg")).toBe(false);
+  });
+
+  for (const field of ["format", "size", "mtimeMs", "ctimeMs", "ino"] as const) {
+    it(`a stamp with another ${field} vouches for nothing: the blob is hashed again and stamped anew`, async () => {
+      expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+      const file = await stampFile();
+      const right = JSON.parse(await readFile(file, "utf8")) as Record<string, number>;
+      await writeFile(file, JSON.stringify({ ...right, [field]: right[field]! + 1 }));
+      expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
+      expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+      expect(JSON.parse(await readFile(file, "utf8"))).toEqual(right);
+    });
+  }
+
+  it("a stamp that is not an object vouches for nothing", async () => {
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+    const file = await stampFile();
+    const right = await readFile(file, "utf8");
+    for (const wrong of ["null", "1", '"x"']) {
+      await writeFile(file, wrong);
+      expect(await cache.isStamped(SHA, "a.ogg"), wrong).toBe(false);
+      expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+      expect(JSON.parse(await readFile(file, "utf8"))).toEqual(JSON.parse(right));
+    }
+  });
+
+  it("a blob rewritten with other bytes of the same size is modified, and loses its stamp", async () => {
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+    await writeFile(blob, Buffer.from("THE BYTES OF A BLOB"));
+    expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("modified");
+    expect(await readdir(path.join(dir, "cache", "stamps"))).toEqual([]);
+  });
+
+  it("a missing blob is missing, a directory in its place is modified", async () => {
+    await rm(blob);
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("missing");
+    expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
+    await mkdir(blob);
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("modified");
+    expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
+  });
+});
