@@ -30,6 +30,14 @@ beforeAll(async () => {
       ],
     }),
   );
+  replica.catalogue.addAsset(
+    minimalAsset("zip-order", {
+      files: [
+        { path: "set.zip", body: zip([{ name: "a.txt", data: Buffer.from("a\n") }]) },
+        { path: "set.zip-notes.txt", body: Buffer.from("notes\n") },
+      ],
+    }),
+  );
   base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-archives-"));
 });
 afterAll(async () => {
@@ -140,6 +148,15 @@ describe("a path into a zip that holds no such entry", () => {
     });
   }
 
+  it("whose first part is no zip of the asset is refused as a missing file", async () => {
+    const { resolver } = await resolverFor();
+    const specifier = "oga:dungeon-pack/nope/floor.png";
+    const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
+    expect(error.code).toBe("OGA_NO_FILE");
+    expect(error.message).toContain(`"${specifier}"`);
+    expect(error.message).toContain("dungeon_preview.png, extras.zip, tiles.zip");
+  });
+
   it("is refused by name when asked for as one file of a batch", async () => {
     const { resolver } = await resolverFor();
     const error = await failure(resolver.file("dungeon-pack", "tiles.zip/png/nope.png", "oga:dungeon-pack/tiles.zip/png/nope.png"));
@@ -161,6 +178,13 @@ describe("a glob into zips", () => {
     ]);
     const floor = files[4]!;
     expect(await readFile(floor.path)).toEqual(data(tilesZipEntries(), "png/floor.png"));
+  });
+
+  it("lists its matches in code-unit order, not in the order zips are walked", async () => {
+    const { resolver } = await resolverFor();
+    const files = await resolver.prefetch([parseSpecifier("oga:zip-order/**")]);
+    // '-' sorts before '/': the file beside the zip comes before the zip's entries.
+    expect(files.map((f) => f.name)).toEqual(["set.zip", "set.zip-notes.txt", "set.zip/a.txt"]);
   });
 
   it("that matches nothing names the asset's files, sorted", async () => {

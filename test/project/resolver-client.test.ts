@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
 import { isOgaError, type OgaError } from "../../src/errors.js";
 import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores } from "../../src/project/resolve-asset.js";
+import { AssetResolver, closeSharedStores, type ResolveEvents } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
 
@@ -23,6 +23,8 @@ beforeAll(async () => {
   replica.catalogue.addAsset(minimalAsset("flaky", { files: [{ path: "flaky.ogg", body: Buffer.from("flaky bytes") }] }));
   replica.catalogue.addAsset(minimalAsset("stalls", { files: [{ path: "stalls.ogg", body: Buffer.from("stalled bytes") }] }));
   replica.catalogue.addAsset(minimalAsset("grows", { files: [{ path: "grows.ogg", body: Buffer.from("short") }] }));
+  replica.catalogue.addAsset(minimalAsset("big", { files: [{ path: "big.bin", body: Buffer.alloc(512 * 1024, 7) }] }));
+  replica.catalogue.addAsset(minimalAsset("cut", { files: [{ path: "cut.bin", body: Buffer.alloc(4096, 3) }] }));
   replica.catalogue.addAsset(minimalAsset("unsized", { files: [{ path: "unsized.ogg", body: Buffer.from("size unknown") }] }));
   replica.catalogue.addAsset(
     minimalAsset("three-files", {
@@ -42,10 +44,10 @@ afterAll(async () => {
 });
 
 let projects = 0;
-async function resolverFor(extra: OgaPluginOptions = {}, project = `p${++projects}`): Promise<{ resolver: AssetResolver; lockfile: string }> {
+async function resolverFor(extra: OgaPluginOptions = {}, project = `p${++projects}`, events: ResolveEvents = {}): Promise<{ resolver: AssetResolver; lockfile: string }> {
   const root = path.join(base, project);
   const options = resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {});
-  const resolver = new AssetResolver(options);
+  const resolver = new AssetResolver(options, events);
   await resolver.session.reload();
   return { resolver, lockfile: options.lockfile };
 }
@@ -109,7 +111,64 @@ it("offline: the page lookup makes no request and names the import", async () =>
   expect(replica.requests.count()).toBe(before);
 });
 
+it("shares one client between the resolvers of one cache and site", async () => {
+  const one = await resolverFor({}, "shared");
+  const two = await resolverFor({}, "shared");
+  expect(one.resolver.client).toBeDefined();
+  expect(two.resolver.client).toBe(one.resolver.client);
+  expect((await resolverFor({}, "not-shared")).resolver.client).not.toBe(one.resolver.client);
+});
+
+it("reports a download's start once however many chunks its body comes in", async () => {
+  const started: string[] = [];
+  const { resolver } = await resolverFor({}, undefined, { onDownloadStart: (f) => started.push(f.name) });
+  const [file] = await resolver.prefetch([parseSpecifier("oga:big")]);
+  expect(file).toMatchObject({ size: 512 * 1024, transfer: "downloaded" });
+  expect(started).toEqual(["big.bin"]);
+});
+
+describe("selectFiles", () => {
+  it("gives a file the asset has, and refuses one it has not, naming its files", async () => {
+    const { resolver } = await resolverFor();
+    const asset = await resolver.asset("three-files", "oga:three-files");
+    const select = (specifier: string) => resolver.selectFiles(parseSpecifier(specifier) as Parameters<AssetResolver["selectFiles"]>[0], asset);
+    expect(select("oga:three-files/mm.ogg")).toEqual(["mm.ogg"]);
+    for (const specifier of ["oga:three-files/nope.ogg", "oga:three-files/*.png"]) {
+      let error: unknown;
+      try {
+        select(specifier);
+      } catch (e) {
+        error = e;
+      }
+      expect(isOgaError(error, "OGA_NO_FILE"), specifier).toBe(true);
+      expect((error as Error).message).toContain("aa.ogg, mm.ogg, zz.ogg");
+    }
+  });
+});
+
 describe("a refused file", () => {
+  it("of an asset the site does not have keeps the site's answer as its cause", async () => {
+    const { resolver } = await resolverFor();
+    const error = await failure(resolver.asset("no-such-asset", "oga:no-such-asset"));
+    expect(error.code).toBe("OGA_NOT_FOUND");
+    expect(isOgaError(error.cause, "OGA_NOT_FOUND")).toBe(true);
+  });
+
+  it("whose body ends short keeps the store's reason as its cause", async () => {
+    const { resolver } = await resolverFor({ retries: 0 });
+    await resolver.asset("cut", "oga:cut");
+    const cut = replica.faults.add({ path: /cut\.bin/, kind: "truncate", afterBytes: 100 });
+    try {
+      const error = await failure(resolver.file("cut", "cut.bin", "oga:cut/cut.bin"));
+      expect(error.message.startsWith(`"oga:cut/cut.bin": `)).toBe(true);
+      expect(isOgaError(error.cause), String(error.cause)).toBe(true);
+      expect(error.message).toContain((error.cause as Error).message.slice(0, 40));
+      expect(error.code).toBe((error.cause as OgaError).code);
+    } finally {
+      cut.remove();
+    }
+  });
+
   it("that the asset does not have names the asset's files", async () => {
     const { resolver } = await resolverFor();
     const error = await failure(resolver.file("three-files", "nope.ogg", "oga:three-files/nope.ogg"));
