@@ -155,6 +155,10 @@ describe("credits file names", () => {
     expect(creditsFileNames({ fileName: ["legal/notes:v1.md", "CREDITS.csv", "CREDITS.csv"] })).toEqual(["legal/notes:v1.md", "CREDITS.csv"]);
   });
 
+  it("refuse a name that is not a string (a JavaScript config is not type-checked)", () => {
+    expect(() => creditsFileNames({ fileName: [5 as unknown as string] })).toThrow(`credits.fileName: 5 must be a relative path inside the output directory`);
+  });
+
   for (const name of ["", "/abs/CREDITS.md", "C:CREDITS.md", "../CREDITS.md", "legal\\..\\..\\x.md"]) {
     it(`refuse ${JSON.stringify(name)}`, () => {
       expect(() => creditsFileNames({ fileName: name })).toThrow(`credits.fileName: ${JSON.stringify(name)} must be a relative path inside the output directory (e.g. "CREDITS.md" or "legal/credits.json").`);
