@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bonusZipEntries, minimalAsset, startReplica, tilesZipEntries, zip, type Replica } from "../replica/index.js";
-import { isOgaError, type OgaError } from "../../src/errors.js";
-import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores } from "../../src/project/resolve-asset.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
+import { closeSharedStores, type AssetResolver } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
+import { failure, projectResolver } from "./resolver-harness.js";
 
 let replica: Replica;
 let base: string;
@@ -48,22 +48,7 @@ afterAll(async () => {
 
 let projects = 0;
 /** A resolver for a fresh project (its own lockfile and cache), its session read from disk. */
-async function resolverFor(extra: OgaPluginOptions = {}, project = `p${++projects}`): Promise<{ resolver: AssetResolver; lockfile: string }> {
-  const root = path.join(base, project);
-  const options = resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {});
-  const resolver = new AssetResolver(options);
-  await resolver.session.reload();
-  return { resolver, lockfile: options.lockfile };
-}
-
-async function failure(work: Promise<unknown>): Promise<OgaError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isOgaError(error), `expected an OgaError, got ${String(error)}`).toBe(true);
-  return error as OgaError;
-}
+const resolverFor = (extra: OgaPluginOptions = {}, project = `p${++projects}`) => projectResolver(replica.url, base, project, extra);
 
 const data = (entries: { name: string; data?: Uint8Array }[], name: string) => Buffer.from(entries.find((e) => e.name === name)!.data!);
 

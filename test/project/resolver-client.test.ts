@@ -11,10 +11,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
 import { isOgaError, type OgaError } from "../../src/errors.js";
-import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores, type ResolveEvents } from "../../src/project/resolve-asset.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
+import { closeSharedStores, type AssetResolver, type ResolveEvents } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
+import { failure, projectResolver } from "./resolver-harness.js";
 
 let replica: Replica;
 let base: string;
@@ -44,22 +45,7 @@ afterAll(async () => {
 });
 
 let projects = 0;
-async function resolverFor(extra: OgaPluginOptions = {}, project = `p${++projects}`, events: ResolveEvents = {}): Promise<{ resolver: AssetResolver; lockfile: string }> {
-  const root = path.join(base, project);
-  const options = resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {});
-  const resolver = new AssetResolver(options, events);
-  await resolver.session.reload();
-  return { resolver, lockfile: options.lockfile };
-}
-
-async function failure(work: Promise<unknown>): Promise<OgaError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isOgaError(error), `expected an OgaError, got ${String(error)}`).toBe(true);
-  return error as OgaError;
-}
+const resolverFor = (extra: OgaPluginOptions = {}, project = `p${++projects}`, events: ResolveEvents = {}) => projectResolver(replica.url, base, project, extra, events);
 
 describe("the client options", () => {
   it("retries: 0 fails on one 503 and names the page tried; the failure is not remembered", async () => {
