@@ -16,16 +16,16 @@ export default {
     "src/store/lockfile.ts",
     "src/store/lockfile-fields.ts",
     "src/store/file-name.ts",
-    "src/store/cache.ts:137-169", // checkBlob, isStamped
-    "src/store/cache.ts:360-382", // statBlob, stampMatches
-    "src/store/fetch-file.ts:124-137", // a pinned blob is served only when it verifies
-    "src/store/fetch-file.ts:181-190", // a pinned file that changed upstream is refused
-    "src/store/fetch-file.ts:236-247", // a body shorter or longer than announced is refused
+    "src/store/cache.ts:138-171", // checkBlob, isStamped
+    "src/store/cache.ts:364-385", // statBlob, stampMatches
+    "src/store/fetch-file.ts:124-137", // fetchFileNow: a pinned blob is served only when it verifies
+    "src/store/fetch-file.ts:181-190", // transferFile: a pinned file that changed upstream is refused
+    "src/store/fetch-file.ts:236-247", // receiveBody: a body shorter or longer than announced is refused
     // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
-    "src/store/archive.ts:60-83",
-    "src/store/archive.ts:140-200",
-    "src/store/archive-extract.ts:93-109", // reuse only a verified extraction
-    "src/store/archive-extract.ts:132-186", // entry checks while inflating
+    "src/store/archive.ts:54-76", // entryName, isSymlink, checkedEntryPath
+    "src/store/archive.ts:130-189", // ArchiveDirectory: constructor (duplicates) to checkLimits
+    "src/store/archive-extract.ts:91-107", // reuseOrExtract: reuse only a verified extraction
+    "src/store/archive-extract.ts:130-184", // inflateEntry: entry checks while inflating
     // Frozen and offline policy, lock upkeep.
     "src/project/resolve-asset.ts",
     "src/project/resolve-archive.ts",

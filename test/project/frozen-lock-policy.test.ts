@@ -9,11 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReplica, type Replica } from "../replica/index.js";
-import { isOgaError, type OgaError } from "../../src/errors.js";
-import { resolveOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores } from "../../src/project/resolve-asset.js";
+import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
+import { failure, projectResolver } from "./resolver-harness.js";
 
 let replica: Replica;
 let base: string;
@@ -29,22 +28,7 @@ afterAll(async () => {
 
 let projects = 0;
 /** A resolver for a fresh project (its own lockfile and cache), its session read from disk. */
-async function resolverFor(frozen: boolean, project = `p${++projects}`): Promise<{ resolver: AssetResolver; lockfile: string }> {
-  const root = path.join(base, project);
-  const options = resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen, dts: false }, root, {});
-  const resolver = new AssetResolver(options);
-  await resolver.session.reload();
-  return { resolver, lockfile: options.lockfile };
-}
-
-async function failure(work: Promise<unknown>): Promise<OgaError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isOgaError(error), `expected an OgaError, got ${String(error)}`).toBe(true);
-  return error as OgaError;
-}
+const resolverFor = (frozen: boolean, project = `p${++projects}`) => projectResolver(replica.url, base, project, { frozen });
 
 /** Locks `specifiers` in a project without freezing, and returns its lockfile's text. */
 async function lockedProject(project: string, specifiers: string[]): Promise<string> {
