@@ -17,7 +17,7 @@ export default {
     "src/store/lockfile-fields.ts",
     "src/store/file-name.ts",
     "src/store/cache.ts:138-171", // checkBlob, isStamped
-    "src/store/cache.ts:364-385", // statBlob, stampMatches
+    "src/store/cache.ts:366-387", // statBlob, stampMatches
     "src/store/fetch-file.ts:124-137", // fetchFileNow: a pinned blob is served only when it verifies
     "src/store/fetch-file.ts:181-190", // transferFile: a pinned file that changed upstream is refused
     "src/store/fetch-file.ts:236-247", // receiveBody: a body shorter or longer than announced is refused

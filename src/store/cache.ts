@@ -38,7 +38,7 @@ export interface CacheOptions {
   staleTempMs?: number;
   /**
    * A verified stamp is only recorded once the blob's ctime/mtime are at least this much older
-   * than the moment we looked at it. Default 2000 ms, coarser than any file system's timestamps.
+   * than the moment we looked at it. Default 2000 ms, coarser than any file system's timestamps; 0 records every stamp.
    */
   racyWindowMs?: number;
 }
@@ -324,8 +324,10 @@ export class Cache {
     const stampFile = this.stampPath(sha256, name);
     // A file written in the same timestamp tick as our stat could change again without its
     // timestamps moving; such a "racy" file gets no stamp and is hashed again next time.
+    // A window of 0 means none: `statTime` is whole milliseconds and file times are finer (or from
+    // a coarser kernel clock), so a blob stamped in the millisecond it was written would look racy.
     const newest = Math.max(stats.ctimeMs, stats.mtimeMs);
-    if (statTime - newest < this.racyWindowMs) {
+    if (this.racyWindowMs > 0 && statTime - newest < this.racyWindowMs) {
       await this.dropStamp(sha256, name);
       return;
     }
