@@ -33,11 +33,11 @@ beforeEach(async () => {
 afterEach(() => removeCache());
 
 /** Serves fresh random content under a unique name and returns the file reference. */
-function serve(size = 4096, name = `sound ${++counter}.ogg`): { url: string; name: string; body: Buffer } {
+function serve(size = 4096, name = `sound ${++counter}.ogg`): { url: string; name: string; body: Buffer; urlPath: string } {
   const body = bytes(size);
   const urlPath = `/sites/default/files/${encodeURIComponent(name)}`;
   server.setFile(urlPath, body);
-  return { url: server.url + urlPath, name, body };
+  return { url: server.url + urlPath, name, body, urlPath };
 }
 
 function get(file: { url: string; name: string }, options?: FetchFileOptions) {
@@ -52,6 +52,14 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const tmpFiles = (): Promise<string[]> => readdir(path.join(cache.dir, "tmp"));
+/** The rejection as the Error it must be. */
+const refusal = async (promise: Promise<unknown>): Promise<Error> => {
+  const error = await rejection(promise);
+  expect(error, "expected an Error").toBeInstanceOf(Error);
+  return error as Error;
+};
+/** Everything in the cache's blob and temp folders: a refused download leaves neither. */
+const stored = async (): Promise<string[]> => [...(await readdir(path.join(cache.dir, "files"))), ...(await readdir(path.join(cache.dir, "tmp")))];
 
 describe("fetchFile", () => {
   it("downloads into a content-addressed blob and records the index entry", async () => {
@@ -301,5 +309,48 @@ describe("fetchFile", () => {
     let total = 0;
     await get(file, { onBytes: (n) => (total += n) });
     expect(total).toBe(500_000);
+  });
+});
+
+// A download checked against what the lockfile pins and what the server announced: a pinned file
+// of another length is refused from its headers alone (no body is read), one of the pinned length
+// with other bytes by its hash, and a body shorter than its Content-Length is never stored.
+describe("a pinned download", () => {
+  it("of another length is refused from its Content-Length, before any byte of the body", async () => {
+    const file = serve(4096);
+    const pinned = "1".repeat(64);
+    let seen = 0;
+    const error = await refusal(get(file, { expect: { sha256: pinned, size: 4000 }, onBytes: (n) => (seen += n) }));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    expect(error.message).toContain(`${file.url} changed upstream: the lockfile expects sha256 ${pinned} but the site now serves a 4096-byte file instead of 4000 bytes.`);
+    expect(seen).toBe(0);
+    expect(await stored()).toEqual([]);
+  });
+
+  it("of the pinned length but other bytes is refused by its hash, and not stored", async () => {
+    const file = serve(4096);
+    const pinned = "1".repeat(64);
+    const error = await refusal(get(file, { expect: { sha256: pinned, size: 4096 } }));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    expect(error.message).toContain(`but the site now serves sha256 ${sha(file.body)}.`);
+    expect(await stored()).toEqual([]);
+  });
+
+  it("without a pinned size is checked by its hash alone", async () => {
+    const file = serve(100);
+    const got = await get(file, { expect: { sha256: sha(file.body) } });
+    expect(got.sha256).toBe(sha(file.body));
+    expect(got.transfer).toBe("downloaded");
+  });
+});
+
+describe("a body that does not match its Content-Length", () => {
+  it("announced longer than sent is refused and not stored", async () => {
+    const file = serve(4096);
+    server.setFault(file.urlPath, { claimLength: 5000 });
+    const error = await refusal(get(file));
+    expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
+    expect(error.message).toContain(`${file.url} ended after 4096 of 5000 bytes`);
+    expect(await stored()).toEqual([]);
   });
 });
