@@ -20,12 +20,11 @@ export const syncCommand: CliCommand = {
   async run(context, [root], options) {
     const resolved = projectOptions(context, options, root);
     if (resolved.dts === false) throw new CliUsageError("--dts false leaves oga sync nothing to do");
-    const lock = await readExistingLockfile(resolved.lockfile);
-    // Frozen: the lockfile is only read; the session writes the declarations as a build would.
+    // Frozen: the lockfile is only read (once, here); the session writes the declarations as a build would.
     const session = lockSession(resolved.lockfile, resolved.dts, true);
-    await session.reload();
+    session.lock = await readExistingLockfile(resolved.lockfile);
     const { dtsWritten: written } = await session.flush();
-    const count = lock.specifiers.length;
+    const count = session.lock.specifiers.length;
     say(context.io, `${written ? "wrote" : "up to date:"} ${shownPath(resolved.dts)} (${count} import${count === 1 ? "" : "s"} from ${shownPath(resolved.lockfile)})`);
   },
 };
