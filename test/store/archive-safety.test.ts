@@ -35,11 +35,15 @@ async function zipFile(entries: ZipEntry[]): Promise<{ file: string; bytes: Buff
   return { file, bytes };
 }
 
-async function refusal(work: Promise<unknown>): Promise<OgaError> {
-  const error = await work.then(
+/** What `work` rejected with (undefined when it resolved). */
+const rejection = (work: Promise<unknown>): Promise<unknown> =>
+  work.then(
     () => undefined,
     (e: unknown) => e,
   );
+
+async function refusal(work: Promise<unknown>): Promise<OgaError> {
+  const error = await rejection(work);
   expect(isOgaError(error, "OGA_ARCHIVE"), `expected OGA_ARCHIVE, got ${String(error)}`).toBe(true);
   return error as OgaError;
 }
@@ -210,10 +214,7 @@ describe("extracting an entry", () => {
 
   it("refuses an archive digest that is not a sha256 (it would name a folder outside the cache)", async () => {
     const { file } = await zipFile(files("png/d.png"));
-    const error = await extractEntry(cache, { path: file, sha256: "../../elsewhere", label: "pack.zip" }, "png/d.png").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(extractEntry(cache, { path: file, sha256: "../../elsewhere", label: "pack.zip" }, "png/d.png"));
     expect(isOgaError(error, "OGA_BAD_INPUT"), `expected OGA_BAD_INPUT, got ${String(error)}`).toBe(true);
     expect((error as Error).message).toBe('Not a sha256 digest: "../../elsewhere".');
   });
@@ -224,10 +225,7 @@ describe("extracting an entry", () => {
     await rm(path.join(broken.dir, "tmp"), { recursive: true, force: true });
     await writeFile(path.join(broken.dir, "tmp"), "");
     const { file, bytes } = await zipFile(files("png/e.png"));
-    const error = await extractEntry(broken, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, "png/e.png").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(extractEntry(broken, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, "png/e.png"));
     expect(isOgaError(error, "OGA_CACHE"), `expected OGA_CACHE, got ${String(error)}`).toBe(true);
     expect((error as Error).message).toMatch(new RegExp(`^Could not create ${path.join(broken.dir, "tmp")}/\\S+\\.entry\\.tmp \\(`));
     expect((error as Error).message).toContain(`A file sits where the cache ${broken.dir} needs a directory: remove it (or the whole cache) and run again.`);
@@ -240,10 +238,7 @@ describe("extracting an entry", () => {
   });
 
   it("names an entry the archive lacks", async () => {
-    const error = await extract(files("png/c.png"), "png/b.png").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(extract(files("png/c.png"), "png/b.png"));
     expect(isOgaError(error, "OGA_NO_FILE")).toBe(true);
     expect((error as Error).message).toBe('pack.zip has no entry "png/b.png".');
   });
