@@ -46,7 +46,6 @@ export interface ExtractedEntry {
 export interface ExtractEntryOptions extends ArchiveLimits {
   /** OGA_ARCHIVE when an entry declares or inflates to more bytes than this (zip bombs). Default 1 GiB. */
   maxEntrySize?: number;
-  signal?: AbortSignal;
 }
 
 const inFlight = new Map<string, Promise<ExtractedEntry>>();
@@ -89,11 +88,13 @@ export function extractEntry(cache: Cache, archive: CachedArchive, entryPath: st
 }
 
 async function reuseOrExtract(cache: Cache, archive: CachedArchive, entryPath: string, options: ExtractEntryOptions): Promise<ExtractedEntry> {
-  options.signal?.throwIfAborted();
   if (!isSha256(archive.sha256)) throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(archive.sha256)}.`);
   const index = extractionIndex(cache, archive.sha256);
   const known = await index.lookup(entryPath);
   const name = entryBaseName(entryPath);
+  // A limit lowered since that extraction holds for it too, without opening the zip.
+  const limit = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE;
+  if (known && known.size > limit) throw overLimit(archive.label, entryPath, `is ${known.size} bytes, over the limit of ${limit}`);
   if (known && (await cache.checkBlob(known.sha256, name)) === "ok") {
     return { entry: entryPath, path: cache.blobPath(known.sha256, name), sha256: known.sha256, size: known.size, extracted: false };
   }
@@ -161,12 +162,11 @@ async function inflateEntry(
   const temp = await cache.createTemp("entry");
   try {
     const stream = await zip.openReadStreamPromise(entry);
-    await pipeline(stream, tap, temp.handle.createWriteStream(), { signal: options.signal });
+    await pipeline(stream, tap, temp.handle.createWriteStream());
     if (crc >>> 0 !== entry.crc32) throw new OgaError("OGA_ARCHIVE", `${label}: entry ${JSON.stringify(entryPath)} fails its CRC-32 check; the archive is damaged.`);
   } catch (error) {
     await temp.handle.close().catch(() => undefined);
     await rm(temp.path, { force: true });
-    if (options.signal?.aborted) throw options.signal.reason;
     // yauzl's size check (above) refusing an entry that inflates past what it declares.
     if (/too many bytes/.test((error as Error | null)?.message ?? "")) {
       throw overLimit(label, entryPath, `inflates to more than the ${entry.uncompressedSize} bytes it declares`);

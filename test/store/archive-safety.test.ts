@@ -135,6 +135,15 @@ describe("extracting an entry", () => {
     expect(error.message).toBe('pack.zip: entry "png/b.png" declares 12 bytes, over the limit of 11 (a zip bomb?). Nothing was extracted; raise archives.maxEntrySize if the pack is genuine.');
   });
 
+  it("refuses an entry extracted earlier once maxEntrySize is below its size, and reuses it at the size", async () => {
+    const { file, bytes } = await zipFile(files("png/lowered.png"));
+    const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
+    expect((await extractEntry(cache, archive, "png/lowered.png")).extracted).toBe(true);
+    const error = await refusal(extractEntry(cache, archive, "png/lowered.png", { maxEntrySize: 11 }));
+    expect(error.message).toBe('pack.zip: entry "png/lowered.png" is 12 bytes, over the limit of 11 (a zip bomb?). Nothing was extracted; raise archives.maxEntrySize if the pack is genuine.');
+    expect((await extractEntry(cache, archive, "png/lowered.png", { maxEntrySize: 12 })).extracted).toBe(false);
+  });
+
   it("refuses an entry that inflates past what it declares, and leaves nothing in the cache", async () => {
     const lying = [{ name: "bomb.bin", data: Buffer.alloc(200_000), method: "deflate" as const, declaredSize: 1000 }];
     const error = await refusal(extract(lying, "bomb.bin"));
