@@ -56,6 +56,22 @@ async function extract(entries: ZipEntry[], entry: string, options: ExtractEntry
   return extractEntry(cache, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, entry, options);
 }
 
+/**
+ * Rewrites a 16-bit or 32-bit field in every local and central header of a zip (`local: null`:
+ * a field only central headers have).
+ */
+function patched(bytes: Buffer, local: number | null, central: number, value: number, width: 2 | 4): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = 0; i + 4 <= out.length; i++) {
+    const signature = out.readUInt32LE(i);
+    const at = signature === 0x04034b50 && local !== null ? i + local : signature === 0x02014b50 ? i + central : -1;
+    if (at < 0) continue;
+    if (width === 2) out.writeUInt16LE(value, at);
+    else out.writeUInt32LE(value, at);
+  }
+  return out;
+}
+
 describe("entry paths", () => {
   const hostile: [string, string, string][] = [
     ["a NUL character", "a\0b.png", "contains a NUL character"],
@@ -75,6 +91,18 @@ describe("entry paths", () => {
   it("refuses a symbolic link", async () => {
     const error = await refusal(list([{ name: "link.png", data: data("/etc/passwd"), mode: 0o120777 }]));
     expect(error.message).toContain('its entry "link.png" is a symbolic link');
+  });
+
+  it("reads the symlink type only in attributes written on Unix: a zip made on Windows holds files", async () => {
+    // The same entry mode 0o120777 (a Unix symlink), but "version made by" says MS-DOS/Windows,
+    // where the high half of the external attributes is not a file mode: the entry is a file.
+    const unix = zip([{ name: "notes.txt", data: data("plain text"), mode: 0o120777 }]);
+    const windows = patched(unix, null, 4, 0x0014, 2);
+    const file = path.join(dir, `windows${++zips}.zip`);
+    await writeFile(file, windows);
+    expect((await listArchive(file, { label: "pack.zip" })).map((e) => e.path)).toEqual(["notes.txt"]);
+    const entry = await extractEntry(cache, { path: file, sha256: sha256Hex(windows), label: "pack.zip" }, "notes.txt");
+    expect(await readFile(entry.path, "utf8")).toBe("plain text");
   });
 
   it("keeps names that only look like the hostile ones, normalising '.' and empty segments", async () => {
@@ -107,6 +135,8 @@ describe("what an archive may unpack to", () => {
     const { file, bytes } = await zipFile(zeros);
     const ratio = (RATIO_CHECK_FLOOR + 1) / bytes.length;
     expect(await listArchive(file, { label: "pack.zip", maxRatio: Math.ceil(ratio) })).toHaveLength(1);
+    // The limit is the most allowed: a zip at exactly maxRatio times its size passes.
+    expect(await listArchive(file, { label: "pack.zip", maxRatio: ratio })).toHaveLength(1);
     const error = await refusal(listArchive(file, { label: "pack.zip", maxRatio: Math.floor(ratio) }));
     expect(error.message).toBe(
       `pack.zip is refused: it declares ${RATIO_CHECK_FLOOR + 1} bytes unpacked in 1 entries from ${bytes.length} zipped, ${Math.round(ratio)} times its size (the limit is ${Math.floor(ratio)}) (a zip bomb?). Nothing was extracted; raise archives.maxRatio if the pack is genuine.`,
@@ -158,19 +188,6 @@ describe("extracting an entry", () => {
     // yauzl's own size check answers first; ours stands behind it.
     expect(error.message).toMatch(/^pack\.zip is not a valid zip archive \(not enough bytes in the stream/);
   });
-
-  /** Rewrites a 16-bit or 32-bit field in every local and central header of a one-entry zip. */
-  function patched(bytes: Buffer, local: number, central: number, value: number, width: 2 | 4): Buffer {
-    const out = Buffer.from(bytes);
-    for (let i = 0; i + 4 <= out.length; i++) {
-      const signature = out.readUInt32LE(i);
-      const at = signature === 0x04034b50 ? i + local : signature === 0x02014b50 ? i + central : -1;
-      if (at < 0) continue;
-      if (width === 2) out.writeUInt16LE(value, at);
-      else out.writeUInt32LE(value, at);
-    }
-    return out;
-  }
 
   async function extractPatched(bytes: Buffer, entry: string) {
     const file = path.join(dir, `patched${++zips}.zip`);
