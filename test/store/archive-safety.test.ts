@@ -4,7 +4,7 @@
  * OGA_ARCHIVE; an entry that inflates to other bytes than it declares is refused while inflating.
  * Real zip files (the replica's writer) on disk, read by the store as a build reads them.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { isOgaError, type OgaError } from "../../src/errors.js";
 import { RATIO_CHECK_FLOOR, listArchive, type ListArchiveOptions } from "../../src/store/archive.js";
 import { extractEntry, type ExtractEntryOptions } from "../../src/store/archive-extract.js";
 import { Cache } from "../../src/store/cache.js";
+import { withFileSizeLimit } from "./file-size-limit.js";
 
 const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -256,6 +257,22 @@ describe("extracting an entry", () => {
     expect((error as Error).message).toMatch(new RegExp(`^Could not create ${path.join(broken.dir, "tmp")}/\\S+\\.entry\\.tmp \\(`));
     expect((error as Error).message).toContain(`A file sits where the cache ${broken.dir} needs a directory: remove it (or the whole cache) and run again.`);
     expect(await readdir(path.join(broken.dir, "files"), { recursive: true }).catch(() => [])).toEqual([]);
+  });
+
+  it("a disk that refuses the entry mid-way is OGA_CACHE naming the temp file and EFBIG, not a damaged zip; nothing is left, and it extracts once there is room", async () => {
+    const big = randomBytes(3 << 20);
+    const { file, bytes } = await zipFile([{ name: "music/big.ogg", data: big, method: "store" }]);
+    const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
+    const tmp = path.join(cache.dir, "tmp");
+    const error = await withFileSizeLimit(1 << 20, () => rejection(extractEntry(cache, archive, "music/big.ogg")));
+    expect(isOgaError(error, "OGA_CACHE"), `expected OGA_CACHE, got ${String(error)}`).toBe(true);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Could not extract "music/big\\.ogg" of pack\\.zip into ${tmp}/\\S+\\.entry\\.tmp \\(EFBIG: file too large\\)\\. The disk holding the cache ${cache.dir} is full`),
+    );
+    expect((await readdir(tmp)).filter((name) => name.endsWith(".entry.tmp"))).toEqual([]);
+    expect((await readdir(path.join(cache.dir, "files"), { recursive: true })).filter((name) => name.endsWith("big.ogg"))).toEqual([]);
+    const entry = await extractEntry(cache, archive, "music/big.ogg");
+    expect(entry.sha256).toBe(sha256Hex(big));
   });
 
   it("refuses to extract a path the archive lists twice", async () => {
