@@ -14,7 +14,7 @@ import { isOgaError, type OgaError } from "../../src/errors.js";
 import { RATIO_CHECK_FLOOR, listArchive, type ListArchiveOptions } from "../../src/store/archive.js";
 import { extractEntry, type ExtractEntryOptions } from "../../src/store/archive-extract.js";
 import { Cache } from "../../src/store/cache.js";
-import { withFileSizeLimit } from "./file-size-limit.js";
+import { withResourceLimit } from "./resource-limit.js";
 
 const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -264,7 +264,7 @@ describe("extracting an entry", () => {
     const { file, bytes } = await zipFile([{ name: "music/big.ogg", data: big, method: "store" }]);
     const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
     const tmp = path.join(cache.dir, "tmp");
-    const error = await withFileSizeLimit(1 << 20, () => rejection(extractEntry(cache, archive, "music/big.ogg")));
+    const error = await withResourceLimit("fsize", 1 << 20, () => rejection(extractEntry(cache, archive, "music/big.ogg")));
     expect(isOgaError(error, "OGA_CACHE"), `expected OGA_CACHE, got ${String(error)}`).toBe(true);
     expect((error as Error).message).toMatch(
       new RegExp(`^Could not extract "music/big\\.ogg" of pack\\.zip into ${tmp}/\\S+\\.entry\\.tmp \\(EFBIG: file too large\\)\\. The disk holding the cache ${cache.dir} is full`),
