@@ -42,6 +42,26 @@ afterEach(async () => {
 const onDisk = async (): Promise<Lockfile> => parseLockfile(await readFile(file, "utf8"), file);
 
 describe("flush", () => {
+  it("a build's flush declares only what the lock imports now; the dev server's (neverShrink) keeps what the file declared", async () => {
+    const dts = path.join(dir, "oga.d.ts");
+    const session = new LockSession(file, dts, false);
+    await session.reload();
+    session.setAsset("a", asset({ "x.zip": { url: URL, size: 3, sha256: SHA_A, etag: null } }));
+    session.addSpecifier("oga:a");
+    await session.flush();
+    expect(await readFile(dts, "utf8")).toContain('declare module "oga:a"');
+    // `oga:a` is no longer imported: only `oga:b`.
+    const onlyB = () => lockWith({ b: asset({ "x.zip": { url: URL, size: 3, sha256: SHA_B, etag: null } }) }, ["oga:b"]);
+    session.replace(onlyB());
+    await session.flush({ neverShrink: true });
+    const kept = await readFile(dts, "utf8");
+    expect([kept.includes('declare module "oga:a"'), kept.includes('declare module "oga:b"')]).toEqual([true, true]);
+    session.replace(onlyB());
+    await session.flush();
+    const built = await readFile(dts, "utf8");
+    expect([built.includes('declare module "oga:a"'), built.includes('declare module "oga:b"')]).toEqual([false, true]);
+  });
+
   it("writes nothing when the session learnt nothing, and the same file twice only once", async () => {
     const session = new LockSession(file, false, false);
     await session.reload();
