@@ -152,6 +152,9 @@ describe("what a session records", () => {
     // A file of an asset the session does not know is not recorded.
     session.setFile("nope", "x.zip", file1);
     expect(session.asset("nope")).toBeUndefined();
+    // A file the asset did not list (the lock reloaded by a rebuild meanwhile) is added.
+    session.setFile("a", "new.ogg", { ...file1, sha256: SHA_C });
+    expect(session.asset("a")!.files["new.ogg"]).toEqual({ ...file1, sha256: SHA_C });
   });
 
   it("the zip entries used stay recorded while the zip's sha256 stays the same", async () => {
@@ -160,7 +163,9 @@ describe("what a session records", () => {
     session.setAsset("a", asset({ "x.zip": { url: URL, size: 3, sha256: SHA_A } }));
     session.setEntry("a", "x.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
     session.setEntry("a", "nope.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
+    session.setEntry("nope", "x.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
     expect(Object.keys(session.asset("a")!.files)).toEqual(["x.zip"]);
+    expect(session.asset("nope")).toBeUndefined();
     await session.flush();
     expect((await onDisk()).assets.a!.files["x.zip"]!.entries).toEqual({ "png/a.png": { size: 1, sha256: SHA_C } });
     // The same bytes again (a new ETag): entries kept.
