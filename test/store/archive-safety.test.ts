@@ -89,6 +89,24 @@ describe("entry paths", () => {
     });
   }
 
+  it("reads Windows separators as '/': a '..' behind a backslash is zip-slip too, and folders keep their files", async () => {
+    const error = await refusal(list([{ name: "ok.png", data: data("ok") }, { name: "png\\..\\..\\evil.png", data: data("x") }]));
+    expect(error.message).toBe(`pack.zip is refused: its entry "png/../../evil.png" climbs out of the archive with '..' (zip-slip). Nothing was extracted; report the pack to its author.`);
+    const entries = await list([{ name: "png\\tiles\\a.png", data: data("a") }]);
+    expect(entries.map((e) => e.path)).toEqual(["png/tiles/a.png"]);
+  });
+
+  it("leaves out what archivers add behind the user's back, unless asked for it", async () => {
+    const entries: ZipEntry[] = [
+      { name: "a.png", data: data("a") },
+      { name: "__MACOSX/._a.png", data: data("fork") },
+      { name: "png/.DS_Store", data: data("finder") },
+      { name: "png/Thumbs.db", data: data("thumbs") },
+    ];
+    expect((await list(entries)).map((e) => e.path)).toEqual(["a.png"]);
+    expect((await list(entries, { includeJunk: true })).map((e) => e.path)).toEqual(["__MACOSX/._a.png", "a.png", "png/.DS_Store", "png/Thumbs.db"]);
+  });
+
   it("refuses a symbolic link", async () => {
     const error = await refusal(list([{ name: "link.png", data: data("/etc/passwd"), mode: 0o120777 }]));
     expect(error.message).toContain('its entry "link.png" is a symbolic link');
