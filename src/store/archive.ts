@@ -141,11 +141,6 @@ export class ArchiveDirectory {
     this.declaredSize = total;
   }
 
-  /** Number of file entries (directories excluded, junk included). */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /**
    * The yauzl entry at `entryPath`, `undefined` when there is none.
    * @throws OgaError OGA_ARCHIVE when the archive lists the path twice (which one is meant?)

@@ -53,6 +53,7 @@ export function useReplica(scope: Scope = "file"): Replica {
       return replica().faults;
     },
     setRoundTripMs: (ms) => replica().setRoundTripMs(ms),
+    openConnections: () => replica().openConnections(),
     close: async () => {
       closed = true;
       await replica().close();

@@ -42,6 +42,26 @@ afterEach(async () => {
 const onDisk = async (): Promise<Lockfile> => parseLockfile(await readFile(file, "utf8"), file);
 
 describe("flush", () => {
+  it("a build's flush declares only what the lock imports now; the dev server's (neverShrink) keeps what the file declared", async () => {
+    const dts = path.join(dir, "oga.d.ts");
+    const session = new LockSession(file, dts, false);
+    await session.reload();
+    session.setAsset("a", asset({ "x.zip": { url: URL, size: 3, sha256: SHA_A, etag: null } }));
+    session.addSpecifier("oga:a");
+    await session.flush();
+    expect(await readFile(dts, "utf8")).toContain('declare module "oga:a"');
+    // `oga:a` is no longer imported: only `oga:b`.
+    const onlyB = () => lockWith({ b: asset({ "x.zip": { url: URL, size: 3, sha256: SHA_B, etag: null } }) }, ["oga:b"]);
+    session.replace(onlyB());
+    await session.flush({ neverShrink: true });
+    const kept = await readFile(dts, "utf8");
+    expect([kept.includes('declare module "oga:a"'), kept.includes('declare module "oga:b"')]).toEqual([true, true]);
+    session.replace(onlyB());
+    await session.flush();
+    const built = await readFile(dts, "utf8");
+    expect([built.includes('declare module "oga:a"'), built.includes('declare module "oga:b"')]).toEqual([false, true]);
+  });
+
   it("writes nothing when the session learnt nothing, and the same file twice only once", async () => {
     const session = new LockSession(file, false, false);
     await session.reload();
@@ -132,6 +152,9 @@ describe("what a session records", () => {
     // A file of an asset the session does not know is not recorded.
     session.setFile("nope", "x.zip", file1);
     expect(session.asset("nope")).toBeUndefined();
+    // A file the asset did not list (the lock reloaded by a rebuild meanwhile) is added.
+    session.setFile("a", "new.ogg", { ...file1, sha256: SHA_C });
+    expect(session.asset("a")!.files["new.ogg"]).toEqual({ ...file1, sha256: SHA_C });
   });
 
   it("the zip entries used stay recorded while the zip's sha256 stays the same", async () => {
@@ -140,7 +163,9 @@ describe("what a session records", () => {
     session.setAsset("a", asset({ "x.zip": { url: URL, size: 3, sha256: SHA_A } }));
     session.setEntry("a", "x.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
     session.setEntry("a", "nope.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
+    session.setEntry("nope", "x.zip", ["png/a.png"], { size: 1, sha256: SHA_C });
     expect(Object.keys(session.asset("a")!.files)).toEqual(["x.zip"]);
+    expect(session.asset("nope")).toBeUndefined();
     await session.flush();
     expect((await onDisk()).assets.a!.files["x.zip"]!.entries).toEqual({ "png/a.png": { size: 1, sha256: SHA_C } });
     // The same bytes again (a new ETag): entries kept.

@@ -8,7 +8,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
 import { isOgaError, type OgaError } from "../../src/errors.js";
 import type { OgaPluginOptions } from "../../src/project/options.js";
@@ -103,6 +103,26 @@ it("shares one client between the resolvers of one cache and site", async () => 
   expect(one.resolver.client).toBeDefined();
   expect(two.resolver.client).toBe(one.resolver.client);
   expect((await resolverFor({}, "not-shared")).resolver.client).not.toBe(one.resolver.client);
+});
+
+it("closeSharedStores closes the shared clients' connections, and resolvers made afterwards get a client of their own", async () => {
+  // Idle connections kept for a minute: only closing the client closes them within the wait below.
+  const site = await startReplica({ keepAliveTimeoutMs: 60_000 });
+  site.catalogue.addAsset(minimalAsset("closing", { files: [{ path: "closing.ogg", body: Buffer.from("closing bytes") }] }));
+  try {
+    const before = await projectResolver(site.url, base, "closing");
+    await before.resolver.prefetch([parseSpecifier("oga:closing")]);
+    // Kept alive for the next request until the client is closed.
+    expect(site.openConnections()).toBeGreaterThan(0);
+    await closeSharedStores();
+    await vi.waitFor(() => expect(site.openConnections()).toBe(0), { timeout: 5_000 });
+    const after = await projectResolver(site.url, base, "closing");
+    expect(after.resolver.client).not.toBe(before.resolver.client);
+    await after.resolver.prefetch([parseSpecifier("oga:closing")]);
+  } finally {
+    await closeSharedStores();
+    await site.close();
+  }
 });
 
 it("reports a download's start once however many chunks its body comes in", async () => {

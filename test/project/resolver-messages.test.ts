@@ -3,7 +3,8 @@
  * each failure keeps its code, names the import and says what to do; a file that changed upstream
  * is refused (OGA_INTEGRITY, or OGA_FROZEN with a frozen lockfile) and nothing is recorded.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +111,24 @@ describe("a file not in the cache", () => {
     } finally {
       replica.catalogue.addFile("changing", { path: "song.ogg", body: Buffer.from("version one") });
     }
+  });
+});
+
+describe("a fault the store does not name", () => {
+  it("reaches the caller unchanged, with its system code (the plugin reports it as OGA_UNEXPECTED, with its stack)", async () => {
+    const r = await resolver({}, "unnamed-fault");
+    const asset = await r.asset("changing", "oga:changing");
+    const url = asset.files["song.ogg"]!.url;
+    // A directory where the cache keeps the file's index record: reading it fails with EISDIR.
+    const record = path.join(base, "unnamed-fault", "cache", "index", `${createHash("sha256").update(url).digest("hex")}.json`);
+    await mkdir(record, { recursive: true });
+    const error = await r.file("changing", "song.ogg", "oga:changing/song.ogg").then(
+      () => undefined,
+      (e: unknown) => e as NodeJS.ErrnoException,
+    );
+    expect(isOgaError(error), `not dressed as one of ours: ${String(error)}`).toBe(false);
+    expect(error?.code).toBe("EISDIR");
+    expect(error?.message).toBe(`EISDIR: illegal operation on a directory, read`);
   });
 });
 

@@ -3,7 +3,7 @@
  * seeded catalogue on a free loopback port; `await replica.close()` when done.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { Catalogue, type ReplicaAssetDef } from "./catalogue.js";
 import { Faults } from "./faults.js";
 import { fillerAssets } from "./filler.js";
@@ -24,6 +24,11 @@ export interface ReplicaOptions {
    * first byte, as over a real link (connections themselves open at once).
    */
   roundTripMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open, in ms (Node's default 5000; the server
+   * announces it, so clients keep the connection about as long).
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Replica {
@@ -34,6 +39,8 @@ export interface Replica {
   faults: Faults;
   /** Changes the simulated round trip for requests that arrive from now on. */
   setRoundTripMs(ms: number): void;
+  /** Client connections open right now (keep-alive ones included). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,12 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   const roundTrip = { ms: checkedRoundTrip(options.roundTripMs ?? 0) };
   const site = { catalogue, faults, requests, roundTrip };
   const server: Server = createServer(createHandler(site));
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -67,6 +80,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     setRoundTripMs: (ms) => {
       roundTrip.ms = checkedRoundTrip(ms);
     },
+    openConnections: () => sockets.size,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -4,7 +4,7 @@
  * OGA_ARCHIVE; an entry that inflates to other bytes than it declares is refused while inflating.
  * Real zip files (the replica's writer) on disk, read by the store as a build reads them.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { isOgaError, type OgaError } from "../../src/errors.js";
 import { RATIO_CHECK_FLOOR, listArchive, type ListArchiveOptions } from "../../src/store/archive.js";
 import { extractEntry, type ExtractEntryOptions } from "../../src/store/archive-extract.js";
 import { Cache } from "../../src/store/cache.js";
+import { withResourceLimit } from "./resource-limit.js";
 
 const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -56,6 +57,22 @@ async function extract(entries: ZipEntry[], entry: string, options: ExtractEntry
   return extractEntry(cache, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, entry, options);
 }
 
+/**
+ * Rewrites a 16-bit or 32-bit field in every local and central header of a zip (`local: null`:
+ * a field only central headers have).
+ */
+function patched(bytes: Buffer, local: number | null, central: number, value: number, width: 2 | 4): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = 0; i + 4 <= out.length; i++) {
+    const signature = out.readUInt32LE(i);
+    const at = signature === 0x04034b50 && local !== null ? i + local : signature === 0x02014b50 ? i + central : -1;
+    if (at < 0) continue;
+    if (width === 2) out.writeUInt16LE(value, at);
+    else out.writeUInt32LE(value, at);
+  }
+  return out;
+}
+
 describe("entry paths", () => {
   const hostile: [string, string, string][] = [
     ["a NUL character", "a\0b.png", "contains a NUL character"],
@@ -72,9 +89,39 @@ describe("entry paths", () => {
     });
   }
 
+  it("reads Windows separators as '/': a '..' behind a backslash is zip-slip too, and folders keep their files", async () => {
+    const error = await refusal(list([{ name: "ok.png", data: data("ok") }, { name: "png\\..\\..\\evil.png", data: data("x") }]));
+    expect(error.message).toBe(`pack.zip is refused: its entry "png/../../evil.png" climbs out of the archive with '..' (zip-slip). Nothing was extracted; report the pack to its author.`);
+    const entries = await list([{ name: "png\\tiles\\a.png", data: data("a") }]);
+    expect(entries.map((e) => e.path)).toEqual(["png/tiles/a.png"]);
+  });
+
+  it("leaves out what archivers add behind the user's back, unless asked for it", async () => {
+    const entries: ZipEntry[] = [
+      { name: "a.png", data: data("a") },
+      { name: "__MACOSX/._a.png", data: data("fork") },
+      { name: "png/.DS_Store", data: data("finder") },
+      { name: "png/Thumbs.db", data: data("thumbs") },
+    ];
+    expect((await list(entries)).map((e) => e.path)).toEqual(["a.png"]);
+    expect((await list(entries, { includeJunk: true })).map((e) => e.path)).toEqual(["__MACOSX/._a.png", "a.png", "png/.DS_Store", "png/Thumbs.db"]);
+  });
+
   it("refuses a symbolic link", async () => {
     const error = await refusal(list([{ name: "link.png", data: data("/etc/passwd"), mode: 0o120777 }]));
     expect(error.message).toContain('its entry "link.png" is a symbolic link');
+  });
+
+  it("reads the symlink type only in attributes written on Unix: a zip made on Windows holds files", async () => {
+    // The same entry mode 0o120777 (a Unix symlink), but "version made by" says MS-DOS/Windows,
+    // where the high half of the external attributes is not a file mode: the entry is a file.
+    const unix = zip([{ name: "notes.txt", data: data("plain text"), mode: 0o120777 }]);
+    const windows = patched(unix, null, 4, 0x0014, 2);
+    const file = path.join(dir, `windows${++zips}.zip`);
+    await writeFile(file, windows);
+    expect((await listArchive(file, { label: "pack.zip" })).map((e) => e.path)).toEqual(["notes.txt"]);
+    const entry = await extractEntry(cache, { path: file, sha256: sha256Hex(windows), label: "pack.zip" }, "notes.txt");
+    expect(await readFile(entry.path, "utf8")).toBe("plain text");
   });
 
   it("keeps names that only look like the hostile ones, normalising '.' and empty segments", async () => {
@@ -107,6 +154,8 @@ describe("what an archive may unpack to", () => {
     const { file, bytes } = await zipFile(zeros);
     const ratio = (RATIO_CHECK_FLOOR + 1) / bytes.length;
     expect(await listArchive(file, { label: "pack.zip", maxRatio: Math.ceil(ratio) })).toHaveLength(1);
+    // The limit is the most allowed: a zip at exactly maxRatio times its size passes.
+    expect(await listArchive(file, { label: "pack.zip", maxRatio: ratio })).toHaveLength(1);
     const error = await refusal(listArchive(file, { label: "pack.zip", maxRatio: Math.floor(ratio) }));
     expect(error.message).toBe(
       `pack.zip is refused: it declares ${RATIO_CHECK_FLOOR + 1} bytes unpacked in 1 entries from ${bytes.length} zipped, ${Math.round(ratio)} times its size (the limit is ${Math.floor(ratio)}) (a zip bomb?). Nothing was extracted; raise archives.maxRatio if the pack is genuine.`,
@@ -158,19 +207,6 @@ describe("extracting an entry", () => {
     // yauzl's own size check answers first; ours stands behind it.
     expect(error.message).toMatch(/^pack\.zip is not a valid zip archive \(not enough bytes in the stream/);
   });
-
-  /** Rewrites a 16-bit or 32-bit field in every local and central header of a one-entry zip. */
-  function patched(bytes: Buffer, local: number, central: number, value: number, width: 2 | 4): Buffer {
-    const out = Buffer.from(bytes);
-    for (let i = 0; i + 4 <= out.length; i++) {
-      const signature = out.readUInt32LE(i);
-      const at = signature === 0x04034b50 ? i + local : signature === 0x02014b50 ? i + central : -1;
-      if (at < 0) continue;
-      if (width === 2) out.writeUInt16LE(value, at);
-      else out.writeUInt32LE(value, at);
-    }
-    return out;
-  }
 
   async function extractPatched(bytes: Buffer, entry: string) {
     const file = path.join(dir, `patched${++zips}.zip`);
@@ -239,6 +275,22 @@ describe("extracting an entry", () => {
     expect((error as Error).message).toMatch(new RegExp(`^Could not create ${path.join(broken.dir, "tmp")}/\\S+\\.entry\\.tmp \\(`));
     expect((error as Error).message).toContain(`A file sits where the cache ${broken.dir} needs a directory: remove it (or the whole cache) and run again.`);
     expect(await readdir(path.join(broken.dir, "files"), { recursive: true }).catch(() => [])).toEqual([]);
+  });
+
+  it("a disk that refuses the entry mid-way is OGA_CACHE naming the temp file and EFBIG, not a damaged zip; nothing is left, and it extracts once there is room", async () => {
+    const big = randomBytes(3 << 20);
+    const { file, bytes } = await zipFile([{ name: "music/big.ogg", data: big, method: "store" }]);
+    const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
+    const tmp = path.join(cache.dir, "tmp");
+    const error = await withResourceLimit("fsize", 1 << 20, () => rejection(extractEntry(cache, archive, "music/big.ogg")));
+    expect(isOgaError(error, "OGA_CACHE"), `expected OGA_CACHE, got ${String(error)}`).toBe(true);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Could not extract "music/big\\.ogg" of pack\\.zip into ${tmp}/\\S+\\.entry\\.tmp \\(EFBIG: file too large\\)\\. The disk holding the cache ${cache.dir} is full`),
+    );
+    expect((await readdir(tmp)).filter((name) => name.endsWith(".entry.tmp"))).toEqual([]);
+    expect((await readdir(path.join(cache.dir, "files"), { recursive: true })).filter((name) => name.endsWith("big.ogg"))).toEqual([]);
+    const entry = await extractEntry(cache, archive, "music/big.ogg");
+    expect(entry.sha256).toBe(sha256Hex(big));
   });
 
   it("refuses to extract a path the archive lists twice", async () => {

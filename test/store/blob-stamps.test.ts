@@ -4,11 +4,12 @@
  * bytes changed is "modified", however its size compares. Real files on disk.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Cache } from "../../src/store/cache.js";
+import { withResourceLimit } from "./resource-limit.js";
 
 const BODY = Buffer.from("the bytes of a blob");
 const SHA = createHash("sha256").update(BODY).digest("hex");
@@ -71,6 +72,56 @@ describe("blob stamps", () => {
     expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
     expect(await cache.checkBlob(SHA, "a.ogg")).toBe("modified");
     expect(await readdir(path.join(dir, "cache", "stamps"))).toEqual([]);
+  });
+
+  it("a stamp without the stat fields vouches for nothing, not even for a blob that is gone", async () => {
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("ok");
+    const file = await stampFile();
+    // A damaged stamp (a hand edit, a torn copy of the cache): the format alone.
+    const { format } = JSON.parse(await readFile(file, "utf8")) as { format: number };
+    await writeFile(file, JSON.stringify({ format }));
+    await rm(blob);
+    expect(await cache.isStamped(SHA, "a.ogg")).toBe(false);
+    expect(await cache.checkBlob(SHA, "a.ogg")).toBe("missing");
+  });
+
+  it("a blob path the file system cannot stat (a symlink loop) is an error naming it, not a missing blob", async () => {
+    await rm(blob);
+    await symlink(path.basename(blob), blob);
+    for (const check of [() => cache.checkBlob(SHA, "a.ogg"), () => cache.isStamped(SHA, "a.ogg")]) {
+      const error = await check().then(
+        () => undefined,
+        (e: unknown) => e as NodeJS.ErrnoException,
+      );
+      expect(error?.code).toBe("ELOOP");
+      expect(error?.message).toContain(blob);
+    }
+  });
+
+  it("a blob removed while it is being hashed (another process cleaning the cache) is missing", async () => {
+    // The race made certain: the real blob is removed just as the real hashing starts.
+    const hashing = cache as unknown as { hashBlob(file: string): Promise<string> };
+    const hashBlob = hashing.hashBlob.bind(cache);
+    vi.spyOn(hashing, "hashBlob").mockImplementationOnce(async (file) => {
+      await rm(file);
+      return hashBlob(file);
+    });
+    // `full`: hashed even though commitBlob stamped it.
+    expect(await cache.checkBlob(SHA, "a.ogg", { full: true })).toBe("missing");
+    expect(await readdir(path.dirname(blob))).toEqual([]);
+  });
+
+  it("a blob that cannot be opened for hashing (no file descriptor left) is an error, not missing", async () => {
+    // "missing" would send the build to download it again; EMFILE says what to fix.
+    const error = await withResourceLimit("nofile", 0, () =>
+      cache.checkBlob(SHA, "a.ogg", { full: true }).then(
+        () => undefined,
+        (e: unknown) => e as NodeJS.ErrnoException,
+      ),
+    );
+    expect(error?.code).toBe("EMFILE");
+    expect(error?.message).toContain(blob);
+    expect(await cache.checkBlob(SHA, "a.ogg", { full: true })).toBe("ok");
   });
 
   it("a missing blob is missing, a directory in its place is modified", async () => {

@@ -11,6 +11,7 @@ import { OgaError } from "../../src/errors.js";
 import { LockfileFieldError } from "../../src/store/lockfile-fields.js";
 import { emptyLockfile, formatLockfile, parseLockfile, readLockfile, writeLockfile, type LockedAsset, type Lockfile } from "../../src/store/lockfile.js";
 import { nameRecord } from "../../src/store/name-record.js";
+import { withResourceLimit } from "./resource-limit.js";
 
 const asset = {
   title: "A",
@@ -97,6 +98,18 @@ describe("the lockfile's text", () => {
     await mkdir(path.join(target, "inner"), { recursive: true });
     await expect(writeLockfile(target, emptyLockfile())).rejects.toThrow();
     expect(await readdir(dir)).toEqual(["lockdir"]);
+  });
+
+  it("out of open files, a write fails with that reason (not a missing temp file) and leaves the old lockfile alone", async () => {
+    const file = path.join(dir, "oga.lock.json");
+    await writeLockfile(file, emptyLockfile());
+    const lock: Lockfile = { version: 1, assets: nameRecord([["a", asset]]), specifiers: ["oga:a", "oga:b"] };
+    // No descriptor left: the temp file cannot even be created, so cleaning up finds nothing.
+    const error = await withResourceLimit("nofile", 0, () => writeLockfile(file, lock).then(() => undefined, (e: unknown) => e));
+    expect((error as NodeJS.ErrnoException).code).toBe("EMFILE");
+    expect((error as Error).message).toMatch(new RegExp(`^EMFILE: too many open files, open '${file}\\.\\d+\\.[0-9a-f]{8}\\.tmp'$`));
+    expect(await readdir(dir)).toEqual(["oga.lock.json"]);
+    expect(await readFile(file, "utf8")).toBe(formatLockfile(emptyLockfile()));
   });
 
   it("a corrupt lockfile's error keeps the reason as its cause", () => {
