@@ -28,10 +28,11 @@ it("importing the package loads neither undici, the HTML parsers nor the zip rea
 /**
  * A warm build of a game without zips or rewrites runs neither the zip code nor magic-string (a
  * quarter of what the plugin loaded): both load when first needed, and importing the plugin is
- * part of every `vite build`.
+ * part of every `vite build`. The package's entry is a bundle (scripts/bundle-plugin.mjs) whose
+ * zip code is the `chunk-resolve-archive-…` chunk.
  */
 it("importing the package loads neither the zip code nor magic-string", async () => {
-  const hooks = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/magic-string\\/|\\/dist\\/(store\\/archive|store\\/archive-extract|store\\/extraction-index|project\\/resolve-archive)\\.js$/.test(r.url)) process.stderr.write("LOADED " + r.url + "\\n"); return r; }`;
+  const hooks = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/magic-string\\/|\\/dist\\/(chunk-resolve-archive-[\\w-]+|store\\/archive|store\\/archive-extract|store\\/extraction-index|project\\/resolve-archive)\\.js$/.test(r.url)) process.stderr.write("LOADED " + r.url + "\\n"); return r; }`;
   const register = `import { register } from "node:module"; register(${JSON.stringify("data:text/javascript," + encodeURIComponent(hooks))});`;
   const script = `const m = await import(${JSON.stringify(pathToFileURL(DIST).href)}); m.oga();`;
   const { stderr } = await run(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(register)}`, "--input-type=module", "-e", script]);
