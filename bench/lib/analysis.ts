@@ -72,6 +72,9 @@ function storeFloor(figures: Figure[], id: "cold" | "large", client: number): st
 function warmRemainder(w: { met: boolean; ratio: number; target: number; importMs: number; ogaMs: number; localMs: number; budget: number; extraModules: number; paired: number }): string {
   if (Number.isNaN(w.importMs)) return "";
   const difference = w.ogaMs - w.localMs;
+  if (difference <= w.importMs) {
+    return ` The oga build's median was ${fix(difference, 0)} ms from the local one's, no more than importing the plugin (${fix(w.importMs, 0)} ms): in this run the bundler's work on the plugin's modules and the plugin's own hooks did not show above the noise.`;
+  }
   const parts = ` Of the ${fix(difference, 0)} ms difference of the medians, importing the plugin took ${fix(w.importMs, 0)} ms (Node loading our modules and their dependencies before the build can start); the rest is the ${fix(w.extraModules, 0)} extra modules going through Vite's plugin chain, the lockfile, the stamps and the credits. The ${w.target}× target allows ${fix(w.budget, 0)} ms over this ${fix(w.localMs, 0)} ms build.`;
   if (w.importMs >= w.budget) {
     return `${parts} Importing the plugin alone exceeds that, so on a game this small the target cannot be met while the plugin has to be loaded at all; on a game whose build takes seconds the same fixed cost is a few per cent.`;
