@@ -310,6 +310,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       missing.length = 0;
       credits.startBuild();
       await getResolver().session.reload();
+      getResolver().preloadIfMissing();
     },
 
     resolveId: {

@@ -1,7 +1,10 @@
 import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
+import { existsSync } from "node:fs";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
+import { blobPathIn } from "../store/file-name.js";
+import { isSha256 } from "../store/fs-utils.js";
 import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
@@ -160,6 +163,30 @@ export class AssetResolver {
     } catch (error) {
       // The URL the client asked for, encoded the site's way, so the message names what was tried.
       throw this.explain(error, specifier, `the page ${pageUrlOfId(this.options.url, id)}`);
+    }
+  }
+
+  /**
+   * Starts loading the HTTP stack when the lock session names a file the cache certainly lacks
+   * (the CI case: a lockfile and an empty cache), so that the first download need not wait for
+   * it. Probes one blob only: a warm build pays one `existsSync`, and a cache missing only some
+   * files loads the stack with its first request, as before. Call it after the session's reload.
+   */
+  preloadIfMissing(): void {
+    if (this.options.offline) return;
+    for (const asset of Object.values(this.session.lock.assets)) {
+      for (const [name, file] of Object.entries(asset.files)) {
+        if (file.sha256 === undefined || !isSha256(file.sha256)) continue;
+        let blob: string;
+        try {
+          blob = blobPathIn(this.options.cacheDir, file.sha256, name);
+        } catch {
+          // A name no blob can have: its import reports that, not this guess.
+          return;
+        }
+        if (!existsSync(blob)) this.store.client.preload();
+        return;
+      }
     }
   }
 

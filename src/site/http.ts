@@ -271,6 +271,15 @@ export class SiteHttp {
     return { status, ...common, size, body: response.body };
   }
 
+  /**
+   * Loads the undici stack now instead of with the first request, for a caller that knows
+   * requests will follow: loading it overlaps with the caller's own waiting. A failure surfaces
+   * with the first request, as it would have without this call.
+   */
+  preload(): void {
+    this.#loadStack().catch(() => undefined);
+  }
+
   /** Closes the connections once in-flight requests finish. */
   async close(): Promise<void> {
     // Never loaded means no connection to close (and no reason to load undici now).

@@ -4,7 +4,7 @@ import path from "node:path";
 import { OgaError } from "../errors.js";
 import type { Asset } from "../site/types.js";
 import { cacheIoError, ignoreReadOnly, isReadOnlyError } from "./cache-errors.js";
-import { blobFileName } from "./file-name.js";
+import { blobFileName, blobPathIn } from "./file-name.js";
 import {
   hashFile,
   isNotFound,
@@ -119,7 +119,7 @@ export class Cache {
     if (!isSha256(sha256)) {
       throw new OgaError("OGA_BAD_INPUT", `Not a sha256 digest: ${JSON.stringify(sha256)} (expected 64 lower-case hex digits).`);
     }
-    return path.join(this.dir, "files", sha256, blobFileName(name));
+    return blobPathIn(this.dir, sha256, name);
   }
 
   /**

@@ -39,6 +39,14 @@ export function blobFileName(name: string): string {
   return path.extname(safe) === "" ? `${safe}.bin` : safe;
 }
 
+/**
+ * Where the cache under `cacheDir` keeps the blob of `name` with hash `sha256`:
+ * `<cacheDir>/files/<sha256>/<blobFileName(name)>` (the caller checks the hash's shape).
+ */
+export function blobPathIn(cacheDir: string, sha256: string, name: string): string {
+  return path.join(cacheDir, "files", sha256, blobFileName(name));
+}
+
 function shorten(name: string): string {
   if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
   const dot = name.lastIndexOf(".");

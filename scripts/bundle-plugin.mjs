@@ -1,0 +1,47 @@
+// Bundles what `import "vite-plugin-oga"` loads (dist/index.js and dist/rollup.js, with the
+// modules they import lazily as chunks) into a few files. Every `vite build` imports the plugin
+// before it can start, and Node pays per module file: tsc's ~50 files took ~45 ms to import,
+// the bundle ~25 ms. tsc still emits every file (declarations, the CLI, source maps); only the
+// two entries are replaced by the bundle, whose chunks sit beside them.
+import { readdirSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { rolldown } from "rolldown";
+
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const staging = path.join(dist, ".bundle");
+/** The chunk holding the asset page's server sits in dist/asset-page/, beside the static/ folder it serves. */
+const assetPage = path.join(dist, "asset-page");
+const assetPageServer = path.join(assetPage, "asset-page.js");
+
+rmSync(staging, { recursive: true, force: true });
+const bundle = await rolldown({
+  input: { index: path.join(dist, "index.js"), rollup: path.join(dist, "rollup.js") },
+  platform: "node",
+  // Dependencies stay imports of their packages, as users install them.
+  external: (id) => !id.startsWith(".") && !path.isAbsolute(id),
+});
+const { output } = await bundle.write({
+  dir: staging,
+  format: "esm",
+  sourcemap: true,
+  entryFileNames: "[name].js",
+  chunkFileNames: (chunk) => (chunk.moduleIds.includes(assetPageServer) ? "asset-page/chunk-[name]-[hash].js" : "chunk-[name]-[hash].js"),
+});
+await bundle.close();
+
+// Modules that find files relative to themselves must sit where tsc put them, relative to those files.
+for (const chunk of output) {
+  if (chunk.type !== "chunk") continue;
+  const dir = path.dirname(chunk.fileName);
+  if (chunk.code.includes('new URL("../package.json", import.meta.url)') && dir !== ".") throw new Error(`bundle: ${chunk.fileName} reads ../package.json from the wrong folder`);
+  if (chunk.code.includes('new URL("./static/", import.meta.url)') && dir !== "asset-page") throw new Error(`bundle: ${chunk.fileName} serves ./static/ from the wrong folder`);
+}
+// Chunks of an earlier build (their names carry a hash) would ship unused.
+for (const dir of [dist, assetPage]) for (const name of readdirSync(dir)) if (name.startsWith("chunk-")) rmSync(path.join(dir, name));
+for (const file of output) {
+  const to = path.join(dist, file.fileName);
+  rmSync(to, { force: true });
+  renameSync(path.join(staging, file.fileName), to);
+}
+rmSync(staging, { recursive: true, force: true });
