@@ -74,7 +74,7 @@ describe("fetchFile", () => {
   });
 
   it("stores a body of many chunks byte for byte, each written at its own offset", async () => {
-    // Chunks are written as they arrive, several at once: a chunk written at the wrong offset or
+    // Chunks are written at their offsets as they arrive: a chunk written at the wrong offset or
     // not at all would change the file's hash.
     const file = serve(5 * 1024 * 1024 + 17);
     const got = await get(file);
