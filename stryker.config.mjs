@@ -24,8 +24,8 @@ export default {
     // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
     "src/store/archive.ts:54-76", // entryName, isSymlink, checkedEntryPath
     "src/store/archive.ts:130-189", // ArchiveDirectory: constructor (duplicates) to checkLimits
-    "src/store/archive-extract.ts:91-107", // reuseOrExtract: reuse only a verified extraction
-    "src/store/archive-extract.ts:130-184", // inflateEntry: entry checks while inflating
+    "src/store/archive-extract.ts:91-107", // reuseOrExtract: reuse only a verified extraction within the limit
+    "src/store/archive-extract.ts:132-181", // inflateEntry: entry checks while inflating
     // Frozen and offline policy, lock upkeep.
     "src/project/resolve-asset.ts",
     "src/project/resolve-archive.ts",

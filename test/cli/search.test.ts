@@ -1,3 +1,8 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ART_TYPES, LICENSES } from "../../src/site/vocabulary.js";
 import type { ReplicaAsset } from "../replica/index.js";
@@ -18,6 +23,11 @@ function assetOf(line: string): ReplicaAsset {
   const asset = replica.catalogue.getAsset(decodeURIComponent(id));
   if (!asset) throw new Error(`search printed ${id}, which the replica does not have`);
   return asset;
+}
+
+/** Settles once `file` exists (polled: a positive signal, not a fixed wait), or when `signal` aborts. */
+async function untilExists(file: string, signal: AbortSignal): Promise<void> {
+  while (!existsSync(file) && !signal.aborted) await sleep(5);
 }
 
 /** The ids a search printed, sorted. */
@@ -187,13 +197,30 @@ describe("oga search", () => {
   });
 
   it("`| head -1` ends quietly: no EPIPE crash, exit 0, no more pages fetched", async () => {
-    const run = await runShell(`{ "$NODE" "$BIN" search --delay 0 --items-per-page 24; echo "oga exit $?" >&2; } | head -1`, { env: env() });
-    expect(run.code).toBe(0);
-    expect(lines(run.stdout)).toHaveLength(1);
-    expect(run.stderr).toBe("oga exit 0\n");
-    // A closed pipe only shows on the next write: page 1 fits the pipe buffer, page 2's first
-    // line meets EPIPE, and the search stops there instead of walking all four pages.
-    expect(replica.requests.count(SEARCH)).toBeLessThanOrEqual(2);
+    // Page 2 is answered only once `head` has exited and nothing holds the pipe's read end (the
+    // marker is made after stdin is closed), so its first line must meet EPIPE however slowly
+    // `head` starts: the search stops there instead of walking all four pages.
+    const dir = await mkdtemp(path.join(tmpdir(), "oga-head-"));
+    const mark = path.join(dir, "head-exited");
+    const headExited = new AbortController();
+    replica.faults.add({ path: /[?&]page=1(&|$)/, kind: "wait", until: untilExists(mark, headExited.signal) });
+    try {
+      const run = await runShell(
+        `{ "$NODE" "$BIN" search --delay 0 --items-per-page 24; echo "oga exit $?" >&2; } | { head -1; exec 0<&-; : > "$MARK"; }`,
+        { env: { ...env(), MARK: mark } },
+      );
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout)).toHaveLength(1);
+      expect(run.stderr).toBe("oga exit 0\n");
+      // Page 1's lines may already meet the closed pipe (then page 2 is never asked for); page 2's
+      // first line meets it at the latest.
+      const pages = searchQueries().map((q) => q.page);
+      expect(pages[0]).toBe(0);
+      expect(pages.filter((page) => page > 1)).toEqual([]);
+    } finally {
+      headExited.abort();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("feeds `cut -d' ' -f1 | xargs -n1 oga download`", async () => {

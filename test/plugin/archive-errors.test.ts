@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
+import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AMPLIFIER_ENTRIES, AMPLIFIER_ENTRY_SIZE, BOMB_SIZE } from "../replica/index.js";
-import { buildFailure, type Bundler, listFiles } from "./helpers.js";
+import { buildFailure, buildFixture, type Bundler, listFiles, testOptions } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
 const { replica, project } = useReplicaProject("packs");
@@ -65,5 +66,25 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("hostile archives under %s"
     expect(text).toContain('tiles.zip has no entry "png/flor.png"');
     expect(text).toContain("png/floor.png");
     expect(text).not.toContain("__MACOSX");
+  });
+});
+
+describe("archives.maxEntrySize lowered after an entry was extracted", () => {
+  it("holds for that entry too: the rebuild fails with OGA_ARCHIVE naming the import, its size and the option", async () => {
+    const specifier = "oga:dungeon-pack/tiles.zip/sfx/step.wav";
+    await writeFile(path.join(project.root, "src/main.js"), `import x from ${JSON.stringify(specifier)};\nglobalThis.__oga = { x };\n`);
+    const first = await buildFixture("vite8", project.root, testOptions(project, replica.url));
+    const wav = first.assets.find((a) => a.endsWith(".wav"));
+    expect(wav).toBeDefined();
+    const size = (await stat(path.join(first.outDir, wav!))).size;
+
+    const { code, text } = await buildFailure("vite8", project, replica.url, specifier, { archives: { maxEntrySize: size - 1 } });
+    expect(code).toBe("OGA_ARCHIVE");
+    expect(text).toContain(`"${specifier}"`);
+    expect(text).toContain(`entry "sfx/step.wav" is ${size} bytes, over the limit of ${size - 1}`);
+    expect(text).toContain("raise archives.maxEntrySize");
+    // At the limit it is the same entry, reused from the cache as before.
+    const again = await buildFixture("vite8", project.root, testOptions(project, replica.url, { archives: { maxEntrySize: size } }));
+    expect(again.assets).toEqual(first.assets);
   });
 });

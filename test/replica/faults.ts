@@ -13,6 +13,8 @@ export type FaultAction =
   | { kind: "truncate"; afterBytes: number }
   /** Wait before anything else, then answer normally. */
   | { kind: "delay"; ms: number }
+  /** Hold the answer until `until` settles (a test's positive signal), then answer normally. */
+  | { kind: "wait"; until: Promise<unknown> }
   /** Never answer (until the replica closes). */
   | { kind: "hang" }
   /** Answer 200 with a Drupal HTML error page instead of the file or page. */

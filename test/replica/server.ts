@@ -155,6 +155,15 @@ export function createHandler(site: SiteContext): (req: IncomingMessage, res: Se
     };
 
     if (fault?.kind === "hang") return; // the socket is destroyed when the replica closes
+    if (fault?.kind === "wait") {
+      let closed = false;
+      res.on("close", () => (closed = true));
+      const release = (): void => {
+        if (!closed) setTimeout(answer, site.roundTrip.ms);
+      };
+      void fault.until.then(release, release);
+      return;
+    }
     // A real round trip delays every answer (request out, first byte back); a `delay` fault adds
     // to it. Bodies then stream at loopback speed.
     const waitMs = site.roundTrip.ms + (fault?.kind === "delay" ? fault.ms : 0);

@@ -35,11 +35,15 @@ async function zipFile(entries: ZipEntry[]): Promise<{ file: string; bytes: Buff
   return { file, bytes };
 }
 
-async function refusal(work: Promise<unknown>): Promise<OgaError> {
-  const error = await work.then(
+/** What `work` rejected with (undefined when it resolved). */
+const rejection = (work: Promise<unknown>): Promise<unknown> =>
+  work.then(
     () => undefined,
     (e: unknown) => e,
   );
+
+async function refusal(work: Promise<unknown>): Promise<OgaError> {
+  const error = await rejection(work);
   expect(isOgaError(error, "OGA_ARCHIVE"), `expected OGA_ARCHIVE, got ${String(error)}`).toBe(true);
   return error as OgaError;
 }
@@ -131,6 +135,15 @@ describe("extracting an entry", () => {
     expect(error.message).toBe('pack.zip: entry "png/b.png" declares 12 bytes, over the limit of 11 (a zip bomb?). Nothing was extracted; raise archives.maxEntrySize if the pack is genuine.');
   });
 
+  it("refuses an entry extracted earlier once maxEntrySize is below its size, and reuses it at the size", async () => {
+    const { file, bytes } = await zipFile(files("png/lowered.png"));
+    const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
+    expect((await extractEntry(cache, archive, "png/lowered.png")).extracted).toBe(true);
+    const error = await refusal(extractEntry(cache, archive, "png/lowered.png", { maxEntrySize: 11 }));
+    expect(error.message).toBe('pack.zip: entry "png/lowered.png" is 12 bytes, over the limit of 11 (a zip bomb?). Nothing was extracted; raise archives.maxEntrySize if the pack is genuine.');
+    expect((await extractEntry(cache, archive, "png/lowered.png", { maxEntrySize: 12 })).extracted).toBe(false);
+  });
+
   it("refuses an entry that inflates past what it declares, and leaves nothing in the cache", async () => {
     const lying = [{ name: "bomb.bin", data: Buffer.alloc(200_000), method: "deflate" as const, declaredSize: 1000 }];
     const error = await refusal(extract(lying, "bomb.bin"));
@@ -194,16 +207,47 @@ describe("extracting an entry", () => {
     expect(await readFile(again.path, "utf8")).toBe("the right bytes");
   });
 
+  it("reuses a verified earlier extraction without opening the zip again", async () => {
+    const bytes = zip([{ name: "png/warm.png", data: data("extracted once") }]);
+    const file = path.join(dir, `warm${++zips}.zip`);
+    await writeFile(file, bytes);
+    const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
+    const first = await extractEntry(cache, archive, "png/warm.png");
+    expect(first.extracted).toBe(true);
+    // A rebuild that finds the blob intact takes it as it is: a zip that no longer reads is never touched.
+    await writeFile(file, "not a zip any more");
+    const again = await extractEntry(cache, archive, "png/warm.png");
+    expect(again).toEqual({ entry: "png/warm.png", path: first.path, sha256: first.sha256, size: 14, extracted: false });
+    expect(await readFile(again.path, "utf8")).toBe("extracted once");
+  });
+
+  it("refuses an archive digest that is not a sha256 (it would name a folder outside the cache)", async () => {
+    const { file } = await zipFile(files("png/d.png"));
+    const error = await rejection(extractEntry(cache, { path: file, sha256: "../../elsewhere", label: "pack.zip" }, "png/d.png"));
+    expect(isOgaError(error, "OGA_BAD_INPUT"), `expected OGA_BAD_INPUT, got ${String(error)}`).toBe(true);
+    expect((error as Error).message).toBe('Not a sha256 digest: "../../elsewhere".');
+  });
+
+  it("a cache that cannot take the entry's temp file is OGA_CACHE naming that file, not a damaged zip", async () => {
+    const broken = await Cache.open(path.join(dir, "broken-cache"));
+    // Its tmp/ folder replaced by a file: nothing can be created in it.
+    await rm(path.join(broken.dir, "tmp"), { recursive: true, force: true });
+    await writeFile(path.join(broken.dir, "tmp"), "");
+    const { file, bytes } = await zipFile(files("png/e.png"));
+    const error = await rejection(extractEntry(broken, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, "png/e.png"));
+    expect(isOgaError(error, "OGA_CACHE"), `expected OGA_CACHE, got ${String(error)}`).toBe(true);
+    expect((error as Error).message).toMatch(new RegExp(`^Could not create ${path.join(broken.dir, "tmp")}/\\S+\\.entry\\.tmp \\(`));
+    expect((error as Error).message).toContain(`A file sits where the cache ${broken.dir} needs a directory: remove it (or the whole cache) and run again.`);
+    expect(await readdir(path.join(broken.dir, "files"), { recursive: true }).catch(() => [])).toEqual([]);
+  });
+
   it("refuses to extract a path the archive lists twice", async () => {
     const error = await refusal(extract([{ name: "twice.png", data: data("1") }, { name: "./twice.png", data: data("2") }], "twice.png"));
     expect(error.message).toBe('pack.zip is refused: it lists "twice.png" twice, so which one is meant is ambiguous.');
   });
 
   it("names an entry the archive lacks", async () => {
-    const error = await extract(files("png/c.png"), "png/b.png").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(extract(files("png/c.png"), "png/b.png"));
     expect(isOgaError(error, "OGA_NO_FILE")).toBe(true);
     expect((error as Error).message).toBe('pack.zip has no entry "png/b.png".');
   });

@@ -241,6 +241,17 @@ describe("fetchFile", () => {
       expect(server.requests).toEqual([]);
     });
 
+    it("names the pinned sha256 too when a pinned file is not cached", async () => {
+      const file = serve();
+      const pinned = sha(file.body);
+      const error = await refusal(get(file, { offline: true, expect: { sha256: pinned, size: file.body.length } }));
+      expect(isOgaError(error, "OGA_OFFLINE")).toBe(true);
+      expect(error.message).toBe(
+        `${file.url} (sha256 ${pinned}) is not in the cache and offline mode is on; run once without offline (\`oga download\`, or unset OGA_OFFLINE) to fetch it.`,
+      );
+      expect(server.requests).toEqual([]);
+    });
+
     it("fails with OGA_OFFLINE when the cached blob is damaged", async () => {
       const file = serve();
       const first = await get(file);
@@ -352,6 +363,14 @@ describe("a pinned download", () => {
     expect(isOgaError(error, "OGA_INTEGRITY")).toBe(true);
     expect(error.message).toContain(`but the site now serves sha256 ${sha(file.body)}.`);
     expect(await stored()).toEqual([]);
+  });
+
+  it("served without Content-Length is checked by its hash once the body has ended, and stored", async () => {
+    const file = serve(4096);
+    server.setFault(file.urlPath, { chunked: true });
+    const got = await get(file, { expect: { sha256: sha(file.body), size: 4096 } });
+    expect(got).toMatchObject({ transfer: "downloaded", sha256: sha(file.body), size: 4096 });
+    expect(await readFile(got.path)).toEqual(file.body);
   });
 
   it("without a pinned size is checked by its hash alone", async () => {
