@@ -17,10 +17,10 @@ export default {
     "src/store/lockfile-fields.ts",
     "src/store/file-name.ts",
     "src/store/cache.ts:138-171", // checkBlob, isStamped
-    "src/store/cache.ts:366-387", // statBlob, stampMatches
-    "src/store/fetch-file.ts:124-137", // fetchFileNow: a pinned blob is served only when it verifies
-    "src/store/fetch-file.ts:181-190", // transferFile: a pinned file that changed upstream is refused
-    "src/store/fetch-file.ts:236-247", // receiveBody: a body shorter or longer than announced is refused
+    "src/store/cache.ts:369-390", // statBlob, stampMatches
+    "src/store/fetch-file.ts:125-138", // fetchFileNow: a pinned blob is served only when it verifies
+    "src/store/fetch-file.ts:193-203", // transferFile: a pinned file that changed upstream is refused
+    "src/store/fetch-file.ts:267-278", // receiveBody: a body shorter or longer than announced is refused
     // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
     "src/store/archive.ts:54-76", // entryName, isSymlink, checkedEntryPath
     "src/store/archive.ts:130-184", // ArchiveDirectory: constructor (duplicates) to checkLimits

@@ -64,7 +64,9 @@ function storeFloor(figures: Figure[], id: "cold" | "large", client: number): st
     ` Measured without the network in the same kind of child process, ${work}; added to undici alone that predicts ${fix(predicted, 0)} MB/s, and the client reached ${fix(kept)}× of that prediction` +
     (kept >= 0.9
       ? ": the store's cost is that work itself, which the cache's guarantees require (every byte hashed before the rename, blobs and index entries replaced atomically), not overhead around it. With the replica serving from the parent process on the same cores, that work competes with the transfer for CPU instead of overlapping it."
-      : ": the rest is overhead around that work, worth profiling.")
+      : id === "cold"
+        ? ": the rest is the same work costing more while bodies stream in. Profiled (`--cpu-prof`, and timing each step in the child), the client's time beyond undici's goes to the files the store creates, three new inodes per file (the body's temp file, the blob's folder, the index entry's temp file) where undici alone creates one: each creation takes several times longer during a cold download, with five bodies being written, than in the quiet measurement above, and on two busy cores that kernel work adds to the transfer whichever thread issues it (moving the creations off the critical path, before the response, did not change the time). Hashing, the writes and the rest of the client's code add little. Fewer creations per file would take another cache layout: no folder per blob (but a blob's basename is its file name, which bundlers use), and an append-only index journal instead of a file per entry."
+        : ": the rest is overhead around that work, worth profiling.")
   );
 }
 
@@ -182,7 +184,9 @@ export function analysis(figures: Figure[]): string {
   if (large) {
     const peak = find(figures, "large", "peak RSS");
     const idle = med(find(figures, "large", "RSS of the same process"));
-    parts.push(`${large} Peak RSS was ${fix(med(peak), 0)} MB (target < ${peak?.target?.value} MB), of which ${fix(idle, 0)} MB is the process before the transfer: memory does not grow with the file, the rest is streaming buffers and garbage the collector has not reclaimed yet.`);
+    parts.push(
+      `${large} Each body chunk is hashed and written synchronously the moment it arrives, while it is in the CPU cache: writes through the thread pool cost the main thread more than the copy itself, and batching chunks into larger writes doubled the kernel's time per byte. Hashing and writing in a worker thread beside the transfer (a shared ring) was faster in some runs on this machine and no faster in others, and it always raised the peak RSS over the target (a second V8 isolate, and the faster receive leaves more dead socket buffers between collections), so the hash stays on the main thread. Peak RSS was ${fix(med(peak), 0)} MB (target < ${peak?.target?.value} MB), of which ${fix(idle, 0)} MB is the process before the transfer: memory does not grow with the file, the rest is streaming buffers and garbage the collector has not reclaimed yet.`,
+    );
   }
   const dev = find(figures, "dev", "ratio oga / local");
   if (dev) {

@@ -170,9 +170,12 @@ export class Cache {
     return typeof stats === "object" && stampMatches(readSmallJsonOrUndefined(this.stampPath(sha256, name)), stats);
   }
 
-  /** The index entry for a file URL, or `undefined` when absent or unreadable. */
+  /**
+   * The index entry for a file URL, or `undefined` when absent or unreadable. Read synchronously:
+   * an entry is a few hundred bytes, asked for once per download.
+   */
   async readEntry(url: string): Promise<IndexEntry | undefined> {
-    const record = await readJsonOrUndefined(this.entryPath(url));
+    const record = readSmallJsonOrUndefined(this.entryPath(url));
     return isIndexRecord(record) && record.url === url ? toEntry(record) : undefined;
   }
 

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
+import { writeSync } from "node:fs";
 import { rm, stat, type FileHandle } from "node:fs/promises";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -164,10 +165,21 @@ async function transferFile(
   const { url, name } = file;
   const { expect, signal } = options;
   signal.throwIfAborted();
-  const response = await http.openFile(url, { etag: usable?.etag ?? null, signal });
+  // An unconditional GET expects a body: its temp file is created while the request is in flight.
+  const early = usable ? undefined : startTemp(cache);
+  let response: FileResponse;
+  try {
+    response = await http.openFile(url, { etag: usable?.etag ?? null, signal });
+  } catch (error) {
+    await dropTemp(early);
+    throw error;
+  }
   if (response.status === 304) {
     discard(response.body);
-    if (!usable) throw new OgaError("OGA_HTTP", `${url} answered 304 Not Modified to an unconditional request.`);
+    if (!usable) {
+      await dropTemp(early);
+      throw new OgaError("OGA_HTTP", `${url} answered 304 Not Modified to an unconditional request.`);
+    }
     const refreshed: IndexEntry = {
       ...usable,
       etag: response.etag ?? usable.etag,
@@ -181,9 +193,10 @@ async function transferFile(
   if (expect?.size !== undefined && response.size !== null && response.size !== expect.size) {
     // Different length means different bytes: no need to download them to know.
     discard(response.body);
+    await dropTemp(early);
     throw changedUpstream(url, expect.sha256, `a ${response.size}-byte file instead of ${expect.size} bytes`);
   }
-  const body = await receiveBody(cache, response, url, options);
+  const body = await receiveBody(cache, response, url, options, early ?? startTemp(cache));
   if (expect && body.sha256 !== expect.sha256) {
     await rm(body.tempFile, { force: true });
     throw changedUpstream(url, expect.sha256, `sha256 ${body.sha256}`);
@@ -201,39 +214,57 @@ async function transferFile(
   return { url, name, path: blob, sha256: body.sha256, size: body.size, etag: response.etag, transfer: "downloaded" };
 }
 
-/** Streams a 200 body into a temp file, hashing and counting on the way; removes it on failure. */
+/** A temp file being created by {@link startTemp}: never rejects, a failure is kept for whoever needs the file. */
+type PendingTemp = Promise<{ path: string; handle: FileHandle } | { error: unknown }>;
+
+function startTemp(cache: Cache): PendingTemp {
+  return cache.createTemp("part").catch((error: unknown) => ({ error }));
+}
+
+/** Closes and removes a temp file that will not be written after all. */
+async function dropTemp(pending: PendingTemp | undefined): Promise<void> {
+  const temp = await pending;
+  if (!temp || "error" in temp) return;
+  await temp.handle.close().catch(() => undefined);
+  await rm(temp.path, { force: true });
+}
+
+/**
+ * Streams a 200 body into the temp file `pending` creates, hashing and counting on the way;
+ * removes the temp file on failure.
+ */
 async function receiveBody(
   cache: Cache,
   response: FileResponse,
   url: string,
   options: FetchFileOptions & { signal: AbortSignal },
+  pending: PendingTemp,
 ): Promise<{ tempFile: string; sha256: string; size: number }> {
   const { maxSize, onBytes, signal } = options;
   const declared = response.size;
   if (maxSize !== undefined && declared !== null && declared > maxSize) {
     discard(response.body);
+    await dropTemp(pending);
     throw tooLarge(url, `is ${declared} bytes`, maxSize);
   }
   const hash = createHash("sha256");
   let received = 0;
-  // Create the temp file before streaming so the cleanup below can never run before it exists.
-  let temp: { path: string; handle: FileHandle };
-  try {
-    temp = await cache.createTemp("part");
-  } catch (error) {
+  // The temp file exists before streaming starts, so the cleanup below can never run before it.
+  const temp = await pending;
+  if ("error" in temp) {
     discard(response.body);
-    throw error;
+    throw temp.error;
   }
   const tempFile = temp.path;
   let handle: FileHandle | undefined = temp.handle;
   const diskError = (error: unknown) => cacheIoError(error, tempFile, "write", cache.dir);
+  const writer = new HashingFileWriter(handle, hash, diskError, (bytes) => {
+    received += bytes;
+    if (maxSize !== undefined && received > maxSize) return tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
+    onBytes?.(bytes);
+    return undefined;
+  });
   try {
-    const writer = new HashingFileWriter(handle, hash, diskError, (bytes) => {
-      received += bytes;
-      if (maxSize !== undefined && received > maxSize) return tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
-      onBytes?.(bytes);
-      return undefined;
-    });
     await pipeline(response.body, writer, { signal });
     const closing = handle;
     handle = undefined;
@@ -255,58 +286,56 @@ async function receiveBody(
   return { tempFile, sha256: hash.digest("hex"), size: received };
 }
 
-/** Bytes buffered before a write is issued: body chunks are ~64 KiB, so writes carry up to 1 MiB. */
-const WRITE_BUFFER_BYTES = 1 << 20;
-
 /**
- * The body's one stage: hashes each chunk and appends it to the temp file, in order. One stage
- * instead of a hashing Transform plus a file WriteStream, and chunks that arrive while a write is
- * in flight go out together in one `writev`. `admit` counts a chunk and may refuse it (too large)
- * before it is hashed or written.
+ * The body's one stage: hashes each chunk and writes it to the temp file at its offset, the moment
+ * it arrives. One stage instead of a hashing Transform plus a file WriteStream.
+ *
+ * Each chunk (~64 KiB, as the socket delivers it) is written synchronously, while it is still in
+ * the CPU cache from the socket and the hash: copying it into the page cache takes ~20 µs, less
+ * than handing it to the thread pool and back, which on a busy machine also costs the main thread
+ * its core while a pool thread wakes. Measured on 2 shared cores against writes through the pool:
+ * 20 % less CPU and ~8 % less time for 1 GiB, ~10 % less time for 200 files of 0.7 MB. Batching
+ * chunks into larger writes was measured to cost the kernel about twice the system time per byte
+ * (the batch is no longer in the cache when it is copied).
+ *
+ * `admit` counts a chunk and may refuse it (too large) before it is hashed or written.
  */
 class HashingFileWriter extends Writable {
+  readonly #fd: number;
+  #position = 0;
+
   constructor(
-    private readonly handle: FileHandle,
+    handle: FileHandle,
     private readonly hash: Hash,
     /** Turns a failed write into the error to report (the disk, not the download, failed). */
     private readonly diskError: (error: unknown) => Error,
     private readonly admit: (bytes: number) => Error | undefined,
   ) {
-    super({ highWaterMark: WRITE_BUFFER_BYTES });
+    super();
+    this.#fd = handle.fd;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
-  }
-
-  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    const buffers: Buffer[] = [];
-    for (const { chunk } of chunks) {
-      const refused = this.admit(chunk.length);
-      if (refused) {
-        callback(refused);
-        return;
-      }
-      this.hash.update(chunk);
-      buffers.push(chunk);
+    const refused = this.admit(chunk.length);
+    if (refused) {
+      callback(refused);
+      return;
     }
-    writeAll(this.handle, buffers).then(
-      () => callback(),
-      (error: unknown) => callback(this.diskError(error)),
-    );
+    this.hash.update(chunk);
+    try {
+      writeAllAt(this.#fd, chunk, this.#position);
+    } catch (error) {
+      callback(this.diskError(error));
+      return;
+    }
+    this.#position += chunk.length;
+    callback();
   }
 }
 
-/** `writev` until every byte is written (a file system may write fewer than asked). */
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let left = buffers;
-  for (;;) {
-    const { bytesWritten } = await handle.writev(left);
-    let skip = bytesWritten;
-    while (left.length && skip >= left[0]!.length) skip -= left.shift()!.length;
-    if (!left.length) return;
-    if (skip) left = [left[0]!.subarray(skip), ...left.slice(1)];
-  }
+/** Writes all of `chunk` at `position` (a file system may write fewer bytes than asked). */
+function writeAllAt(fd: number, chunk: Buffer, position: number): void {
+  for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done, position + done);
 }
 
 /**

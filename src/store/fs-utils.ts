@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createReadStream, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -61,12 +61,14 @@ export function isNotFound(error: unknown): boolean {
 
 /**
  * Renames, retrying briefly on Windows where a reader holding the target open (an antivirus, a
- * second build) makes the replace fail with EPERM/EACCES/EBUSY for a moment.
+ * second build) makes the replace fail with EPERM/EACCES/EBUSY for a moment. The rename itself is
+ * synchronous: one metadata syscall of ~10 µs, where a trip through the thread pool costs more
+ * CPU than the call (a cold download renames twice per file).
  */
 export async function renameReplacing(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await rename(from, to);
+      renameSync(from, to);
       return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -79,15 +81,18 @@ export async function renameReplacing(from: string, to: string): Promise<void> {
 
 /**
  * Writes JSON so that readers, including other processes, see either the old file or the new
- * one, never a torn write: write a temp file in `tmpDir` (same file system), then rename.
+ * one, never a torn write: write a temp file in `tmpDir` (same file system), then rename. The
+ * records are small (an index entry, a stamp, a page description), so the temp file is written
+ * synchronously: the promise API's open, write and close would each cross the thread pool,
+ * which costs more than writing a few hundred bytes (measured: about half the CPU per record).
  */
 export async function writeJsonAtomic(tmpDir: string, target: string, value: unknown): Promise<void> {
   const temp = tempPath(tmpDir, "json");
   try {
-    await writeFile(temp, `${JSON.stringify(value)}\n`, { flag: "wx" });
+    writeFileSync(temp, `${JSON.stringify(value)}\n`, { flag: "wx" });
     await renameReplacing(temp, target);
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
 }

@@ -73,6 +73,24 @@ describe("fetchFile", () => {
     expect(await tmpFiles()).toEqual([]);
   });
 
+  it("stores a body of many chunks byte for byte, each written at its own offset", async () => {
+    // Chunks are written at their offsets as they arrive: a chunk written at the wrong offset or
+    // not at all would change the file's hash.
+    const file = serve(5 * 1024 * 1024 + 17);
+    const got = await get(file);
+    expect(got.sha256).toBe(sha(file.body));
+    expect(got.size).toBe(file.body.length);
+    expect(sha(await readFile(got.path))).toBe(sha(file.body));
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it("leaves no temp file when the file is not there (the temp file is made while the request is out)", async () => {
+    const error = await rejection(get({ url: `${server.url}/sites/default/files/missing-${++counter}.ogg`, name: "missing.ogg" }));
+    expect(isOgaError(error, "OGA_NOT_FOUND")).toBe(true);
+    expect(await tmpFiles()).toEqual([]);
+    expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+  });
+
   it("revalidates with a conditional GET and transfers nothing on 304", async () => {
     const file = serve();
     const first = await get(file);
