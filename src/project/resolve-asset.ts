@@ -1,7 +1,7 @@
+import { existsSync } from "node:fs";
 import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
-import { existsSync } from "node:fs";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { blobPathIn } from "../store/file-name.js";
 import { isSha256 } from "../store/fs-utils.js";
