@@ -19,7 +19,7 @@ export async function makeProject(name: string): Promise<{ root: string; cacheDi
     root,
     cacheDir: path.join(base, "cache"),
     lockfile: path.join(root, "oga.lock.json"),
-    cleanup: () => rm(base, { recursive: true, force: true }),
+    cleanup: () => rm(base, { recursive: true, force: true, maxRetries: 5 }),
   };
 }
 
