@@ -138,16 +138,18 @@ export class Cache {
   async checkBlob(sha256: string, name: string, options: { full?: boolean } = {}): Promise<BlobState> {
     const file = this.blobPath(sha256, name);
     const statTime = Date.now();
-    const stats = statBlob(file);
+    const stats = this.statBlob(file);
     if (stats === "missing" || stats === "modified") return stats;
     const stampFile = this.stampPath(sha256, name);
-    if (!options.full && stampMatches(readSmallJsonOrUndefined(stampFile), stats)) return "ok";
+    if (!options.full && stampMatches(this.readRecord(stampFile), stats)) return "ok";
     let actual: string;
     try {
       actual = await this.hashBlob(file);
     } catch (error) {
       if (isNotFound(error)) return "missing"; // removed while we were hashing
-      throw error;
+      // Not "missing": that would send the build to download the file again, and the next
+      // attempt would meet the same disk. EMFILE, EIO … name the blob and what to do.
+      throw cacheIoError(error, file, "read", this.dir);
     }
     if (actual !== sha256) {
       await this.dropStamp(sha256, name);
@@ -166,8 +168,8 @@ export class Cache {
    * each trip through the thread pool costs more than the call itself.
    */
   async isStamped(sha256: string, name: string): Promise<boolean> {
-    const stats = statBlob(this.blobPath(sha256, name));
-    return typeof stats === "object" && stampMatches(readSmallJsonOrUndefined(this.stampPath(sha256, name)), stats);
+    const stats = this.statBlob(this.blobPath(sha256, name));
+    return typeof stats === "object" && stampMatches(this.readRecord(this.stampPath(sha256, name)), stats);
   }
 
   /**
@@ -175,7 +177,7 @@ export class Cache {
    * an entry is a few hundred bytes, asked for once per download.
    */
   async readEntry(url: string): Promise<IndexEntry | undefined> {
-    const record = readSmallJsonOrUndefined(this.entryPath(url));
+    const record = this.readRecord(this.entryPath(url));
     return isIndexRecord(record) && record.url === url ? toEntry(record) : undefined;
   }
 
@@ -193,7 +195,10 @@ export class Cache {
    * for), or `undefined` when absent or unreadable.
    */
   async readDescription(key: string): Promise<{ asset: Asset; fetchedAt: string } | undefined> {
-    const record = await readJsonOrUndefined(this.descriptionPath(key));
+    const file = this.descriptionPath(key);
+    const record = await readJsonOrUndefined(file).catch((error: unknown) => {
+      throw cacheIoError(error, file, "read", this.dir);
+    });
     if (!isDescriptionRecord(record) || record.key !== key) return undefined;
     return { asset: record.asset, fetchedAt: record.fetchedAt };
   }
@@ -276,10 +281,12 @@ export class Cache {
         await renameReplacing(tempFile, target);
       }
     } catch (error) {
-      await rm(tempFile, { force: true });
+      // The error to report is the one that stopped the move: a temp file that cannot be removed
+      // is swept by the next open, and a failure to check the blob below says nothing new.
+      await rm(tempFile, { force: true }).catch(() => undefined);
       // Windows refuses to replace a blob another process holds open; if that blob is
       // already right there is nothing left to do.
-      if ((await this.checkBlob(sha256, name, { full: true })) === "ok") return target;
+      if ((await this.checkBlob(sha256, name, { full: true }).catch(() => undefined)) === "ok") return target;
       throw cacheIoError(error, target, "move into place", this.dir);
     }
     const statTime = Date.now();
@@ -291,8 +298,39 @@ export class Cache {
       if (created === undefined) await this.dropStamp(sha256, name);
       return target;
     }
-    await this.recordStamp(sha256, name, await stat(target), statTime);
+    let stats: Stats;
+    try {
+      stats = await stat(target);
+    } catch (error) {
+      throw cacheIoError(error, target, "read", this.dir);
+    }
+    await this.recordStamp(sha256, name, stats, statTime);
     return target;
+  }
+
+  /** Synchronous, as {@link isStamped} explains. */
+  private statBlob(file: string): Stats | "missing" | "modified" {
+    let stats: Stats;
+    try {
+      stats = statSync(file);
+    } catch (error) {
+      if (isNotFound(error)) return "missing";
+      throw cacheIoError(error, file, "read", this.dir);
+    }
+    return stats.isFile() ? stats : "modified";
+  }
+
+  /**
+   * A small record (an index entry, a stamp), or `undefined` when absent or garbage. What the
+   * file system refuses (a directory in its place, no file descriptor left) is `OGA_CACHE`
+   * naming the record: reading it as absent would only move the failure to its next write.
+   */
+  private readRecord(file: string): unknown {
+    try {
+      return readSmallJsonOrUndefined(file);
+    } catch (error) {
+      throw cacheIoError(error, file, "read", this.dir);
+    }
   }
 
   /** Hashes a blob; a separate method so tests can observe when the cache re-hashes. */
@@ -319,7 +357,7 @@ export class Cache {
     } catch (error) {
       // A stamp that cannot be removed from a read-only cache cannot mislead either: stamps are
       // only trusted while the blob's stat fields match, and nothing here can change the blob.
-      if (!isNotFound(error) && !isReadOnlyError(error)) throw error;
+      if (!isNotFound(error) && !isReadOnlyError(error)) throw cacheIoError(error, this.stampPath(sha256, name), "remove", this.dir);
     }
   }
 
@@ -363,18 +401,6 @@ export class Cache {
       }
     }
   }
-}
-
-/** Synchronous, as {@link Cache.isStamped} explains. */
-function statBlob(file: string): Stats | "missing" | "modified" {
-  let stats: Stats;
-  try {
-    stats = statSync(file);
-  } catch (error) {
-    if (isNotFound(error)) return "missing";
-    throw error;
-  }
-  return stats.isFile() ? stats : "modified";
 }
 
 function stampMatches(record: unknown, stats: Stats): boolean {
