@@ -42,7 +42,9 @@ afterAll(async () => {
 });
 
 const file = () => asset.files[0]!;
+/** Where caches made before the journals keep a file's index entry; still read. */
 const indexRecord = () => path.join(cacheDir, "index", `${sha256(file().url)}.json`);
+const journals = async () => readdir(path.join(cacheDir, "journal"));
 
 async function cacheFailure(work: Promise<unknown>): Promise<Error> {
   const error = await work.then(
@@ -53,18 +55,18 @@ async function cacheFailure(work: Promise<unknown>): Promise<Error> {
   return error!;
 }
 
-/** Nothing half-written: no temp file, and no index record (or none but `except`). */
-async function expectNothingLeft(except: string[] = []): Promise<void> {
+/** Nothing half-written: no temp file, and no journal (no index entry was stored). */
+async function expectNothingLeft(): Promise<void> {
   expect(await readdir(path.join(cacheDir, "tmp"))).toEqual([]);
-  expect((await readdir(path.join(cacheDir, "index"))).filter((n) => !except.includes(n))).toEqual([]);
+  expect(await journals()).toEqual([]);
 }
 
-it("a directory where a file's index record should be: OGA_CACHE naming the record, and the way out", async () => {
-  await mkdir(indexRecord());
+it("a directory where a file's index record should be (a cache made before the journals): OGA_CACHE naming the record, and the way out", async () => {
+  await mkdir(indexRecord(), { recursive: true });
   const error = await cacheFailure(client.fetchFile(file()));
   expect(error.message).toContain(`Could not read ${indexRecord()} (EISDIR`);
   expect(error.message).toContain(`A directory or a link sits where the cache ${cacheDir} needs a file: remove it`);
-  await expectNothingLeft([path.basename(indexRecord())]);
+  await expectNothingLeft();
   await rm(indexRecord(), { recursive: true });
   expect((await client.fetchFile(file())).transfer).toBe("downloaded");
 });
@@ -96,13 +98,14 @@ it("no file descriptor left (EMFILE) for a cached file's records: OGA_CACHE with
   expect((await client.fetchFile(file(), { expect: { sha256: fetched.sha256 } })).transfer).toBe("none");
 });
 
-it("the disk refuses the index record (EFBIG past the file size limit): OGA_CACHE naming it, no torn record or temp file", async () => {
-  // The body (12 bytes) fits under the limit; the index record (~300 bytes) does not.
+it("the disk refuses the index entry (EFBIG past the file size limit): OGA_CACHE naming the journal, no torn line or temp file", async () => {
+  // The body (12 bytes) fits under the limit; the entry's journal line (~300 bytes) does not.
   const error = await withResourceLimit("fsize", 100, () => cacheFailure(client.fetchFile(file())));
-  expect(error.message).toContain(`Could not write ${indexRecord()} (EFBIG`);
+  expect(error.message).toMatch(new RegExp(`^Could not write ${cacheDir}/journal/\\S+\\.jsonl \\(EFBIG`));
   expect(error.message).toContain("is full (or this file is over a size limit)");
+  // The 100 bytes of the line that did fit were taken back, and the emptied journal removed.
   await expectNothingLeft();
-  // The blob itself is whole (it was verified before its rename): the next fetch stores the record.
+  // The blob itself is whole (it was verified before its rename): the next fetch stores the entry.
   expect((await client.fetchFile(file())).sha256).toBe(sha256(BODY));
-  expect(await readdir(path.join(cacheDir, "index"))).toEqual([path.basename(indexRecord())]);
+  expect(await journals()).toHaveLength(1);
 });
