@@ -21,7 +21,7 @@
  *   that are gone, a reader merges their latest lines into one new journal (temp file, rename)
  *   and only then removes them. Two readers compacting at once leave duplicates, never a loss.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { cacheIoError } from "./cache-errors.js";
 import { isNotFound, isSha256, readSmallJsonOrUndefined, sha256Hex, tempPath, tempWriterIsGone } from "./fs-utils.js";
@@ -52,6 +52,8 @@ interface Dated {
 /** The index of one cache directory, as one `Cache` sees it. */
 export class UrlIndex {
   #known: Map<string, Dated> | undefined;
+  /** Whether `index/` exists: a cache made since the journals has none, and a lookup there is a syscall per download. */
+  #hasRecords = true;
   /** This index's own journal: named on the first append, replaced after a failed write. */
   #journal: string | undefined;
 
@@ -70,7 +72,8 @@ export class UrlIndex {
 
   /** The entry for `url`, or `undefined`. Synchronous: asked once per download, and cheap. */
   get(url: string): IndexEntry | undefined {
-    return this.#load().get(url)?.entry ?? this.#record(url);
+    const known = this.#load().get(url)?.entry;
+    return known ?? (this.#hasRecords ? this.#record(url) : undefined);
   }
 
   /**
@@ -95,6 +98,7 @@ export class UrlIndex {
   #load(): Map<string, Dated> {
     if (this.#known) return this.#known;
     const known = new Map<string, Dated>();
+    this.#hasRecords = existsSync(this.recordDir);
     const gone: { name: string; lines: Dated[] }[] = [];
     for (const name of this.#journals()) {
       const file = path.join(this.journalDir, name);
@@ -151,7 +155,11 @@ export class UrlIndex {
       writeFileSync(temp, text, { flag: "wx" });
       renameSync(temp, tempPath(this.journalDir, "index").replace(/\.tmp$/, JOURNAL_SUFFIX));
     } catch {
-      rmSync(temp, { force: true });
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Swept by the next Cache.open.
+      }
       return;
     }
     for (const { name } of gone) {
