@@ -6,6 +6,7 @@ import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls, type SingleFileSpecifier } from "../project/source-references.js";
 import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
+import { writeExtractionRecords } from "../store/extraction-index.js";
 import { escapeControls } from "../untrusted-text.js";
 import { SessionImports } from "../asset-page/session-imports.js";
 import type { AssetPageDevServer } from "./asset-page-server.js";
@@ -365,6 +366,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
       report.end();
+      // Every zip entry is extracted by now; a caller may remove or copy the cache once the build returns.
+      await writeExtractionRecords();
       if (missing.length > 0) {
         const gathered = missingImportsError(missing, { debug: options.debug });
         missing.length = 0;
