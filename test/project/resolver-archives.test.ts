@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bonusZipEntries, minimalAsset, tilesZipEntries, zip } from "../replica/index.js";
-import { type AssetResolver } from "../../src/project/resolve-asset.js";
+import type { AssetResolver } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
 import { failure, useResolverSite } from "./resolver-harness.js";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { minimalAsset } from "../replica/index.js";
 import { isOgaError } from "../../src/errors.js";
-import { type ResolvedFile } from "../../src/project/resolve-asset.js";
+import type { ResolvedFile } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { useResolverSite } from "./resolver-harness.js";
 
