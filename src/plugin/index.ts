@@ -85,6 +85,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
    * behind a symlink resolves elsewhere, and keeps resolving.
    */
   let blobRequestIsId: boolean | undefined;
+  /** Whether the lockfile existed when this build started (see `loadModule`). */
+  let lockfileAtStart = false;
   const strategyFor = (ctx: HookContext, importer: string): UrlStrategy => {
     if (!vite) return { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted };
     // The dev server reads nothing up front (it serves /@fs/ URLs on request).
@@ -177,8 +179,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (parsed.kind === "credits") return { code: credits.moduleCode(vite?.command === "serve"), moduleSideEffects: false };
       const res = getResolver();
       // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
-      // server turns watched files into imports and fails on a missing one.
-      if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
+      // server turns watched files into imports and fails on a missing one. A build looks once, at
+      // its start: a look per module is a syscall per module on the warm path.
+      if (vite?.command === "serve" ? existsSync(res.options.lockfile) : lockfileAtStart) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
       credits.admit(parsed, asset);
@@ -310,6 +313,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       missing.length = 0;
       credits.startBuild();
       await getResolver().session.reload();
+      lockfileAtStart = existsSync(getResolver().options.lockfile);
       getResolver().preloadIfMissing();
     },
 
