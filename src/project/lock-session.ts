@@ -1,5 +1,5 @@
-import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
 import { readFileSync } from "node:fs";
+import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
 import { emptyLockfile, formatLockfile, mergeLockfiles, parseLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations-file.js";
 import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
