@@ -118,7 +118,7 @@ export class AssetResolver {
     readonly options: ResolvedOgaOptions,
     private readonly events: ResolveEvents = {},
   ) {
-    this.session = lockSession(options.lockfile, options.dts, options.frozen);
+    this.session = lockSession(options.lockfile, options.dts, options.frozen, options.cacheDir);
     this.store = sharedStore(options);
   }
 
