@@ -70,6 +70,27 @@ function storeFloor(figures: Figure[], id: "cold" | "large", client: number): st
   );
 }
 
+/**
+ * Why the large file runs at the speed it does: what was profiled, what was removed, and what was
+ * tried and measured without being kept (issue 16, target 4). Numbers from this run where the
+ * figures have them; the CPU split was measured with perf and --cpu-prof on 1 GiB.
+ */
+function largeFileLimits(figures: Figure[]): string {
+  const sha = med(find(figures, "large", "sha256 alone"));
+  const reference = med(find(figures, "large", "reference:"));
+  const peak = find(figures, "large", "peak RSS");
+  const idle = med(find(figures, "large", "RSS of the same process"));
+  const gib = 2 ** 30 / 1e6;
+  const hashMs = (gib / sha) * 1000;
+  const referenceMs = (gib / reference) * 1000;
+  return (
+    `Profiled (perf, \`--cpu-prof\`, \`strace -c\`) on 1 GiB: the client's main thread is busy for the whole transfer, receiving (the kernel's copy out of the socket), parsing (undici copies each chunk into llhttp's memory), hashing and writing (the kernel's copy into the page cache). curl makes the same two kernel copies, about 1.3 s of CPU per GiB on this machine and nearly all of it system time, and nothing else. sha256 of every byte adds ${fix(hashMs, 0)} ms per GiB at this CPU's ${fix(sha, 0)} MB/s on the thread that also receives, while curl took ${fix(referenceMs, 0)} ms for the whole GiB: at 0.8× curl the client would have ${fix(referenceMs * 0.25, 0)} ms per GiB for everything curl does not do, less than the hash alone, and the replica serving from the parent process takes much of the other core. ` +
+    `Two costs that curl does not have were removed. Node reads each socket chunk into a fresh buffer and the collector frees them in batches; with glibc's default trim threshold the heap shrank and regrew every few megabytes, so nearly every received byte landed on a page the kernel had to fault in and zero (socket reads took 100 µs each against 28 µs in undici alone; the system time halved once freed heap was kept, see src/site/heap-retention.ts). And bodies now go from undici's dispatch handler straight to the hashing writer (\`SiteHttp.streamFile\`), without a Readable and a Writable per file. Together they took the client from about half of undici alone (0.52× in a run before them) to the ratio given above. ` +
+    `Tried and measured, not kept: parallel Range requests (2 and 4 ranges of the file, not even hashed, were no faster than one connection: on loopback the limit is CPU per byte, not what one connection carries, and hashing ranges that complete out of order would add a read-back of the file); hashing in a worker thread, from a shared ring or by reading the written prefix back from the temp file, was faster in some runs and slower in others on the two shared cores, and put peak RSS at 146–156 MB. ` +
+    `Peak RSS was ${fix(med(peak), 0)} MB (target < ${peak?.target?.value} MB), of which ${fix(idle, 0)} MB is the process before the transfer: memory does not grow with the file, the rest is socket buffers the collector has not freed yet, and the heap glibc now keeps for reuse.`
+  );
+}
+
 /** What the warm build's gap to the local one is made of, and whether the target can hold it. */
 function warmRemainder(w: { met: boolean; ratio: number; target: number; importMs: number; ogaMs: number; localMs: number; budget: number; extraModules: number; paired: number }): string {
   if (Number.isNaN(w.importMs)) return "";
@@ -181,13 +202,7 @@ export function analysis(figures: Figure[]): string {
   const cold = downloadGap(figures, "cold", "Cold fetch");
   if (cold) parts.push(cold);
   const large = downloadGap(figures, "large", "Large file");
-  if (large) {
-    const peak = find(figures, "large", "peak RSS");
-    const idle = med(find(figures, "large", "RSS of the same process"));
-    parts.push(
-      `${large} Each body chunk is hashed and written synchronously the moment it arrives, while it is in the CPU cache: writes through the thread pool cost the main thread more than the copy itself, and batching chunks into larger writes doubled the kernel's time per byte. Hashing and writing in a worker thread beside the transfer (a shared ring) was faster in some runs on this machine and no faster in others, and it always raised the peak RSS over the target (a second V8 isolate, and the faster receive leaves more dead socket buffers between collections), so the hash stays on the main thread. Peak RSS was ${fix(med(peak), 0)} MB (target < ${peak?.target?.value} MB), of which ${fix(idle, 0)} MB is the process before the transfer: memory does not grow with the file, the rest is streaming buffers and garbage the collector has not reclaimed yet.`,
-    );
-  }
+  if (large) parts.push(`${large} ${largeFileLimits(figures)}`);
   const dev = find(figures, "dev", "ratio oga / local");
   if (dev) {
     parts.push(

@@ -24,7 +24,7 @@ export interface StreamedBody {
   /**
    * Hands each chunk to `sink` the moment it arrives and resolves when the body has ended. What
    * `sink` throws aborts the transfer and rejects with that error; a network failure rejects
-   * with undici's error. Call once.
+   * with undici's error; after {@link discard}, rejects. Call once.
    */
   receive(sink: (chunk: Buffer) => void): Promise<void>;
   /** Drops the body: the transfer is aborted (its connection closed) unless it has ended. Safe to call at any time. */
@@ -113,7 +113,9 @@ class StreamedResponseHandler implements Dispatcher.DispatchHandler, StreamedBod
     if (this.#sink || !this.#holdsBody) this.#finish();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, failure: Error): void {
+    // An abort through the signal reports the caller's reason, as request() does.
+    const error: unknown = this.#signal?.aborted ? this.#signal.reason : failure;
     if (!this.#headSettled) {
       this.#headSettled = true;
       this.#release();
@@ -124,9 +126,10 @@ class StreamedResponseHandler implements Dispatcher.DispatchHandler, StreamedBod
   }
 
   receive(sink: (chunk: Buffer) => void): Promise<void> {
+    // Discarded or failed already: the same rejection.
+    if (this.#finished) return this.#done;
     if (this.#sink) throw new Error("a streamed body can be received only once");
     this.#sink = sink;
-    if (this.#finished) return this.#done;
     const early = this.#early;
     this.#early = [];
     try {
@@ -143,11 +146,11 @@ class StreamedResponseHandler implements Dispatcher.DispatchHandler, StreamedBod
 
   discard(): void {
     if (this.#finished) return;
-    this.#sink ??= () => undefined;
     this.#early = [];
     const error = new DiscardedError();
     this.#fail(error);
-    this.#controller?.abort(error);
+    // A body that has already ended (an empty one) has no transfer left to stop.
+    if (!this.#ended) this.#controller?.abort(error);
   }
 
   #finish(): void {
