@@ -15,8 +15,26 @@ const assetPage = path.join(dist, "asset-page");
 const assetPageServer = path.join(assetPage, "asset-page.js");
 
 rmSync(staging, { recursive: true, force: true });
+const entries = { index: path.join(dist, "index.js"), rollup: path.join(dist, "rollup.js") };
+let eager;
+/**
+ * Every module the entries import statically, transitively: what each `vite build` loads. Left
+ * to itself Rolldown splits them by which lazy chunks share them too (seven files, where the
+ * lazy chunks could import one), and Node pays per file.
+ */
+function eagerModules(ctx) {
+  if (eager) return eager;
+  eager = new Set();
+  const queue = Object.values(entries);
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    if (eager.has(id)) continue;
+    eager.add(id);
+    queue.push(...(ctx.getModuleInfo(id)?.importedIds ?? []));
+  }
+  return eager;
+}
 const bundle = await rolldown({
-  input: { index: path.join(dist, "index.js"), rollup: path.join(dist, "rollup.js") },
+  input: entries,
   platform: "node",
   // Dependencies stay imports of their packages, as users install them.
   external: (id) => !id.startsWith(".") && !path.isAbsolute(id),
@@ -26,6 +44,9 @@ const { output } = await bundle.write({
   format: "esm",
   sourcemap: true,
   entryFileNames: "[name].js",
+  codeSplitting: {
+    groups: [{ debugName: "eager", name: (id, ctx) => (eagerModules(ctx).has(id) && !Object.values(entries).includes(id) ? "plugin" : null) }],
+  },
   chunkFileNames: (chunk) => (chunk.moduleIds.includes(assetPageServer) ? "asset-page/chunk-[name]-[hash].js" : "chunk-[name]-[hash].js"),
 });
 await bundle.close();

@@ -21,7 +21,7 @@ export const syncCommand: CliCommand = {
     const resolved = projectOptions(context, options, root);
     if (resolved.dts === false) throw new CliUsageError("--dts false leaves oga sync nothing to do");
     // Frozen: the lockfile is only read (once, here); the session writes the declarations as a build would.
-    const session = lockSession(resolved.lockfile, resolved.dts, true);
+    const session = lockSession(resolved.lockfile, resolved.dts, true, resolved.cacheDir);
     session.lock = await readExistingLockfile(resolved.lockfile);
     const { dtsWritten: written } = await session.flush();
     const count = session.lock.specifiers.length;

@@ -34,7 +34,7 @@ export const updateCommand: CliCommand = {
     const result = await updateLockedAssets(lock, selected, projectClient(context, resolved));
     for (const changes of result.changes) for (const line of changeLines(changes)) await writeLine(io.stdout, line);
     // The build's lock session writes it: the same whole-file writes, the same declarations.
-    const session = lockSession(resolved.lockfile, resolved.dts, false);
+    const session = lockSession(resolved.lockfile, resolved.dts, false, resolved.cacheDir);
     session.replace(result.lock);
     const { lockWritten, dtsWritten } = await session.flush();
     const changed = result.changes.filter(hasChanges).length;

@@ -14,13 +14,13 @@ import {
   type Credit,
 } from "../project/credits.js";
 import type { ResolvedOgaOptions } from "../project/options.js";
-import { CREDITS_MODULE_ID, CreditsPlaceholder, DEV_CREDITS_EVENT, DEV_CREDITS_PATH, bundledAssetIds, devCreditsModuleCode, ogaMetaOf } from "./credits-module.js";
+import { parseSpecifier } from "../project/specifier.js";
+import { CREDITS_MODULE_ID, CreditsPlaceholder, DEV_CREDITS_EVENT, DEV_CREDITS_PATH, bundledAssetIds, devCreditsModuleCode, type OgaModuleMeta } from "./credits-module.js";
 import type { HookContext } from "./hook-context.js";
-import { isVirtualId } from "./virtual-id.js";
+import { fromVirtualId, isVirtualId } from "./virtual-id.js";
 
 /** The plugin context calls the credits feature makes beyond {@link HookContext}. */
 type CreditsContext = HookContext & {
-  getModuleInfo(id: string): { meta?: unknown; importers?: readonly string[] } | null;
   emitFile(file: { type: "asset"; fileName: string; source: string }): string;
 };
 
@@ -96,15 +96,15 @@ export class CreditsBuild {
   }
 
   /** `renderChunk`: fills the placeholder with the credits of every chunk of the output. */
-  fillPlaceholder(ctx: HookContext, code: string, chunks: readonly { moduleIds: readonly string[] }[]): ReturnType<CreditsPlaceholder["fill"]> {
+  fillPlaceholder(code: string, chunks: readonly { moduleIds: readonly string[] }[]): ReturnType<CreditsPlaceholder["fill"]> {
     if (!this.placeholder.isIn(code)) return null;
-    return this.placeholder.fill(code, this.collect(ctx, chunks));
+    return this.placeholder.fill(code, this.collect(chunks));
   }
 
   /** `generateBundle`: writes the credits files and reports share-alike licenses in one line. */
   emitFiles(ctx: HookContext, outputs: readonly { type: string; moduleIds?: string[] }[]): void {
     const chunks = outputs.flatMap((o) => (o.type === "chunk" && o.moduleIds ? [{ moduleIds: o.moduleIds }] : []));
-    const credits = this.collect(ctx, chunks);
+    const credits = this.collect(chunks);
     const c = ctx as CreditsContext;
     const shipped = (id: string) => [...(this.loadedFiles.get(id) ?? [])];
     for (const file of creditsFiles(this.options.creditsFiles, credits, shipped)) c.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
@@ -124,16 +124,12 @@ export class CreditsBuild {
     });
   }
 
-  private collect(ctx: HookContext, chunks: readonly { moduleIds: readonly string[] }[]): Credit[] {
-    const c = ctx as CreditsContext;
-    // Each lookup crosses into the bundler (Rolldown builds a fresh object per call): only our own
-    // modules carry `meta.oga`, so only they are looked up. A rendered module that one of ours
-    // imports (a blob's `?url` module) needs no walk to its importers: a module of ours that
-    // references a blob has loaded it, so its asset is in `loadedFiles` already.
-    const ids = bundledAssetIds(chunks, {
-      meta: (id) => (isVirtualId(id) ? ogaMetaOf(c.getModuleInfo(id)?.meta) : undefined),
-      importers: () => [],
-    });
+  private collect(chunks: readonly { moduleIds: readonly string[] }[]): Credit[] {
+    // Only our own modules belong to an asset, and their ids say which (see `assetOfModule`). A
+    // rendered module that one of ours imports (a blob's `?url` module) needs no walk to its
+    // importers: a module of ours that references a blob has loaded it, so its asset is in
+    // `loadedFiles` already.
+    const ids = bundledAssetIds(chunks, { meta: (id) => (isVirtualId(id) ? assetOfModule(id) : undefined), importers: () => [] });
     for (const id of this.loadedFiles.keys()) ids.add(id);
     const session = this.lockedAsset();
     return creditsForAssets(ids, (id) => session.asset(id), this.options.licenses);
@@ -156,5 +152,22 @@ export class CreditsBuild {
       }
     }, 50);
     this.reloadTimer.unref();
+  }
+}
+
+/**
+ * What `load` records as `meta.oga` on one of our modules, read from its id instead: the id
+ * encodes the specifier, and so the asset. Asking the bundler (`getModuleInfo`) would cross into
+ * Rolldown once per module, which builds a fresh module info each time. A module that failed to
+ * load fails the build before its credits are collected, so the id tells no more than `meta` would.
+ */
+function assetOfModule(id: string): Pick<OgaModuleMeta, "asset" | "specifier"> | undefined {
+  const specifier = fromVirtualId(id)?.specifier;
+  if (specifier === undefined) return undefined;
+  try {
+    const parsed = parseSpecifier(specifier);
+    return parsed.kind === "credits" ? undefined : { asset: parsed.id, specifier };
+  } catch {
+    return undefined;
   }
 }

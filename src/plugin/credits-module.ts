@@ -24,9 +24,9 @@ export interface OgaModuleMeta {
   pageUrl: string;
 }
 
-/** What the credits need of the module graph: `meta.oga` of a module and who imports it. */
+/** What the credits need of the module graph: the asset of a module of ours (as in `meta.oga`) and who imports it. */
 export interface ModuleGraphReader {
-  meta(id: string): OgaModuleMeta | undefined;
+  meta(id: string): Pick<OgaModuleMeta, "asset"> | undefined;
   importers(id: string): readonly string[];
 }
 
@@ -55,12 +55,6 @@ export function bundledAssetIds(chunks: Iterable<{ moduleIds: readonly string[] 
     }
   }
   return ids;
-}
-
-/** `meta.oga` from a module info's `meta`, validated (other plugins may use `meta` too). */
-export function ogaMetaOf(meta: unknown): OgaModuleMeta | undefined {
-  const oga = (meta as { oga?: unknown } | null | undefined)?.oga as Partial<OgaModuleMeta> | undefined;
-  return oga && typeof oga.asset === "string" && typeof oga.specifier === "string" ? (oga as OgaModuleMeta) : undefined;
 }
 
 /**

@@ -14,8 +14,9 @@ const blobReads = pLimit(BLOB_READS);
 export type UrlStrategy =
   /**
    * Vite 7/8: delegate to Vite's own asset handling (hashing, `base`, inlining, `/@fs/` in dev,
-   * SSR). In a build, `load` has Vite load the `?url` module now (`this.load`), so it reads the
-   * blob under our limit of reads at once, before the module that imports it exists.
+   * SSR). When set (a build past its first blobs, see `UNLOADED_BLOBS` in index.ts), `load` has
+   * Vite load the `?url` module now (`this.load`), so it reads the blob under our limit of reads
+   * at once, before the module that imports it exists.
    */
   | { kind: "vite"; load?: (request: string) => Promise<void> }
   /**

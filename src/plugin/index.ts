@@ -6,6 +6,7 @@ import { AssetResolver, mainFileName } from "../project/resolve-asset.js";
 import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls, type SingleFileSpecifier } from "../project/source-references.js";
 import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
+import { writeExtractionRecords } from "../store/extraction-index.js";
 import { escapeControls } from "../untrusted-text.js";
 import { SessionImports } from "../asset-page/session-imports.js";
 import type { AssetPageDevServer } from "./asset-page-server.js";
@@ -24,6 +25,15 @@ export const PLUGIN_NAME = "vite-plugin-oga";
 /** Files Rollup may open at once when the user sets no `maxParallelFileOps` (see the `options` hook). */
 const ROLLUP_PARALLEL_FILE_OPS = 128;
 
+/**
+ * Blobs a build leaves the bundler to load on its own, as it loads a local asset import. Past
+ * these, each module has Vite load its blobs itself (`this.load`), at most 16 read at once
+ * (file-url.ts), so that a glob over a pack of thousands never meets EMFILE: at most 144 blobs
+ * are open at any moment, well under macOS's default of 256 files. A blob handed over costs the
+ * bundler only its import, which it resolves either way, while each `this.load` is one more
+ * crossing into Rolldown (~70 µs of the main thread in a fresh `vite build` process).
+ */
+const UNLOADED_BLOBS = 128;
 const OGA_SOURCE = /^(?:oga:|\0oga:)/;
 /** Stands in for a module the cache lacks until the build fails at its end: every export an `oga:` module has. */
 const MISSING_MODULE_CODE = "export default null;\nexport const files = {};\nexport const meta = null;\n";
@@ -85,10 +95,19 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
    * behind a symlink resolves elsewhere, and keeps resolving.
    */
   let blobRequestIsId: boolean | undefined;
-  const strategyFor = (ctx: HookContext, importer: string): UrlStrategy => {
+  /** Whether the lockfile existed when this build started (see `loadModule`). */
+  let lockfileAtStart = false;
+  /** Blobs this build may still leave to the bundler to load (see `strategyFor`). */
+  let unloadedBlobs = UNLOADED_BLOBS;
+  /** How the module `importer`, which references `files` blobs, gets their URLs. */
+  const strategyFor = (ctx: HookContext, importer: string, files: number): UrlStrategy => {
     if (!vite) return { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted };
     // The dev server reads nothing up front (it serves /@fs/ URLs on request).
     if (vite.command === "serve") return { kind: "vite" };
+    if (files <= unloadedBlobs) {
+      unloadedBlobs -= files;
+      return { kind: "vite" };
+    }
     return {
       kind: "vite",
       load: async (request) => {
@@ -177,8 +196,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (parsed.kind === "credits") return { code: credits.moduleCode(vite?.command === "serve"), moduleSideEffects: false };
       const res = getResolver();
       // Lockfile edits reload importers (dev) and rebuild (watch). Only once it exists: Vite's dev
-      // server turns watched files into imports and fails on a missing one.
-      if (existsSync(res.options.lockfile)) ctx.addWatchFile(res.options.lockfile);
+      // server turns watched files into imports and fails on a missing one. A build looks once, at
+      // its start: a look per module is a syscall per module on the warm path.
+      if (vite?.command === "serve" ? existsSync(res.options.lockfile) : lockfileAtStart) ctx.addWatchFile(res.options.lockfile);
       const asset = await res.asset(parsed.id, specifier);
       // Refuses an asset with no allowed license here, where the importing file is known.
       credits.admit(parsed, asset);
@@ -189,7 +209,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (vite?.command === "serve") sessionImports.record(parsed.id, names);
       // Each module references its files' blobs itself (no module per file: in a warm build the
       // module count is what the plugin costs), all of them in the cache before the code exists.
-      const strategy = strategyFor(ctx, id);
+      const strategy = strategyFor(ctx, id, names.length);
       const pending = await res.eachFile(parsed.id, names, specifier);
       const files = await Promise.all(
         pending.map(async (file, i): Promise<FileUrl> => ({ name: names[i]!, ...(await fileUrlReference((await file).path, strategy, `f${i}`)) })),
@@ -307,9 +327,11 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       logTarget = this;
       emitted.clear();
       blobRequestIsId = undefined;
+      unloadedBlobs = UNLOADED_BLOBS;
       missing.length = 0;
       credits.startBuild();
       await getResolver().session.reload();
+      lockfileAtStart = existsSync(getResolver().options.lockfile);
       getResolver().preloadIfMissing();
     },
 
@@ -348,8 +370,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       },
     },
 
-    renderChunk(this: HookContext, code: string, _chunk: unknown, _output: unknown, meta: { chunks: Record<string, { moduleIds: string[] }> }) {
-      return credits.fillPlaceholder(this, code, Object.values(meta.chunks));
+    renderChunk(code: string, _chunk: unknown, _output: unknown, meta: { chunks: Record<string, { moduleIds: string[] }> }) {
+      return credits.fillPlaceholder(code, Object.values(meta.chunks));
     },
 
     async generateBundle(this: HookContext, _output: unknown, bundle: Record<string, { type: string; moduleIds?: string[] }>, isWrite?: boolean) {
@@ -365,6 +387,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
       report.end();
+      // Every zip entry is extracted by now; a caller may remove or copy the cache once the build returns.
+      await writeExtractionRecords();
       if (missing.length > 0) {
         const gathered = missingImportsError(missing, { debug: options.debug });
         missing.length = 0;

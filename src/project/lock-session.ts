@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
-import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
-import { writeDeclarations } from "./declarations.js";
+import { emptyLockfile, formatLockfile, mergeLockfiles, parseLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
+import { writeDeclarations } from "./declarations-file.js";
 import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
 import { nameRecord } from "../store/name-record.js";
 import { own, setOwn } from "./own-key.js";
@@ -23,6 +24,8 @@ export class LockSession {
     readonly file: string,
     private readonly dts: string | false,
     private readonly frozen: boolean,
+    /** The cache directory, which keeps a record of the declarations written (see `declarations-file.ts`). */
+    private readonly cacheDir?: string,
   ) {}
 
   /**
@@ -31,7 +34,7 @@ export class LockSession {
    */
   async reload(): Promise<void> {
     await this.chain;
-    this.lock = await readLockfile(this.file);
+    this.lock = readLockfileNow(this.file);
     this.dirty = false;
     this.replacing = false;
   }
@@ -104,7 +107,8 @@ export class LockSession {
         this.lock = mergeLockfiles(merged, this.lock);
         lockWritten = true;
       }
-      const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock, { neverShrink });
+      const records = this.cacheDir === undefined ? undefined : { cacheDir: this.cacheDir };
+      const dtsWritten = this.dts === false ? false : await writeDeclarations(this.dts, this.lock, { neverShrink, records });
       return { lockWritten, dtsWritten };
     };
     const result = this.chain.then(run, run);
@@ -113,12 +117,27 @@ export class LockSession {
   }
 }
 
+/**
+ * `readLockfile`, synchronously: every build starts with it, and one read of a file of tens of kB
+ * costs less than the promise API's open, stat, read and close, each a trip through the thread pool.
+ */
+function readLockfileNow(file: string): Lockfile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyLockfile();
+    throw error;
+  }
+  return parseLockfile(text, file);
+}
+
 const sessions = new Map<string, LockSession>();
 
 /** The process-wide session for a lockfile path (created on first use). */
-export function lockSession(file: string, dts: string | false, frozen: boolean): LockSession {
-  const key = JSON.stringify([file, dts, frozen]);
+export function lockSession(file: string, dts: string | false, frozen: boolean, cacheDir?: string): LockSession {
+  const key = JSON.stringify([file, dts, frozen, cacheDir ?? null]);
   let session = sessions.get(key);
-  if (!session) sessions.set(key, (session = new LockSession(file, dts, frozen)));
+  if (!session) sessions.set(key, (session = new LockSession(file, dts, frozen, cacheDir)));
   return session;
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createClient, type OgaClient } from "../client.js";
 import { OgaError, isOgaError } from "../errors.js";
 import { pageUrlOfId } from "../site/asset-id.js";
+import { writeExtractionRecords } from "../store/extraction-index.js";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { blobPathIn } from "../store/file-name.js";
 import { isSha256 } from "../store/fs-utils.js";
@@ -67,11 +68,11 @@ function sharedStore(options: ResolvedOgaOptions): SharedStore {
   return store;
 }
 
-/** Closes every shared client (tests and the CLI call this before exiting). */
+/** Closes every shared client and writes what is left to record in the caches (tests and the CLI call this before exiting). */
 export async function closeSharedStores(): Promise<void> {
   const all = [...stores.values()];
   stores.clear();
-  await Promise.all(all.map((s) => s.client.close()));
+  await Promise.all([...all.map((s) => s.client.close()), writeExtractionRecords()]);
 }
 
 /**
@@ -117,7 +118,7 @@ export class AssetResolver {
     readonly options: ResolvedOgaOptions,
     private readonly events: ResolveEvents = {},
   ) {
-    this.session = lockSession(options.lockfile, options.dts, options.frozen);
+    this.session = lockSession(options.lockfile, options.dts, options.frozen, options.cacheDir);
     this.store = sharedStore(options);
   }
 

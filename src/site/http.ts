@@ -9,6 +9,8 @@ import { AllowedHosts } from "./allow-hosts.js";
 import type { UndiciParts } from "./undici-parts.js";
 import { createRetryCallback, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from "./retry-policy.js";
 import { bodyDeadline, REFUSED_CONTROLLER, resumeGuard } from "./transfer-guards.js";
+import { LARGE_BODY_BYTES, retainFreedHeapForLargeBodies } from "./heap-retention.js";
+import { dispatchStreamed, type StreamedBody, type StreamedHead } from "./streamed-response.js";
 import { fetchUrlOf, isCanonicalOrigin, isCanonicalSiteUrl } from "./site-url.js";
 
 export interface SiteHttpOptions {
@@ -56,6 +58,12 @@ export interface FileResponse {
   body: Readable;
 }
 
+/** A {@link FileResponse} whose body is handed to a sink ({@link SiteHttp.streamFile}). */
+export interface StreamedFileResponse extends Omit<FileResponse, "body"> {
+  /** Empty for 304. For 200 the caller must receive or discard it, or the connection stays held. */
+  body: StreamedBody;
+}
+
 type ResponseData = Dispatcher.ResponseData;
 
 interface Stack {
@@ -75,14 +83,16 @@ export const PIPELINING = 2;
 const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const HTML_NAME = /\.x?html?$/i;
 
-function header(response: ResponseData, name: string): string | null {
-  const value = response.headers[name];
+type Headers = ResponseData["headers"];
+
+function header(headers: Headers, name: string): string | null {
+  const value = headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 /** The last URL the redirect interceptor visited (its `context.history`), or the request URL. */
-function finalUrl(response: ResponseData, requested: URL): string {
-  const history = (response.context as { history?: readonly URL[] } | undefined)?.history;
+function finalUrl(context: unknown, requested: URL): string {
+  const history = (context as { history?: readonly URL[] } | undefined)?.history;
   const last = history?.[history.length - 1];
   return last ? last.href : requested.href;
 }
@@ -208,20 +218,20 @@ export class SiteHttp {
   async getPage(url: string, options: { signal?: AbortSignal } = {}): Promise<{ url: string; html: string }> {
     const target = this.assertAllowed(url, "page");
     const response = await this.#send(target, { accept: "text/html,application/xhtml+xml" }, options.signal);
-    await refuseEncoded(response, target);
+    await refuseEncoded(response.headers, response.statusCode, target, () => discard(response));
     const status = response.statusCode;
     if (status !== 200) {
       await discard(response);
       if (status === 404 || status === 410) throw new OgaError("OGA_NOT_FOUND", `no such page: ${target.href} (HTTP ${status})`);
       throw unexpectedStatus(status, target);
     }
-    const type = header(response, "content-type");
+    const type = header(response.headers, "content-type");
     if (!type || !HTML_TYPE.test(type)) {
       await discard(response);
       throw new OgaError("OGA_PARSE", `expected an HTML page at ${target.href} but got ${type ?? "no content-type"}`);
     }
     try {
-      return { url: finalUrl(response, target), html: await response.body.text() };
+      return { url: finalUrl(response.context, target), html: await response.body.text() };
     } catch (error) {
       throw this.#translate(error, target, options.signal);
     }
@@ -236,39 +246,34 @@ export class SiteHttp {
    */
   async openFile(url: string, options: { etag?: string | null; signal?: AbortSignal } = {}): Promise<FileResponse> {
     const target = this.assertAllowed(url, "file");
-    const headers: Record<string, string> = {};
-    if (options.etag) headers["if-none-match"] = options.etag;
-    const response = await this.#send(target, headers, options.signal);
-    await refuseEncoded(response, target);
-    const status = response.statusCode;
-    const common = {
-      url: finalUrl(response, target),
-      etag: header(response, "etag"),
-      lastModified: header(response, "last-modified"),
-    };
-    if (status === 304) {
-      // Drain the (empty) 304 body here so the connection is reusable and a caller that simply
-      // drops the stream leaks nothing.
-      await discard(response);
-      return { status, ...common, etag: common.etag ?? options.etag ?? null, size: null, body: Readable.from([]) };
+    const response = await this.#send(target, conditional(options.etag), options.signal);
+    const head = await checkFileHead(target, response.statusCode, response.headers, response.context, options.etag, () => discard(response));
+    // Drain the (empty) 304 body here so the connection is reusable and a caller that simply
+    // drops the stream leaks nothing.
+    if (head.status === 304) await discard(response);
+    return { ...head, body: head.status === 304 ? Readable.from([]) : response.body };
+  }
+
+  /**
+   * {@link openFile} for a caller that consumes the body synchronously, chunk by chunk (the
+   * store: hash and write each chunk as it arrives): the body is handed to a sink instead of a
+   * stream, which costs less per chunk (see streamed-response.ts). Same checks, same errors.
+   */
+  async streamFile(url: string, options: { etag?: string | null; signal?: AbortSignal } = {}): Promise<StreamedFileResponse> {
+    const target = this.assertAllowed(url, "file");
+    const { signal } = options;
+    signal?.throwIfAborted();
+    let response: { head: StreamedHead; body: StreamedBody };
+    try {
+      const { dispatcher } = await this.#loadStack();
+      response = await dispatchStreamed(dispatcher, this.#requestOptions(target, conditional(options.etag)), signal);
+    } catch (error) {
+      throw this.#translate(error, target, signal);
     }
-    if (status !== 200) {
-      await discard(response);
-      if (status === 404 || status === 410) throw new OgaError("OGA_NOT_FOUND", `file not found: ${target.href} (HTTP ${status})`);
-      throw unexpectedStatus(status, target);
-    }
-    const type = header(response, "content-type");
-    const name = new URL(common.url).pathname.split("/").pop() ?? "";
-    if (type && HTML_TYPE.test(type) && !HTML_NAME.test(name)) {
-      await discard(response);
-      throw new OgaError(
-        "OGA_HTTP",
-        `${target.href} answered with an HTML page (${type}) instead of the file; the site may be serving an error or maintenance page`,
-      );
-    }
-    const length = header(response, "content-length");
-    const size = length !== null && /^\d+$/.test(length) ? Number(length) : null;
-    return { status, ...common, size, body: response.body };
+    const { head, body } = response;
+    const checked = await checkFileHead(target, head.statusCode, head.headers, head.context, options.etag, async () => body.discard());
+    if (checked.status === 200 && checked.size !== null && checked.size >= LARGE_BODY_BYTES) retainFreedHeapForLargeBodies();
+    return { ...checked, body };
   }
 
   /**
@@ -290,21 +295,24 @@ export class SiteHttp {
     signal?.throwIfAborted();
     try {
       const { dispatcher, request } = await this.#loadStack();
-      return await request(dispatcher, {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: "GET",
-        // Bodies are hashed and stored byte for byte: a gzip transfer coding would be stored
-        // compressed (undici's request() does not decode), so only the identity is accepted.
-        headers: { "user-agent": this.#userAgent, "accept-encoding": "identity", ...headers },
-        // undici would not send the next request on this connection before these headers came
-        // back (its default for any GET); GETs are idempotent, and a failed pipeline is retried.
-        blocking: false,
-        signal,
-      });
+      return await request(dispatcher, { ...this.#requestOptions(url, headers), signal });
     } catch (error) {
       throw this.#translate(error, url, signal);
     }
+  }
+
+  #requestOptions(url: URL, headers: Record<string, string>): Dispatcher.DispatchOptions {
+    return {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: "GET",
+      // Bodies are hashed and stored byte for byte: a gzip transfer coding would be stored
+      // compressed (undici does not decode), so only the identity is accepted.
+      headers: { "user-agent": this.#userAgent, "accept-encoding": "identity", ...headers },
+      // undici would not send the next request on this connection before these headers came
+      // back (its default for any GET); GETs are idempotent, and a failed pipeline is retried.
+      blocking: false,
+    };
   }
 
   /** Turns an undici error into the error a caller should see. */
@@ -325,14 +333,53 @@ export class SiteHttp {
  * a misconfigured server compressing on the fly): stored as is, it would not be the file.
  * @throws OgaError OGA_HTTP naming the URL and the encoding.
  */
-async function refuseEncoded(response: ResponseData, url: URL): Promise<void> {
-  const encoding = header(response, "content-encoding")?.trim().toLowerCase();
-  if (!encoding || encoding === "identity" || response.statusCode === 304) return;
-  await discard(response);
+async function refuseEncoded(headers: Headers, status: number, url: URL, drop: () => Promise<void>): Promise<void> {
+  const encoding = header(headers, "content-encoding")?.trim().toLowerCase();
+  if (!encoding || encoding === "identity" || status === 304) return;
+  await drop();
   throw new OgaError(
     "OGA_HTTP",
     `${url.href} was sent with Content-Encoding: ${encoding} although only the identity encoding was asked for; refusing to store an encoded body. A proxy between you and the site may be re-encoding files: try another network, or try again later.`,
   );
+}
+
+/** If-None-Match for a conditional GET. */
+function conditional(etag: string | null | undefined): Record<string, string> {
+  return etag ? { "if-none-match": etag } : {};
+}
+
+/**
+ * What {@link SiteHttp.openFile} and {@link SiteHttp.streamFile} tell about a file response, once
+ * its status, encoding and type are acceptable; `drop` discards the body of a refused one.
+ */
+async function checkFileHead(
+  target: URL,
+  status: number,
+  headers: Headers,
+  context: unknown,
+  etag: string | null | undefined,
+  drop: () => Promise<void>,
+): Promise<Omit<FileResponse, "body">> {
+  await refuseEncoded(headers, status, target, drop);
+  const common = { url: finalUrl(context, target), etag: header(headers, "etag"), lastModified: header(headers, "last-modified") };
+  if (status === 304) return { status, ...common, etag: common.etag ?? etag ?? null, size: null };
+  if (status !== 200) {
+    await drop();
+    if (status === 404 || status === 410) throw new OgaError("OGA_NOT_FOUND", `file not found: ${target.href} (HTTP ${status})`);
+    throw unexpectedStatus(status, target);
+  }
+  const type = header(headers, "content-type");
+  const name = new URL(common.url).pathname.split("/").pop() ?? "";
+  if (type && HTML_TYPE.test(type) && !HTML_NAME.test(name)) {
+    await drop();
+    throw new OgaError(
+      "OGA_HTTP",
+      `${target.href} answered with an HTML page (${type}) instead of the file; the site may be serving an error or maintenance page`,
+    );
+  }
+  const length = header(headers, "content-length");
+  const size = length !== null && /^\d+$/.test(length) ? Number(length) : null;
+  return { status, ...common, size };
 }
 
 function offOrigin(what: string, url: URL, origin: string): OgaError {

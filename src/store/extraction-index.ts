@@ -30,6 +30,10 @@ const BATCH_DELAY_MS = 50;
 const REMEMBERED = 32;
 
 const indexes = new Map<string, ExtractionIndex>();
+/** Indexes holding extractions whose batch is not written yet (whether or not still remembered above). */
+const waiting = new Set<ExtractionIndex>();
+/** Batch writes in progress. */
+const writes = new Set<Promise<void>>();
 
 /** The extraction index of one archive (by its sha256) in one cache, shared in this process. */
 export function extractionIndex(cache: Cache, archiveSha256: string): ExtractionIndex {
@@ -40,6 +44,17 @@ export function extractionIndex(cache: Cache, archiveSha256: string): Extraction
   indexes.set(key, index);
   while (indexes.size > REMEMBERED) indexes.delete(indexes.keys().next().value!);
   return index;
+}
+
+/**
+ * Writes the batches of every extraction recorded so far in this process now, rather than after
+ * the batch delay, and resolves once every batch write under way has ended. A build calls it before
+ * it ends, so nothing writes into the cache after the build has returned: its caller may copy or
+ * remove the cache at once. A failed write is not reported (see {@link ExtractionIndex.remember}).
+ */
+export async function writeExtractionRecords(): Promise<void> {
+  for (const index of waiting) index.writeBatch();
+  await Promise.all(writes);
 }
 
 /** Entries of one archive's records; a record that does not read as one is skipped ("not extracted"). */
@@ -77,8 +92,24 @@ export class ExtractionIndex {
   remember(entryPath: string, blob: ExtractedBlob): void {
     void this.#load().then((known) => known.set(entryPath, blob), () => undefined);
     this.#pending.push({ path: entryPath, ...blob });
+    waiting.add(this);
     // Keeps the process alive for one short delay, so a batch is never lost to a normal exit.
-    this.#timer ??= setTimeout(() => void this.#flush(), BATCH_DELAY_MS);
+    this.#timer ??= setTimeout(() => this.writeBatch(), BATCH_DELAY_MS);
+  }
+
+  /** Starts writing the extractions remembered since the last batch, as one batch file. */
+  writeBatch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    waiting.delete(this);
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const write = this.#write(batch).catch(() => {
+      // The blobs are in place; without their record the next process extracts them again.
+    });
+    writes.add(write);
+    void write.then(() => writes.delete(write));
   }
 
   #load(): Promise<Map<string, ExtractedBlob>> {
@@ -109,18 +140,6 @@ export class ExtractionIndex {
       await Promise.all(names.map((name) => rm(path.join(this.dir, name), { force: true })));
     } catch {
       // A read-only or full cache keeps its batch files; reading them still works.
-    }
-  }
-
-  async #flush(): Promise<void> {
-    this.#timer = undefined;
-    const batch = this.#pending;
-    this.#pending = [];
-    if (batch.length === 0) return;
-    try {
-      await this.#write(batch);
-    } catch {
-      // The blobs are in place; without their record the next process extracts them again.
     }
   }
 

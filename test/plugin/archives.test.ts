@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bonusZipEntries, tilesZipEntries, wav } from "../replica/index.js";
@@ -22,6 +22,19 @@ const TILE_KEYS = [
   "tiles.zip/png/menú Ñandú.png",
   "tiles.zip/png/wall.png",
 ];
+
+/** The entry paths the cache's extraction records name, over every archive. */
+async function extractionRecords(cacheDir: string): Promise<string[]> {
+  const paths: string[] = [];
+  const archives = path.join(cacheDir, "archives");
+  for (const archive of await readdir(archives)) {
+    for (const batch of await readdir(path.join(archives, archive))) {
+      const record = JSON.parse(await readFile(path.join(archives, archive, batch), "utf8")) as { entries: { path: string }[] };
+      paths.push(...record.entries.map((e) => e.path));
+    }
+  }
+  return paths;
+}
 
 /** Emitted names keep non-ASCII letters, which URLs carry percent-encoded. */
 function bytesOf(url: string, outDir: string): Promise<Buffer> {
@@ -47,6 +60,8 @@ describe.each<Bundler>(["vite8", "vite7", "rollup"])("zip packs under %s", (bund
     expect(assets.filter((a) => /\.(png|wav)$/.test(a))).toHaveLength(8);
     expect(assets.filter((a) => /\.zip$|gem|preview|Read Me|notes|DS_Store|Thumbs|\._/.test(a))).toEqual([]);
     expect(replica.requests.count("GET /sites/default/files/dungeon_preview.png")).toBe(0);
+    // Each extraction is on record once the build has returned: nothing writes into the cache after it.
+    expect(await extractionRecords(project.cacheDir)).toEqual(expect.arrayContaining(["png/floor.png", "sfx/step.wav", "bonus.zip", "coin.png"]));
   });
 
   it("records the entries used in the lockfile; a rebuild neither downloads nor unzips again", async () => {

@@ -4,35 +4,17 @@
  * a file without a hash is refused, the lockfile is never written, and a zip entry that no longer
  * hashes to its pin is refused.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplica, type Replica } from "../replica/index.js";
-import { closeSharedStores } from "../../src/project/resolve-asset.js";
+import { readFile, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
-import { failure, projectResolver } from "./resolver-harness.js";
+import { failure, useResolverSite } from "./resolver-harness.js";
 
-let replica: Replica;
-let base: string;
-beforeAll(async () => {
-  replica = await startReplica();
-  base = await mkdtemp(path.join(os.tmpdir(), "oga-frozen-policy-"));
-});
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-  await rm(base, { recursive: true, force: true, maxRetries: 5 });
-});
-
-let projects = 0;
-/** A resolver for a fresh project (its own lockfile and cache), its session read from disk. */
-const resolverFor = (frozen: boolean, project = `p${++projects}`) => projectResolver(replica.url, base, project, { frozen });
+const site = useResolverSite("frozen-policy");
 
 /** Locks `specifiers` in a project without freezing, and returns its lockfile's text. */
 async function lockedProject(project: string, specifiers: string[]): Promise<string> {
-  const { resolver, lockfile } = await resolverFor(false, project);
+  const { resolver, lockfile } = await site.resolver({ frozen: false }, project);
   await resolver.prefetch(specifiers.map(parseSpecifier));
   expect((await resolver.session.flush()).lockWritten).toBe(true);
   return readFile(lockfile, "utf8");
@@ -40,12 +22,12 @@ async function lockedProject(project: string, specifiers: string[]): Promise<str
 
 describe("a frozen lockfile", () => {
   it("refuses an asset it does not lock, before any request", async () => {
-    const { resolver, lockfile } = await resolverFor(true);
-    const before = replica.requests.count();
+    const { resolver, lockfile } = await site.resolver({ frozen: true });
+    const before = site.replica.requests.count();
     const error = await failure(resolver.asset("battle-theme-a", "oga:battle-theme-a"));
     expect(error.code).toBe("OGA_FROZEN");
     expect(error.message).toContain(`"oga:battle-theme-a" is not in ${lockfile} and the lockfile is frozen`);
-    expect(replica.requests.count()).toBe(before);
+    expect(site.replica.requests.count()).toBe(before);
   });
 
   it("refuses a locked file that has no sha256, before any request, and writes nothing", async () => {
@@ -53,15 +35,15 @@ describe("a frozen lockfile", () => {
     const lock = parseLockfile(text, "x");
     const [name, file] = Object.entries(lock.assets["battle-theme-a"]!.files)[0]!;
     delete file.sha256;
-    const { resolver, lockfile } = await resolverFor(true, "no-hash");
+    const { resolver, lockfile } = await site.resolver({ frozen: true }, "no-hash");
     const edited = JSON.stringify(lock, null, 2);
     await writeFile(lockfile, edited);
     await resolver.session.reload();
-    const before = replica.requests.count();
+    const before = site.replica.requests.count();
     const error = await failure(resolver.file("battle-theme-a", name, "oga:battle-theme-a"));
     expect(error.code).toBe("OGA_FROZEN");
     expect(error.message).toContain(`file "${name}" has no hash in ${lockfile} and the lockfile is frozen`);
-    expect(replica.requests.count()).toBe(before);
+    expect(site.replica.requests.count()).toBe(before);
     expect((await resolver.session.flush()).lockWritten).toBe(false);
     expect(await readFile(lockfile, "utf8")).toBe(edited);
   });
@@ -71,7 +53,7 @@ describe("a frozen lockfile", () => {
     const lock = parseLockfile(text, "x");
     // An ETag the lock does not have yet: a thawed session would record it.
     for (const file of Object.values(lock.assets["battle-theme-a"]!.files)) delete file.etag;
-    const { resolver, lockfile } = await resolverFor(true, "learns");
+    const { resolver, lockfile } = await site.resolver({ frozen: true }, "learns");
     const edited = JSON.stringify(lock, null, 2);
     await writeFile(lockfile, edited);
     await resolver.session.reload();
@@ -102,7 +84,7 @@ describe("a zip entry pinned in the lockfile", () => {
       const pinned = "0".repeat(64);
       const actual = entry.sha256;
       entry.sha256 = pinned;
-      const { resolver, lockfile } = await resolverFor(frozen, project);
+      const { resolver, lockfile } = await site.resolver({ frozen }, project);
       const edited = JSON.stringify(lock, null, 2);
       await writeFile(lockfile, edited);
       await resolver.session.reload();

@@ -4,23 +4,18 @@
  * and the label its messages use), what a missing entry's message lists, globs into zips, and the
  * archive options (junk, limits) each project gets even when another project listed the same zip.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bonusZipEntries, minimalAsset, startReplica, tilesZipEntries, zip, type Replica } from "../replica/index.js";
-import type { OgaPluginOptions } from "../../src/project/options.js";
-import { closeSharedStores, type AssetResolver } from "../../src/project/resolve-asset.js";
+import { describe, expect, it } from "vitest";
+import { bonusZipEntries, minimalAsset, tilesZipEntries, zip } from "../replica/index.js";
+import type { AssetResolver } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
-import { failure, projectResolver } from "./resolver-harness.js";
+import { failure, useResolverSite } from "./resolver-harness.js";
 
-let replica: Replica;
-let base: string;
 /** `n` small text entries `f01.txt`…, in a zip of its own. */
 const numbered = (n: number) => zip(Array.from({ length: n }, (_, i) => ({ name: `f${String(i + 1).padStart(2, "0")}.txt`, data: Buffer.from(`${i + 1}\n`) })));
-beforeAll(async () => {
-  replica = await startReplica();
+const site = useResolverSite("resolver-archives", (replica) => {
   replica.catalogue.addAsset(
     minimalAsset("listing-sizes", {
       files: [
@@ -38,17 +33,8 @@ beforeAll(async () => {
       ],
     }),
   );
-  base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-archives-"));
-});
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-  await rm(base, { recursive: true, force: true, maxRetries: 5 });
 });
 
-let projects = 0;
-/** A resolver for a fresh project (its own lockfile and cache), its session read from disk. */
-const resolverFor = (extra: OgaPluginOptions = {}, project = `p${++projects}`) => projectResolver(replica.url, base, project, extra);
 
 const data = (entries: { name: string; data?: Uint8Array }[], name: string) => Buffer.from(entries.find((e) => e.name === name)!.data!);
 
@@ -56,7 +42,7 @@ describe("a zip inside a zip", () => {
   const specifier = "oga:dungeon-pack/extras.zip/bonus.zip/coin.png";
 
   it("gives the inner entry's bytes, pinned under both zips", async () => {
-    const { resolver, lockfile } = await resolverFor({}, "nested");
+    const { resolver, lockfile } = await site.resolver({}, "nested");
     const [coin, ...more] = await resolver.prefetch([parseSpecifier(specifier)]);
     expect(more).toEqual([]);
     expect(coin).toMatchObject({ asset: "dungeon-pack", name: "extras.zip/bonus.zip/coin.png" });
@@ -69,13 +55,13 @@ describe("a zip inside a zip", () => {
   });
 
   it("is refused with both zips in its label when it no longer hashes to its pin", async () => {
-    const { lockfile } = await resolverFor({}, "nested");
+    const { lockfile } = await site.resolver({}, "nested");
     const lock = parseLockfile(await readFile(lockfile, "utf8"), lockfile);
     const pinned = lock.assets["dungeon-pack"]!.files["extras.zip"]!.entries!["bonus.zip"]!.entries!["coin.png"]!;
     const actual = pinned.sha256;
     pinned.sha256 = "1".repeat(64);
     await writeFile(lockfile, JSON.stringify(lock, null, 2));
-    const { resolver } = await resolverFor({}, "nested");
+    const { resolver } = await site.resolver({}, "nested");
     const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
     expect(error.code).toBe("OGA_INTEGRITY");
     expect(error.message).toBe(
@@ -84,7 +70,7 @@ describe("a zip inside a zip", () => {
   });
 
   it("is what a glob over every zip finds, with the outer zip's entries", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const files = await resolver.prefetch([parseSpecifier("oga:dungeon-pack/extras.zip/**")]);
     expect(files.map((f) => f.name)).toEqual(["extras.zip/bonus.zip", "extras.zip/bonus.zip/coin.png", "extras.zip/bonus.zip/gem.png", "extras.zip/notes.txt"]);
     expect(await readFile(files[3]!.path, "utf8")).toBe("extras\n");
@@ -92,7 +78,7 @@ describe("a zip inside a zip", () => {
 });
 
 it("reports what the zip's download cost for an entry asked for by name", async () => {
-  const { resolver } = await resolverFor();
+  const { resolver } = await site.resolver();
   const specifier = "oga:dungeon-pack/tiles.zip/png/wall.png";
   const first = await resolver.file("dungeon-pack", "tiles.zip/png/wall.png", specifier);
   expect(first).toMatchObject({ asset: "dungeon-pack", name: "tiles.zip/png/wall.png", transfer: "downloaded" });
@@ -102,7 +88,7 @@ it("reports what the zip's download cost for an entry asked for by name", async 
 
 describe("a path into a zip that holds no such entry", () => {
   it("names the zip and lists, sorted and without junk, what it holds", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const specifier = "oga:dungeon-pack/tiles.zip/png/nope.png";
     const asset = await resolver.asset("dungeon-pack", specifier);
     const error = await failure(resolver.select(parseSpecifier(specifier) as Parameters<AssetResolver["select"]>[0], asset));
@@ -113,7 +99,7 @@ describe("a path into a zip that holds no such entry", () => {
   });
 
   it("names the inner zip when the missing entry is below it", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const specifier = "oga:dungeon-pack/extras.zip/bonus.zip/ruby.png";
     const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
     expect(error.code).toBe("OGA_NO_FILE");
@@ -126,7 +112,7 @@ describe("a path into a zip that holds no such entry", () => {
     ["empty.zip", "(no files)"],
   ] as const) {
     it(`lists at most twenty entries (${file})`, async () => {
-      const { resolver } = await resolverFor();
+      const { resolver } = await site.resolver();
       const specifier = `oga:listing-sizes/${file}/f99.txt`;
       const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
       expect(error.message).toBe(`"${specifier}": ${file} has no entry "f99.txt". It holds: ${holds}.`);
@@ -134,7 +120,7 @@ describe("a path into a zip that holds no such entry", () => {
   }
 
   it("whose first part is no zip of the asset is refused as a missing file", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const specifier = "oga:dungeon-pack/nope/floor.png";
     const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
     expect(error.code).toBe("OGA_NO_FILE");
@@ -143,7 +129,7 @@ describe("a path into a zip that holds no such entry", () => {
   });
 
   it("is refused by name when asked for as one file of a batch", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const error = await failure(resolver.file("dungeon-pack", "tiles.zip/png/nope.png", "oga:dungeon-pack/tiles.zip/png/nope.png"));
     expect(error.code).toBe("OGA_NO_FILE");
     expect(error.message).toBe(`"oga:dungeon-pack/tiles.zip/png/nope.png": asset "dungeon-pack" has no file or archive entry "tiles.zip/png/nope.png".`);
@@ -152,7 +138,7 @@ describe("a path into a zip that holds no such entry", () => {
 
 describe("a glob into zips", () => {
   it("selects the matching entries, sorted, across the asset's zips", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const files = await resolver.prefetch([parseSpecifier("oga:dungeon-pack/**/*o*.png")]);
     expect(files.map((f) => f.name)).toEqual([
       "dungeon_preview.png",
@@ -166,14 +152,14 @@ describe("a glob into zips", () => {
   });
 
   it("lists its matches in code-unit order, not in the order zips are walked", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const files = await resolver.prefetch([parseSpecifier("oga:zip-order/**")]);
     // '-' sorts before '/': the file beside the zip comes before the zip's entries.
     expect(files.map((f) => f.name)).toEqual(["set.zip", "set.zip-notes.txt", "set.zip/a.txt"]);
   });
 
   it("that matches nothing names the asset's files, sorted", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const specifier = "oga:dungeon-pack/**/*.ogg";
     const error = await failure(resolver.prefetch([parseSpecifier(specifier)]));
     expect(error.code).toBe("OGA_NO_FILE");
@@ -185,27 +171,27 @@ describe("the archive options of each project", () => {
   const thumbs = "oga:dungeon-pack/tiles.zip/png/Thumbs.db";
 
   it("leave junk out unless includeJunk, though another project listed the zip first", async () => {
-    const plain = await resolverFor();
+    const plain = await site.resolver();
     const error = await failure(plain.resolver.prefetch([parseSpecifier(thumbs)]));
     expect(error.code).toBe("OGA_NO_FILE");
-    const junk = await resolverFor({ archives: { includeJunk: true } });
+    const junk = await site.resolver({ archives: { includeJunk: true } });
     const [file] = await junk.resolver.prefetch([parseSpecifier(thumbs)]);
     expect(await readFile(file!.path)).toEqual(data(tilesZipEntries(), "png/Thumbs.db"));
   });
 
   it("refuse a zip over maxTotalSize, though another project listed and extracted it under the default", async () => {
     const glob = "oga:dungeon-pack/tiles.zip/sfx/*";
-    const roomy = await resolverFor({}, "limits");
+    const roomy = await site.resolver({}, "limits");
     expect((await roomy.resolver.prefetch([parseSpecifier(glob)])).map((f) => f.name)).toEqual(["tiles.zip/sfx/step.wav"]);
     // The same cache: the entry is extracted there already, so only the listing can refuse it.
-    const tight = await resolverFor({ archives: { maxTotalSize: 100 } }, "limits");
+    const tight = await site.resolver({ archives: { maxTotalSize: 100 } }, "limits");
     const error = await failure(tight.resolver.prefetch([parseSpecifier(glob)]));
     expect(error.code).toBe("OGA_ARCHIVE");
     expect(error.message).toContain("over the limit of 100");
   });
 
   it("refuse an entry over maxEntrySize", async () => {
-    const { resolver } = await resolverFor({ archives: { maxEntrySize: 10 } });
+    const { resolver } = await site.resolver({ archives: { maxEntrySize: 10 } });
     const error = await failure(resolver.prefetch([parseSpecifier("oga:dungeon-pack/tiles.zip/Read Me.txt")]));
     expect(error.code).toBe("OGA_ARCHIVE");
     expect(error.message).toContain(`entry "Read Me.txt" declares 19 bytes, over the limit of 10`);

@@ -5,22 +5,17 @@
  * offline mode reaches the page lookup, a pin's size refuses a changed file before its body,
  * and each refusal names the import.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { minimalAsset, startReplica } from "../replica/index.js";
 import { isOgaError, type OgaError } from "../../src/errors.js";
-import type { OgaPluginOptions } from "../../src/project/options.js";
-import { closeSharedStores, type AssetResolver, type ResolveEvents } from "../../src/project/resolve-asset.js";
+import { closeSharedStores, type AssetResolver } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
 import { parseLockfile } from "../../src/store/lockfile.js";
-import { failure, projectResolver } from "./resolver-harness.js";
+import { failure, projectResolver, useResolverSite } from "./resolver-harness.js";
 
-let replica: Replica;
-let base: string;
-beforeAll(async () => {
-  replica = await startReplica();
+const site = useResolverSite("resolver-client", (replica) => {
   replica.catalogue.addAsset(minimalAsset("flaky", { files: [{ path: "flaky.ogg", body: Buffer.from("flaky bytes") }] }));
   replica.catalogue.addAsset(minimalAsset("stalls", { files: [{ path: "stalls.ogg", body: Buffer.from("stalled bytes") }] }));
   replica.catalogue.addAsset(minimalAsset("grows", { files: [{ path: "grows.ogg", body: Buffer.from("short") }] }));
@@ -36,26 +31,18 @@ beforeAll(async () => {
       ],
     }),
   );
-  base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-client-"));
-});
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-  await rm(base, { recursive: true, force: true, maxRetries: 5 });
 });
 
-let projects = 0;
-const resolverFor = (extra: OgaPluginOptions = {}, project = `p${++projects}`, events: ResolveEvents = {}) => projectResolver(replica.url, base, project, extra, events);
 
 describe("the client options", () => {
   it("retries: 0 fails on one 503 and names the page tried; the failure is not remembered", async () => {
-    const { resolver } = await resolverFor({ retries: 0 });
-    const fault = replica.faults.add({ path: "/content/flaky", kind: "status", status: 503, times: 1 });
+    const { resolver } = await site.resolver({ retries: 0 });
+    const fault = site.replica.faults.add({ path: "/content/flaky", kind: "status", status: 503, times: 1 });
     const error = await failure(resolver.asset("flaky", "oga:flaky"));
     expect(fault.hits).toBe(1);
     expect(error.code).toBe("OGA_HTTP");
     expect(error.message).toMatch(
-      new RegExp(`^"oga:flaky": cannot fetch the page ${escape(replica.url)}/content/flaky and it is not cached \\(.+\\)\\. Check the network or OGA_URL, or run \`oga prefetch\` once while online\\.$`),
+      new RegExp(`^"oga:flaky": cannot fetch the page ${escape(site.replica.url)}/content/flaky and it is not cached \\(.+\\)\\. Check the network or OGA_URL, or run \`oga prefetch\` once while online\\.$`),
     );
     expect(isOgaError(error.cause, "OGA_HTTP")).toBe(true);
     // The fault has fired: the next resolve asks the site again and gets the asset.
@@ -63,9 +50,9 @@ describe("the client options", () => {
   });
 
   it("timeoutSeconds bounds a file that never answers", { timeout: 15_000 }, async () => {
-    const { resolver } = await resolverFor({ retries: 0, timeoutSeconds: 1 });
+    const { resolver } = await site.resolver({ retries: 0, timeoutSeconds: 1 });
     await resolver.asset("stalls", "oga:stalls");
-    const hang = replica.faults.add({ path: /stalls\.ogg/, kind: "hang" });
+    const hang = site.replica.faults.add({ path: /stalls\.ogg/, kind: "hang" });
     try {
       const error = await failure(resolver.file("stalls", "stalls.ogg", "oga:stalls/stalls.ogg"));
       expect(error.message).toMatch(/^"oga:stalls\/stalls\.ogg": cannot fetch .*stalls\.ogg and it is not cached/);
@@ -76,58 +63,58 @@ describe("the client options", () => {
 });
 
 it("keeps concurrent lookups of different assets apart", async () => {
-  const { resolver } = await resolverFor();
+  const { resolver } = await site.resolver();
   const [three, flaky] = await Promise.all([resolver.asset("three-files", "oga:three-files"), resolver.asset("flaky", "oga:flaky")]);
   expect(Object.keys(three.files).sort()).toEqual(["aa.ogg", "mm.ogg", "zz.ogg"]);
   expect(Object.keys(flaky.files)).toEqual(["flaky.ogg"]);
 });
 
 it("selects an asset's files sorted by name, whatever order the page lists them in", async () => {
-  const { resolver } = await resolverFor();
+  const { resolver } = await site.resolver();
   const files = await resolver.prefetch([parseSpecifier("oga:three-files")]);
   expect(files.map((f) => f.name)).toEqual(["aa.ogg", "mm.ogg", "zz.ogg"]);
 });
 
 it("offline: the page lookup makes no request and names the import", async () => {
-  const { resolver } = await resolverFor({ offline: true });
-  const before = replica.requests.count();
+  const { resolver } = await site.resolver({ offline: true });
+  const before = site.replica.requests.count();
   const error = await failure(resolver.asset("three-files", "oga:three-files"));
   expect(error.code).toBe("OGA_OFFLINE");
   expect(error.message).toBe(`"oga:three-files": not in the cache and offline mode is on. Run \`oga prefetch\` while online, or build without OGA_OFFLINE / offline: true.`);
-  expect(replica.requests.count()).toBe(before);
+  expect(site.replica.requests.count()).toBe(before);
 });
 
 it("shares one client between the resolvers of one cache and site", async () => {
-  const one = await resolverFor({}, "shared");
-  const two = await resolverFor({}, "shared");
+  const one = await site.resolver({}, "shared");
+  const two = await site.resolver({}, "shared");
   expect(one.resolver.client).toBeDefined();
   expect(two.resolver.client).toBe(one.resolver.client);
-  expect((await resolverFor({}, "not-shared")).resolver.client).not.toBe(one.resolver.client);
+  expect((await site.resolver({}, "not-shared")).resolver.client).not.toBe(one.resolver.client);
 });
 
 it("closeSharedStores closes the shared clients' connections, and resolvers made afterwards get a client of their own", async () => {
   // Idle connections kept for a minute: only closing the client closes them within the wait below.
-  const site = await startReplica({ keepAliveTimeoutMs: 60_000 });
-  site.catalogue.addAsset(minimalAsset("closing", { files: [{ path: "closing.ogg", body: Buffer.from("closing bytes") }] }));
+  const server = await startReplica({ keepAliveTimeoutMs: 60_000 });
+  server.catalogue.addAsset(minimalAsset("closing", { files: [{ path: "closing.ogg", body: Buffer.from("closing bytes") }] }));
   try {
-    const before = await projectResolver(site.url, base, "closing");
+    const before = await projectResolver(server.url, site.base, "closing");
     await before.resolver.prefetch([parseSpecifier("oga:closing")]);
     // Kept alive for the next request until the client is closed.
-    expect(site.openConnections()).toBeGreaterThan(0);
+    expect(server.openConnections()).toBeGreaterThan(0);
     await closeSharedStores();
-    await vi.waitFor(() => expect(site.openConnections()).toBe(0), { timeout: 5_000 });
-    const after = await projectResolver(site.url, base, "closing");
+    await vi.waitFor(() => expect(server.openConnections()).toBe(0), { timeout: 5_000 });
+    const after = await projectResolver(server.url, site.base, "closing");
     expect(after.resolver.client).not.toBe(before.resolver.client);
     await after.resolver.prefetch([parseSpecifier("oga:closing")]);
   } finally {
     await closeSharedStores();
-    await site.close();
+    await server.close();
   }
 });
 
 it("reports a download's start once however many chunks its body comes in", async () => {
   const started: string[] = [];
-  const { resolver } = await resolverFor({}, undefined, { onDownloadStart: (f) => started.push(f.name) });
+  const { resolver } = await site.resolver({}, undefined, { onDownloadStart: (f) => started.push(f.name) });
   const [file] = await resolver.prefetch([parseSpecifier("oga:big")]);
   expect(file).toMatchObject({ size: 512 * 1024, transfer: "downloaded" });
   expect(started).toEqual(["big.bin"]);
@@ -135,7 +122,7 @@ it("reports a download's start once however many chunks its body comes in", asyn
 
 describe("selectFiles", () => {
   it("gives a file the asset has, and refuses one it has not, naming its files", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const asset = await resolver.asset("three-files", "oga:three-files");
     const select = (specifier: string) => resolver.selectFiles(parseSpecifier(specifier) as Parameters<AssetResolver["selectFiles"]>[0], asset);
     expect(select("oga:three-files/mm.ogg")).toEqual(["mm.ogg"]);
@@ -154,16 +141,16 @@ describe("selectFiles", () => {
 
 describe("a refused file", () => {
   it("of an asset the site does not have keeps the site's answer as its cause", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const error = await failure(resolver.asset("no-such-asset", "oga:no-such-asset"));
     expect(error.code).toBe("OGA_NOT_FOUND");
     expect(isOgaError(error.cause, "OGA_NOT_FOUND")).toBe(true);
   });
 
   it("whose body ends short keeps the store's reason as its cause", async () => {
-    const { resolver } = await resolverFor({ retries: 0 });
+    const { resolver } = await site.resolver({ retries: 0 });
     await resolver.asset("cut", "oga:cut");
-    const cut = replica.faults.add({ path: /cut\.bin/, kind: "truncate", afterBytes: 100 });
+    const cut = site.replica.faults.add({ path: /cut\.bin/, kind: "truncate", afterBytes: 100 });
     try {
       const error = await failure(resolver.file("cut", "cut.bin", "oga:cut/cut.bin"));
       expect(error.message.startsWith(`"oga:cut/cut.bin": `)).toBe(true);
@@ -176,7 +163,7 @@ describe("a refused file", () => {
   });
 
   it("that the asset does not have names the asset's files", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const error = await failure(resolver.file("three-files", "nope.ogg", "oga:three-files/nope.ogg"));
     expect(error.code).toBe("OGA_NO_FILE");
     expect(error.message).toContain(`"oga:three-files/nope.ogg"`);
@@ -187,7 +174,7 @@ describe("a refused file", () => {
   });
 
   it("inside a zip with a name no file system holds is refused as such in a batch", async () => {
-    const { resolver } = await resolverFor();
+    const { resolver } = await site.resolver();
     const name = `tiles.zip/${"y".repeat(300)}.png`;
     const [entry] = await resolver.eachFile("dungeon-pack", [name], "oga:dungeon-pack/**");
     const error = await failure(entry!);
@@ -196,7 +183,7 @@ describe("a refused file", () => {
   });
 
   it("over maxFileSize keeps the store's reason after the import's name", async () => {
-    const { resolver } = await resolverFor({ maxFileSize: 4 });
+    const { resolver } = await site.resolver({ maxFileSize: 4 });
     const error = await failure(resolver.prefetch([parseSpecifier("oga:flaky")]));
     expect(error.code).toBe("OGA_TOO_LARGE");
     expect(isOgaError(error.cause, "OGA_TOO_LARGE")).toBe(true);
@@ -207,29 +194,29 @@ describe("a refused file", () => {
 describe("a pin's size", () => {
   it("refuses a file that changed length upstream before reading its body", async () => {
     const project = "grows";
-    const first = await resolverFor({}, project);
+    const first = await site.resolver({}, project);
     await first.resolver.prefetch([parseSpecifier("oga:grows")]);
     await first.resolver.session.flush();
-    replica.catalogue.setFileContent("grows", "grows.ogg", Buffer.from("much longer now"));
+    site.replica.catalogue.setFileContent("grows", "grows.ogg", Buffer.from("much longer now"));
     try {
-      const other = await resolverFor({ cacheDir: path.join(base, project, "other-cache") }, project);
+      const other = await site.resolver({ cacheDir: path.join(site.base, project, "other-cache") }, project);
       const error = await failure(other.resolver.file("grows", "grows.ogg", "oga:grows/grows.ogg"));
       expect(error.code).toBe("OGA_INTEGRITY");
       expect(error.message).toContain("a 15-byte file instead of 5 bytes");
     } finally {
-      replica.catalogue.setFileContent("grows", "grows.ogg", Buffer.from("short"));
+      site.replica.catalogue.setFileContent("grows", "grows.ogg", Buffer.from("short"));
     }
   });
 
   it("unknown in the lock (null) is no reason to refuse the pinned bytes", async () => {
     const project = "unsized";
-    const first = await resolverFor({}, project);
+    const first = await site.resolver({}, project);
     const [file] = await first.resolver.prefetch([parseSpecifier("oga:unsized")]);
     await first.resolver.session.flush();
     const lock = parseLockfile(await readFile(first.lockfile, "utf8"), first.lockfile);
     lock.assets["unsized"]!.files["unsized.ogg"]!.size = null;
     await writeFile(first.lockfile, JSON.stringify(lock, null, 2));
-    const other = await resolverFor({ cacheDir: path.join(base, project, "other-cache") }, project);
+    const other = await site.resolver({ cacheDir: path.join(site.base, project, "other-cache") }, project);
     const again = await other.resolver.file("unsized", "unsized.ogg", "oga:unsized/unsized.ogg");
     expect(again).toMatchObject({ sha256: file!.sha256, size: 12, transfer: "downloaded" });
   });

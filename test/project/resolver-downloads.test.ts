@@ -4,37 +4,20 @@
  * one "file ready" event per file, the pin (sha256, size, ETag) recorded in the lock session, and
  * a warm second resolve that costs no request.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
+import { expect, it } from "vitest";
+import { minimalAsset } from "../replica/index.js";
 import { isOgaError } from "../../src/errors.js";
-import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores, type ResolveEvents, type ResolvedFile } from "../../src/project/resolve-asset.js";
+import type { ResolvedFile } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
+import { useResolverSite } from "./resolver-harness.js";
 
-let replica: Replica;
-let base: string;
-beforeAll(async () => {
-  replica = await startReplica();
+const site = useResolverSite("resolver-downloads", (replica) => {
   replica.catalogue.addAsset(minimalAsset("two-files", { files: [{ path: "a.ogg", body: Buffer.alloc(3000, 1) }, { path: "b.ogg", body: Buffer.alloc(5, 2) }] }));
-  base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-downloads-"));
 });
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-  await rm(base, { recursive: true, force: true, maxRetries: 5 });
-});
-
-function resolver(project: string, extra: OgaPluginOptions = {}, events: ResolveEvents = {}): AssetResolver {
-  const root = path.join(base, project);
-  return new AssetResolver(resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {}), events);
-}
 
 it("refuses a file over maxFileSize, as the options say", async () => {
-  const r = resolver("limit", { maxFileSize: 1000 });
-  await r.session.reload();
+  const { resolver: r } = await site.resolver({ maxFileSize: 1000 }, "limit");
   const error = await r.file("two-files", "a.ogg", "oga:two-files/a.ogg").then(
     () => undefined,
     (e: unknown) => e,
@@ -46,8 +29,7 @@ it("refuses a file over maxFileSize, as the options say", async () => {
 it("reports each download once with its locked size, each file once, and pins what it got", async () => {
   const started: { asset: string; name: string; size: number | null }[] = [];
   const ready: ResolvedFile[] = [];
-  const r = resolver("events", {}, { onDownloadStart: (f) => started.push(f), onFile: (f) => ready.push(f) });
-  await r.session.reload();
+  const { resolver: r } = await site.resolver({}, "events", { onDownloadStart: (f) => started.push(f), onFile: (f) => ready.push(f) });
   const files = await r.prefetch([parseSpecifier("oga:two-files"), parseSpecifier("oga:credits")]);
   expect(files.map((f) => f.name)).toEqual(["a.ogg", "b.ogg"]);
   expect(started.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
@@ -65,8 +47,8 @@ it("reports each download once with its locked size, each file once, and pins wh
   expect(r.session.lock.specifiers).toEqual(["oga:two-files"]);
 
   // Warm: the pin and the cache agree, so no request at all.
-  const before = replica.requests.count();
+  const before = site.replica.requests.count();
   const again = await r.file("two-files", "a.ogg", "oga:two-files/a.ogg");
   expect(again.transfer).toBe("none");
-  expect(replica.requests.count()).toBe(before);
+  expect(site.replica.requests.count()).toBe(before);
 });

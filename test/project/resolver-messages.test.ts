@@ -4,46 +4,25 @@
  * is refused (OGA_INTEGRITY, or OGA_FROZEN with a frozen lockfile) and nothing is recorded.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
-import { isOgaError, type OgaError } from "../../src/errors.js";
-import { resolveOptions, type OgaPluginOptions } from "../../src/project/options.js";
-import { AssetResolver, closeSharedStores, mainFileName } from "../../src/project/resolve-asset.js";
+import { describe, expect, it } from "vitest";
+import { minimalAsset } from "../replica/index.js";
+import { isOgaError } from "../../src/errors.js";
+import type { OgaPluginOptions } from "../../src/project/options.js";
+import { AssetResolver, mainFileName } from "../../src/project/resolve-asset.js";
 import { parseSpecifier } from "../../src/project/specifier.js";
+import { failure, useResolverSite } from "./resolver-harness.js";
 
-let replica: Replica;
-let base: string;
-beforeAll(async () => {
-  replica = await startReplica();
+const site = useResolverSite("resolver-messages", (replica) => {
   replica.catalogue.addAsset(minimalAsset("no-files", { files: [] }));
   replica.catalogue.addAsset(minimalAsset("withheld", { files: [], filesUnavailable: true }));
   replica.catalogue.addAsset(minimalAsset("changing", { files: [{ path: "song.ogg", body: Buffer.from("version one") }] }));
-  base = await mkdtemp(path.join(os.tmpdir(), "oga-resolver-messages-"));
-});
-afterAll(async () => {
-  await closeSharedStores();
-  await replica.close();
-  await rm(base, { recursive: true, force: true, maxRetries: 5 });
 });
 
-let projects = 0;
-async function resolver(extra: OgaPluginOptions = {}, project = `p${++projects}`): Promise<AssetResolver> {
-  const root = path.join(base, project);
-  const r = new AssetResolver(resolveOptions({ url: replica.url, cacheDir: path.join(root, "cache"), frozen: false, dts: false, ...extra }, root, {}));
-  await r.session.reload();
-  return r;
-}
-
-async function failure(work: Promise<unknown>, code: string): Promise<OgaError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isOgaError(error, code as never), `expected ${code}, got ${String(error)}`).toBe(true);
-  return error as OgaError;
+/** A resolver for a new project (or the named one), its session read from disk. */
+async function resolver(extra: OgaPluginOptions = {}, project?: string): Promise<AssetResolver> {
+  return (await site.resolver(extra, project)).resolver;
 }
 
 describe("an asset with nothing to import", () => {
@@ -80,12 +59,12 @@ describe("files an import does not match", () => {
     const r = await resolver();
     await r.asset("changing", "oga:changing");
     const long = "x".repeat(300);
-    const before = replica.requests.count();
+    const before = site.replica.requests.count();
     const error = await failure(r.file("changing", `${long}.ogg`, "oga:changing"), "OGA_PARSE");
     expect(error.message).toContain(`asset "changing" lists a file whose name has the segment "${"x".repeat(40)}…" (304 bytes)`);
     const inZip = await failure(r.file("changing", `song.zip/${long}.png`, "oga:changing"), "OGA_ARCHIVE");
     expect(inZip.message).toContain(`asset "changing" has a zip entry whose name has the segment "${"x".repeat(40)}…" (304 bytes)`);
-    expect(replica.requests.count()).toBe(before);
+    expect(site.replica.requests.count()).toBe(before);
   });
 });
 
@@ -104,12 +83,12 @@ describe("a file not in the cache", () => {
   it("gone from the site: OGA_NOT_FOUND naming what was tried", async () => {
     const r = await resolver();
     const asset = await r.asset("changing", "oga:changing");
-    replica.catalogue.removeFile("changing", "song.ogg");
+    site.replica.catalogue.removeFile("changing", "song.ogg");
     try {
       const error = await failure(r.file("changing", "song.ogg", "oga:changing/song.ogg"), "OGA_NOT_FOUND");
-      expect(error.message).toBe(`"oga:changing/song.ogg": not found on ${replica.url} (tried ${asset.files["song.ogg"]!.url}). Check the asset id: it is the last part of the asset's page URL.`);
+      expect(error.message).toBe(`"oga:changing/song.ogg": not found on ${site.replica.url} (tried ${asset.files["song.ogg"]!.url}). Check the asset id: it is the last part of the asset's page URL.`);
     } finally {
-      replica.catalogue.addFile("changing", { path: "song.ogg", body: Buffer.from("version one") });
+      site.replica.catalogue.addFile("changing", { path: "song.ogg", body: Buffer.from("version one") });
     }
   });
 });
@@ -120,7 +99,7 @@ describe("a damaged cache", () => {
     const asset = await r.asset("changing", "oga:changing");
     const url = asset.files["song.ogg"]!.url;
     // A directory where the cache keeps the file's index record: reading it fails with EISDIR.
-    const record = path.join(base, "damaged-cache", "cache", "index", `${createHash("sha256").update(url).digest("hex")}.json`);
+    const record = path.join(site.base, "damaged-cache", "cache", "index", `${createHash("sha256").update(url).digest("hex")}.json`);
     await mkdir(record, { recursive: true });
     const error = await failure(r.file("changing", "song.ogg", "oga:changing/song.ogg"), "OGA_CACHE");
     expect(error.message).toContain(`Could not read ${record} (EISDIR: illegal operation on a directory)`);
@@ -135,13 +114,13 @@ describe("a pinned file that changed upstream", () => {
       const first = await resolver({}, project);
       await first.prefetch([parseSpecifier("oga:changing")]);
       await first.session.flush();
-      const lockfile = path.join(base, project, "oga.lock.json");
+      const lockfile = path.join(site.base, project, "oga.lock.json");
       const lockText = await readFile(lockfile, "utf8");
       const pinned = JSON.parse(lockText).assets.changing.files["song.ogg"];
-      replica.catalogue.setFileContent("changing", "song.ogg", Buffer.from("version TWO"));
+      site.replica.catalogue.setFileContent("changing", "song.ogg", Buffer.from("version TWO"));
       try {
         // Another machine: its own cache, the same lockfile.
-        const other = await resolver({ frozen, cacheDir: path.join(base, project, "other-cache") }, project);
+        const other = await resolver({ frozen, cacheDir: path.join(site.base, project, "other-cache") }, project);
         const error = await failure(other.file("changing", "song.ogg", "oga:changing/song.ogg"), frozen ? "OGA_FROZEN" : "OGA_INTEGRITY");
         const what = `${pinned.url} changed upstream: the lockfile expects sha256 ${pinned.sha256} but the site now serves sha256`;
         if (frozen) {
@@ -154,7 +133,7 @@ describe("a pinned file that changed upstream", () => {
         await other.session.flush();
         expect(await readFile(lockfile, "utf8")).toBe(lockText);
       } finally {
-        replica.catalogue.setFileContent("changing", "song.ogg", Buffer.from("version one"));
+        site.replica.catalogue.setFileContent("changing", "song.ogg", Buffer.from("version one"));
       }
     });
   }

@@ -337,3 +337,111 @@ describe("SiteHttp.assertAllowed", () => {
     }
   });
 });
+
+describe("SiteHttp.streamFile", () => {
+  const ETAG = '"5-4f63b81cc5d00"';
+  /** 1 MiB in 16 KiB writes, so the body reaches the sink in many chunks. */
+  const BIG = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 7) % 251));
+
+  function bigFile(req: IncomingMessage, res: ServerResponse): void {
+    if (req.url === "/sites/default/files/moved.bin") {
+      res.writeHead(302, { location: "/sites/default/files/big.bin" });
+      res.end();
+      return;
+    }
+    if (req.headers["if-none-match"] === ETAG) {
+      res.writeHead(304, { etag: ETAG });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(BIG.length), etag: ETAG });
+    let at = 0;
+    const more = (): void => {
+      while (at < BIG.length) {
+        const piece = BIG.subarray(at, at + 16_384);
+        at += piece.length;
+        if (!res.write(piece)) {
+          res.once("drain", more);
+          return;
+        }
+      }
+      res.end();
+    };
+    more();
+  }
+
+  it("hands every chunk to the sink, in order, after the head (final URL after redirects)", async () => {
+    site.handle = bigFile;
+    const file = await client().streamFile(`${site.url}/sites/default/files/moved.bin`);
+    expect({ status: file.status, url: file.url, etag: file.etag, size: file.size }).toEqual({
+      status: 200,
+      url: `${site.url}/sites/default/files/big.bin`,
+      etag: ETAG,
+      size: BIG.length,
+    });
+    const chunks: Buffer[] = [];
+    await file.body.receive((chunk) => chunks.push(Buffer.from(chunk)));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
+  });
+
+  it("answers 304 to If-None-Match, and refuses 404 and an HTML page as openFile does", async () => {
+    site.handle = (req, res) => {
+      if (req.url === "/sites/default/files/missing.zip") html(res, "not found", 404);
+      else if (req.url === "/sites/default/files/pack.zip") html(res, "<h1>Site under maintenance</h1>");
+      else bigFile(req, res);
+    };
+    const http = client();
+    const same = await http.streamFile(`${site.url}/sites/default/files/big.bin`, { etag: ETAG });
+    same.body.discard();
+    expect({ status: same.status, etag: same.etag }).toEqual({ status: 304, etag: ETAG });
+    await rejection(http.streamFile(`${site.url}/sites/default/files/missing.zip`), "OGA_NOT_FOUND");
+    const error = await rejection(http.streamFile(`${site.url}/sites/default/files/pack.zip`), "OGA_HTTP");
+    expect(error.message).toMatch(/HTML page.*instead of the file/);
+  });
+
+  it("a sink that throws aborts the transfer and rejects with its error; the next request still works", async () => {
+    site.handle = bigFile;
+    const http = client({ connections: 1 });
+    const file = await http.streamFile(`${site.url}/sites/default/files/big.bin`);
+    let seen = 0;
+    const disk = new Error("disk full");
+    await expect(
+      file.body.receive((chunk) => {
+        seen += chunk.length;
+        if (seen > 100_000) throw disk;
+      }),
+    ).rejects.toBe(disk);
+    expect(seen).toBeLessThan(BIG.length);
+    const again = await http.streamFile(`${site.url}/sites/default/files/big.bin`);
+    let total = 0;
+    await again.body.receive((chunk) => (total += chunk.length));
+    expect(total).toBe(BIG.length);
+  });
+
+  it("a discarded body frees its connection for the next request", async () => {
+    site.handle = bigFile;
+    const http = client({ connections: 1 });
+    const first = await http.streamFile(`${site.url}/sites/default/files/big.bin`);
+    first.body.discard();
+    await expect(first.body.receive(() => undefined)).rejects.toThrow();
+    const second = await http.streamFile(`${site.url}/sites/default/files/big.bin`);
+    let total = 0;
+    await second.body.receive((chunk) => (total += chunk.length));
+    expect(total).toBe(BIG.length);
+  });
+
+  it("an abort mid-body rejects with the signal's reason", async () => {
+    site.handle = bigFile;
+    const stop = new AbortController();
+    const file = await client().streamFile(`${site.url}/sites/default/files/big.bin`, { signal: stop.signal });
+    const reason = new Error("stopped by the caller");
+    let seen = 0;
+    await expect(
+      file.body.receive((chunk) => {
+        seen += chunk.length;
+        if (seen > 100_000) stop.abort(reason);
+      }),
+    ).rejects.toBe(reason);
+  });
+});
