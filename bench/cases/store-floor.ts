@@ -3,8 +3,8 @@
  *
  * - bookkeeping: what the store does per file beyond writing the body (which undici alone does
  *   too): look up the index entry, create the blob's folder, rename the temp file into it, drop a
- *   stale stamp, write the index entry (temp + rename), `parallel` files at once. Timed on temp
- *   files made beforehand, through the real Cache methods of the built package.
+ *   stale stamp, append the index entry to the process's journal, `parallel` files at once. Timed
+ *   on temp files made beforehand, through the real Cache methods of the built package.
  * - sha256: how fast this CPU hashes, in the 64 KiB pieces a body arrives in.
  * - loading undici: the client loads its HTTP stack on the first request (a warm build never
  *   does), so that load falls inside the client's timed span; the undici-alone reference loads

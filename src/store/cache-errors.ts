@@ -50,6 +50,10 @@ function advice(code: string | undefined, cacheDir: string | undefined): string 
     case "ENOTDIR":
     case "EEXIST":
       return `A file sits where ${cache} needs a directory: remove it (or the whole cache) and run again.`;
+    case "EISDIR":
+    case "ENOTEMPTY":
+    case "ELOOP":
+      return `A directory or a link sits where ${cache} needs a file: remove it (or the whole cache) and run again.`;
     default:
       return `Check the disk and ${cache}.`;
   }

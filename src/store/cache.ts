@@ -17,17 +17,9 @@ import {
   tempWriterIsGone,
   writeJsonAtomic,
 } from "./fs-utils.js";
+import { isEntryRecord, toEntry, UrlIndex, type IndexEntry } from "./url-index.js";
 
-/** What the cache knows about one file URL: the last body it stored for it and its validators. */
-export interface IndexEntry {
-  url: string;
-  /** The file name as the asset lists it; the blob basename is `blobFileName(name)`. */
-  name: string;
-  etag: string | null;
-  lastModified: string | null;
-  sha256: string;
-  size: number;
-}
+export type { IndexEntry } from "./url-index.js";
 
 /** `ok`: the blob exists and hashes to its name; `missing`: no file; `modified`: other bytes. */
 export type BlobState = "ok" | "missing" | "modified";
@@ -43,7 +35,7 @@ export interface CacheOptions {
   racyWindowMs?: number;
 }
 
-/** Bump when the layout or a record's shape changes; records of another version are ignored. */
+/** Bump when a stamp's shape changes; stamps of another version are ignored. */
 const FORMAT = 1;
 /** Page descriptions: 2 keys them by the id asked for and holds previews, collaborators and deeds. */
 const DESCRIPTION_FORMAT = 2;
@@ -65,9 +57,12 @@ interface BlobStamp {
  *   the basename so bundlers derive MIME types and emitted names from it. Blobs are only ever
  *   created by renaming a fully downloaded and verified temp file into place, so a blob path
  *   never holds a half file; two processes racing to store the same blob write the same bytes.
- * - `index/<sha256(url)>.json`: one {@link IndexEntry} per file URL. One small file per URL
- *   rather than a shared index means no read-merge-write and no lock: each record is replaced
- *   atomically (temp + rename), last writer wins, and a garbage record reads as absent.
+ * - `journal/<time>-<host>-<pid>-<random>.jsonl`: the {@link IndexEntry} of each file URL,
+ *   appended by the process that stored it, one journal per process: no read-merge-write, no
+ *   lock, and no file created per entry; last writer wins, and a torn or garbage line reads as
+ *   absent ({@link UrlIndex}).
+ * - `index/<sha256(url)>.json`: one entry per file URL, as caches made before the journals
+ *   hold them; still read for URLs no journal knows, never written.
  * - `pages/<sha256(pageUrl)>.json`: parsed asset pages, for offline builds.
  * - `stamps/<sha256(sha256/name)>.json`: when a blob was last verified (see {@link checkBlob}).
  * - `tmp/`: temp files, on the same file system so renames are atomic; `kill -9` can only ever
@@ -79,11 +74,13 @@ export class Cache {
   readonly dir: string;
   private readonly tmpDir: string;
   private readonly racyWindowMs: number;
+  private readonly index: UrlIndex;
 
   private constructor(dir: string, options: CacheOptions) {
     this.dir = dir;
     this.tmpDir = path.join(dir, "tmp");
     this.racyWindowMs = options.racyWindowMs ?? 2000;
+    this.index = new UrlIndex(dir, path.join(dir, "journal"), path.join(dir, "index"), this.tmpDir);
   }
 
   /**
@@ -99,7 +96,7 @@ export class Cache {
   }
 
   private async createLayout(): Promise<void> {
-    for (const sub of ["files", "index", "pages", "stamps", "tmp"]) {
+    for (const sub of ["files", "journal", "pages", "stamps", "tmp"]) {
       const target = path.join(this.dir, sub);
       try {
         await mkdir(target, { recursive: true });
@@ -138,16 +135,18 @@ export class Cache {
   async checkBlob(sha256: string, name: string, options: { full?: boolean } = {}): Promise<BlobState> {
     const file = this.blobPath(sha256, name);
     const statTime = Date.now();
-    const stats = statBlob(file);
+    const stats = this.statBlob(file);
     if (stats === "missing" || stats === "modified") return stats;
     const stampFile = this.stampPath(sha256, name);
-    if (!options.full && stampMatches(readSmallJsonOrUndefined(stampFile), stats)) return "ok";
+    if (!options.full && stampMatches(this.readRecord(stampFile), stats)) return "ok";
     let actual: string;
     try {
       actual = await this.hashBlob(file);
     } catch (error) {
       if (isNotFound(error)) return "missing"; // removed while we were hashing
-      throw error;
+      // Not "missing": that would send the build to download the file again, and the next
+      // attempt would meet the same disk. EMFILE, EIO … name the blob and what to do.
+      throw cacheIoError(error, file, "read", this.dir);
     }
     if (actual !== sha256) {
       await this.dropStamp(sha256, name);
@@ -166,26 +165,30 @@ export class Cache {
    * each trip through the thread pool costs more than the call itself.
    */
   async isStamped(sha256: string, name: string): Promise<boolean> {
-    const stats = statBlob(this.blobPath(sha256, name));
-    return typeof stats === "object" && stampMatches(readSmallJsonOrUndefined(this.stampPath(sha256, name)), stats);
+    const stats = this.statBlob(this.blobPath(sha256, name));
+    return typeof stats === "object" && stampMatches(this.readRecord(this.stampPath(sha256, name)), stats);
   }
 
   /**
-   * The index entry for a file URL, or `undefined` when absent or unreadable. Read synchronously:
-   * an entry is a few hundred bytes, asked for once per download.
+   * The index entry for a file URL, or `undefined` when absent or unreadable. The journals are
+   * read on the first call; entries other processes store after that are seen by the next
+   * {@link open} (see {@link UrlIndex}).
    */
   async readEntry(url: string): Promise<IndexEntry | undefined> {
-    const record = readSmallJsonOrUndefined(this.entryPath(url));
-    return isIndexRecord(record) && record.url === url ? toEntry(record) : undefined;
+    return this.index.get(url);
   }
 
-  /** Replaces the index entry for `entry.url` atomically. */
+  /**
+   * Replaces the index entry for `entry.url` atomically (a line appended to this cache's journal).
+   *
+   * @throws OgaError `OGA_CACHE` naming the journal and the system error.
+   */
   async writeEntry(entry: IndexEntry): Promise<void> {
     const clean = toEntry(entry);
-    if (!isIndexRecord({ ...clean, format: FORMAT })) {
+    if (!isEntryRecord({ ...clean, format: 1 })) {
       throw new OgaError("OGA_BAD_INPUT", `Invalid index entry for ${entry.url}.`);
     }
-    await this.writeRecord(this.entryPath(entry.url), { format: FORMAT, ...clean });
+    this.index.append(clean);
   }
 
   /**
@@ -193,7 +196,10 @@ export class Cache {
    * for), or `undefined` when absent or unreadable.
    */
   async readDescription(key: string): Promise<{ asset: Asset; fetchedAt: string } | undefined> {
-    const record = await readJsonOrUndefined(this.descriptionPath(key));
+    const file = this.descriptionPath(key);
+    const record = await readJsonOrUndefined(file).catch((error: unknown) => {
+      throw cacheIoError(error, file, "read", this.dir);
+    });
     if (!isDescriptionRecord(record) || record.key !== key) return undefined;
     return { asset: record.asset, fetchedAt: record.fetchedAt };
   }
@@ -276,10 +282,12 @@ export class Cache {
         await renameReplacing(tempFile, target);
       }
     } catch (error) {
-      await rm(tempFile, { force: true });
+      // The error to report is the one that stopped the move: a temp file that cannot be removed
+      // is swept by the next open, and a failure to check the blob below says nothing new.
+      await rm(tempFile, { force: true }).catch(() => undefined);
       // Windows refuses to replace a blob another process holds open; if that blob is
       // already right there is nothing left to do.
-      if ((await this.checkBlob(sha256, name, { full: true })) === "ok") return target;
+      if ((await this.checkBlob(sha256, name, { full: true }).catch(() => undefined)) === "ok") return target;
       throw cacheIoError(error, target, "move into place", this.dir);
     }
     const statTime = Date.now();
@@ -291,17 +299,44 @@ export class Cache {
       if (created === undefined) await this.dropStamp(sha256, name);
       return target;
     }
-    await this.recordStamp(sha256, name, await stat(target), statTime);
+    let stats: Stats;
+    try {
+      stats = await stat(target);
+    } catch (error) {
+      throw cacheIoError(error, target, "read", this.dir);
+    }
+    await this.recordStamp(sha256, name, stats, statTime);
     return target;
+  }
+
+  /** Synchronous, as {@link isStamped} explains. */
+  private statBlob(file: string): Stats | "missing" | "modified" {
+    let stats: Stats;
+    try {
+      stats = statSync(file);
+    } catch (error) {
+      if (isNotFound(error)) return "missing";
+      throw cacheIoError(error, file, "read", this.dir);
+    }
+    return stats.isFile() ? stats : "modified";
+  }
+
+  /**
+   * A small record (an index entry, a stamp), or `undefined` when absent or garbage. What the
+   * file system refuses (a directory in its place, no file descriptor left) is `OGA_CACHE`
+   * naming the record: reading it as absent would only move the failure to its next write.
+   */
+  private readRecord(file: string): unknown {
+    try {
+      return readSmallJsonOrUndefined(file);
+    } catch (error) {
+      throw cacheIoError(error, file, "read", this.dir);
+    }
   }
 
   /** Hashes a blob; a separate method so tests can observe when the cache re-hashes. */
   protected hashBlob(file: string): Promise<string> {
     return hashFile(file);
-  }
-
-  private entryPath(url: string): string {
-    return path.join(this.dir, "index", `${sha256Hex(url)}.json`);
   }
 
   private descriptionPath(pageUrl: string): string {
@@ -319,7 +354,7 @@ export class Cache {
     } catch (error) {
       // A stamp that cannot be removed from a read-only cache cannot mislead either: stamps are
       // only trusted while the blob's stat fields match, and nothing here can change the blob.
-      if (!isNotFound(error) && !isReadOnlyError(error)) throw error;
+      if (!isNotFound(error) && !isReadOnlyError(error)) throw cacheIoError(error, this.stampPath(sha256, name), "remove", this.dir);
     }
   }
 
@@ -365,18 +400,6 @@ export class Cache {
   }
 }
 
-/** Synchronous, as {@link Cache.isStamped} explains. */
-function statBlob(file: string): Stats | "missing" | "modified" {
-  let stats: Stats;
-  try {
-    stats = statSync(file);
-  } catch (error) {
-    if (isNotFound(error)) return "missing";
-    throw error;
-  }
-  return stats.isFile() ? stats : "modified";
-}
-
 function stampMatches(record: unknown, stats: Stats): boolean {
   if (typeof record !== "object" || record === null) return false;
   const stamp = record as Partial<BlobStamp>;
@@ -387,27 +410,6 @@ function stampMatches(record: unknown, stats: Stats): boolean {
     stamp.ctimeMs === stats.ctimeMs &&
     stamp.ino === stats.ino
   );
-}
-
-function isIndexRecord(value: unknown): value is IndexEntry & { format: number } {
-  if (typeof value !== "object" || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return (
-    r.format === FORMAT &&
-    typeof r.url === "string" &&
-    typeof r.name === "string" &&
-    isSha256(r.sha256) &&
-    typeof r.size === "number" &&
-    Number.isSafeInteger(r.size) &&
-    r.size >= 0 &&
-    (r.etag === null || typeof r.etag === "string") &&
-    (r.lastModified === null || typeof r.lastModified === "string")
-  );
-}
-
-/** Copies exactly the IndexEntry fields, so extra keys never leak into or out of the index. */
-function toEntry(e: IndexEntry): IndexEntry {
-  return { url: e.url, name: e.name, etag: e.etag, lastModified: e.lastModified, sha256: e.sha256, size: e.size };
 }
 
 function isDescriptionRecord(value: unknown): value is { format: number; key: string; fetchedAt: string; asset: Asset } {

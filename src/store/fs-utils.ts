@@ -92,7 +92,13 @@ export async function writeJsonAtomic(tmpDir: string, target: string, value: unk
     writeFileSync(temp, `${JSON.stringify(value)}\n`, { flag: "wx" });
     await renameReplacing(temp, target);
   } catch (error) {
-    rmSync(temp, { force: true });
+    // What failed (a full disk, a directory at the target) is the error to report; a temp file
+    // that cannot be removed either is swept by the next Cache.open.
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // reported: `error`
+    }
     throw error;
   }
 }

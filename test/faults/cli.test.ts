@@ -84,7 +84,7 @@ describe("oga download, interrupted", () => {
       expect(killed.signal).toBe("SIGKILL");
       // What kill -9 leaves: a temp file, never a blob or an index entry for it.
       expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
-      expect(await readdir(path.join(cache.dir, "index"))).toEqual([]);
+      expect(await readdir(path.join(cache.dir, "journal"))).toEqual([]);
       expect((await readdir(path.join(cache.dir, "tmp"))).length).toBe(1);
 
       replica.faults.clear();

@@ -33,7 +33,7 @@ async function entries(dir: string): Promise<string[]> {
 /**
  * The promise the cache makes whatever happened before: every blob hashes to its directory
  * name (so a path the bundler is given is never a partial or foreign file), no temp file is
- * left in `tmp/`, and every index record either names a blob that is there with its recorded
+ * left in `tmp/`, and every index entry (journal line or record) either names a blob that is there with its recorded
  * size, or is one the cache ignores (unreadable JSON, another format). A missing cache dir is
  * valid too (nothing was ever stored).
  */
@@ -48,13 +48,16 @@ export async function expectCacheValid(cacheDir: string): Promise<void> {
   expect(await entries(path.join(cacheDir, "tmp")), "no temp file is left behind").toEqual([]);
 
   const cache = await Cache.open(cacheDir);
-  for (const record of await entries(path.join(cacheDir, "index"))) {
-    const raw = await readFile(path.join(cacheDir, "index", record), "utf8");
+  // The URLs the index names: in its journals (a line each) and in the records of earlier versions.
+  const texts: string[] = [];
+  for (const journal of await entries(path.join(cacheDir, "journal"))) texts.push(...(await readFile(path.join(cacheDir, "journal", journal), "utf8")).split("\n"));
+  for (const record of await entries(path.join(cacheDir, "index"))) texts.push(await readFile(path.join(cacheDir, "index", record), "utf8"));
+  for (const raw of texts) {
     let url: unknown;
     try {
       url = (JSON.parse(raw) as { url?: unknown }).url;
     } catch {
-      continue; // garbage reads as "not cached": ignorable
+      continue; // garbage (or a torn last line) reads as "not cached": ignorable
     }
     if (typeof url !== "string") continue;
     const entry = await cache.readEntry(url);

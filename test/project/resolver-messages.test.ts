@@ -93,21 +93,17 @@ describe("a file not in the cache", () => {
   });
 });
 
-describe("a fault the store does not name", () => {
-  it("reaches the caller unchanged, with its system code (the plugin reports it as OGA_UNEXPECTED, with its stack)", async () => {
-    const r = await resolver({}, "unnamed-fault");
+describe("a damaged cache", () => {
+  it("is OGA_CACHE naming the file in the cache and what to do (not a bare EISDIR the plugin would call OGA_UNEXPECTED)", async () => {
+    const r = await resolver({}, "damaged-cache");
     const asset = await r.asset("changing", "oga:changing");
     const url = asset.files["song.ogg"]!.url;
     // A directory where the cache keeps the file's index record: reading it fails with EISDIR.
-    const record = path.join(site.base, "unnamed-fault", "cache", "index", `${createHash("sha256").update(url).digest("hex")}.json`);
+    const record = path.join(site.base, "damaged-cache", "cache", "index", `${createHash("sha256").update(url).digest("hex")}.json`);
     await mkdir(record, { recursive: true });
-    const error = await r.file("changing", "song.ogg", "oga:changing/song.ogg").then(
-      () => undefined,
-      (e: unknown) => e as NodeJS.ErrnoException,
-    );
-    expect(isOgaError(error), `not dressed as one of ours: ${String(error)}`).toBe(false);
-    expect(error?.code).toBe("EISDIR");
-    expect(error?.message).toBe(`EISDIR: illegal operation on a directory, read`);
+    const error = await failure(r.file("changing", "song.ogg", "oga:changing/song.ogg"), "OGA_CACHE");
+    expect(error.message).toContain(`Could not read ${record} (EISDIR: illegal operation on a directory)`);
+    expect(error.message).toContain("needs a file: remove it (or the whole cache) and run again");
   });
 });
 

@@ -85,7 +85,7 @@ describe("blob stamps", () => {
     expect(await cache.checkBlob(SHA, "a.ogg")).toBe("missing");
   });
 
-  it("a blob path the file system cannot stat (a symlink loop) is an error naming it, not a missing blob", async () => {
+  it("a blob path the file system cannot stat (a symlink loop) is OGA_CACHE naming it, not a missing blob", async () => {
     await rm(blob);
     await symlink(path.basename(blob), blob);
     for (const check of [() => cache.checkBlob(SHA, "a.ogg"), () => cache.isStamped(SHA, "a.ogg")]) {
@@ -93,8 +93,10 @@ describe("blob stamps", () => {
         () => undefined,
         (e: unknown) => e as NodeJS.ErrnoException,
       );
-      expect(error?.code).toBe("ELOOP");
-      expect(error?.message).toContain(blob);
+      expect(error?.code).toBe("OGA_CACHE");
+      expect((error?.cause as NodeJS.ErrnoException | undefined)?.code).toBe("ELOOP");
+      expect(error?.message).toContain(`Could not read ${blob} (ELOOP`);
+      expect(error?.message).toContain("A directory or a link sits where the cache");
     }
   });
 
@@ -111,7 +113,7 @@ describe("blob stamps", () => {
     expect(await readdir(path.dirname(blob))).toEqual([]);
   });
 
-  it("a blob that cannot be opened for hashing (no file descriptor left) is an error, not missing", async () => {
+  it("a blob that cannot be opened for hashing (no file descriptor left) is OGA_CACHE naming it, not missing", async () => {
     // "missing" would send the build to download it again; EMFILE says what to fix.
     const error = await withResourceLimit("nofile", 0, () =>
       cache.checkBlob(SHA, "a.ogg", { full: true }).then(
@@ -119,8 +121,10 @@ describe("blob stamps", () => {
         (e: unknown) => e as NodeJS.ErrnoException,
       ),
     );
-    expect(error?.code).toBe("EMFILE");
-    expect(error?.message).toContain(blob);
+    expect(error?.code).toBe("OGA_CACHE");
+    expect((error?.cause as NodeJS.ErrnoException | undefined)?.code).toBe("EMFILE");
+    expect(error?.message).toContain(`Could not read ${blob} (EMFILE`);
+    expect(error?.message).toContain("`ulimit -n`");
     expect(await cache.checkBlob(SHA, "a.ogg", { full: true })).toBe("ok");
   });
 

@@ -45,7 +45,7 @@ describe("Cache.open", () => {
     await writeFile(path.join(tmp, "fresh.part.tmp"), "y");
     const reopened = await Cache.open(first.dir);
     expect(await readdir(tmp)).toEqual(["fresh.part.tmp"]);
-    expect((await readdir(reopened.dir)).sort()).toEqual(["files", "index", "pages", "stamps", "tmp"]);
+    expect((await readdir(reopened.dir)).sort()).toEqual(["files", "journal", "pages", "stamps", "tmp"]);
   });
 
   it("sweeps a fresh temp file at once when its writer process is gone (kill -9), not a live writer's", async () => {
@@ -149,25 +149,36 @@ describe("index entries", () => {
     size: 12,
   };
 
-  it("round-trip, one file per URL, leaving nothing in tmp", async () => {
+  it("round-trip, one line in one journal per cache, and another cache opened later reads them", async () => {
     const cache = await open();
     expect(await cache.readEntry(entry.url)).toBeUndefined();
     await cache.writeEntry({ ...entry, extra: 1 } as IndexEntry);
+    await cache.writeEntry({ ...entry, url: `${entry.url}?2` });
     expect(await cache.readEntry(entry.url)).toEqual(entry);
-    expect(await readdir(path.join(cache.dir, "index"))).toHaveLength(1);
+    const journals = await readdir(path.join(cache.dir, "journal"));
+    expect(journals).toHaveLength(1);
+    expect((await readFile(path.join(cache.dir, "journal", journals[0]!), "utf8")).split("\n")).toHaveLength(3);
     expect(await readdir(path.join(cache.dir, "tmp"))).toEqual([]);
+    expect(await (await Cache.open(cache.dir)).readEntry(entry.url)).toEqual(entry);
   });
 
-  it("read garbage, wrong shapes and wrong URLs as absent", async () => {
-    const cache = await open();
-    await cache.writeEntry(entry);
-    const [file] = await readdir(path.join(cache.dir, "index"));
-    const target = path.join(cache.dir, "index", file ?? "");
-    const good = JSON.parse(await readFile(target, "utf8")) as Record<string, unknown>;
+  it("read garbage, wrong shapes and wrong URLs as absent (a journal line or an earlier version's record)", async () => {
+    const dir = (await open()).dir;
+    const good = { format: 1, at: 1, ...entry };
+    const record = path.join(dir, "index", `${sha(Buffer.from(entry.url))}.json`);
+    await mkdir(path.dirname(record), { recursive: true });
+    const journal = path.join(dir, "journal", "1-otherhost-1-abc.index.jsonl");
+    const { at: _, ...recordShape } = good;
     for (const bad of ["", "\u0000\u0000", "{", "null", "[]", JSON.stringify({ ...good, sha256: "xyz" }), JSON.stringify({ ...good, url: "other" }), JSON.stringify({ ...good, format: 99 })]) {
-      await writeFile(target, bad);
-      expect(await cache.readEntry(entry.url), bad).toBeUndefined();
+      await writeFile(journal, `${bad}\n`);
+      await writeFile(record, bad.replace(/"at":1,/, ""));
+      expect(await (await Cache.open(dir)).readEntry(entry.url), bad).toBeUndefined();
     }
+    // A journal line needs the time it was written; a record of an earlier version never had one.
+    await writeFile(journal, `${JSON.stringify(recordShape)}\n`);
+    expect(await (await Cache.open(dir)).readEntry(entry.url)).toBeUndefined();
+    await writeFile(record, JSON.stringify(recordShape));
+    expect(await (await Cache.open(dir)).readEntry(entry.url)).toEqual(entry);
   });
 
   it("survive many concurrent writers without a torn record", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
+import { Cache } from "../../src/store/cache.js";
 import type { CachedFile } from "../../src/store/fetch-file.js";
 import { startReplica } from "../replica/index.js";
 import { startFileServer } from "./file-server.js";
@@ -29,7 +30,9 @@ it("two processes downloading the same file into one cache all succeed and leave
     // Compare hashes, not buffers: toEqual walks a 2 MB buffer byte by byte, for seconds.
     expect(createHash("sha256").update(await readFile(results[0]?.path ?? "")).digest("hex")).toBe(digest);
     expect(await readdir(path.join(dir, "tmp"))).toEqual([]);
-    expect(await readdir(path.join(dir, "index"))).toHaveLength(1);
+    // Each process appended the entry to its own journal; either line names the one blob.
+    expect(await readdir(path.join(dir, "journal"))).toHaveLength(2);
+    expect((await (await Cache.open(dir)).readEntry(url))?.sha256).toBe(digest);
   } finally {
     await server.close();
     await remove();

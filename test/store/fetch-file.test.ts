@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
 import { SiteHttp } from "../../src/site/http.js";
-import type { Cache } from "../../src/store/cache.js";
+import { Cache } from "../../src/store/cache.js";
 import { fetchFile, type FetchFileOptions } from "../../src/store/fetch-file.js";
 import { startFileServer, type FileServer } from "./file-server.js";
 import { bytes, tempCache } from "./setup.js";
@@ -263,8 +263,9 @@ describe("fetchFile", () => {
   it("treats a corrupt index entry as absent", async () => {
     const file = serve();
     await get(file);
-    const [entryFile] = await readdir(path.join(cache.dir, "index"));
-    await writeFile(path.join(cache.dir, "index", entryFile ?? "missing"), "{\"url\": tru");
+    const [journal] = await readdir(path.join(cache.dir, "journal"));
+    await writeFile(path.join(cache.dir, "journal", journal ?? "missing"), "{\"url\": tru\n");
+    cache = await Cache.open(cache.dir); // the next run: journals are read when a cache is opened
     server.requests.length = 0;
     const again = await get(file);
     // No usable ETag any more, so an unconditional GET; the same blob path is reused.
