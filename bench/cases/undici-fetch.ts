@@ -1,10 +1,11 @@
 /**
  * The reference when curl is missing (or `--reference undici`): undici alone, the same number of
  * connections, each body piped straight into its file. No hashing, no temp file, no rename.
+ * Timed from loading undici, as the client's span includes loading it on its first request: both
+ * sides pay for their HTTP stack.
  */
 import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { Agent, request } from "undici";
 import { readInput, reply } from "./protocol.js";
 
 export interface UndiciFetchInput {
@@ -13,6 +14,8 @@ export interface UndiciFetchInput {
 }
 
 const input = readInput<UndiciFetchInput>();
+const started = performance.now();
+const { Agent, request } = await import("undici");
 const dispatcher = new Agent({ connections: input.parallel });
 const queue = [...input.files];
 let bytes = 0;
@@ -24,6 +27,5 @@ async function worker(): Promise<void> {
     await pipeline(response.body, createWriteStream(file.out));
   }
 }
-const started = performance.now();
 await Promise.all(Array.from({ length: Math.min(input.parallel, input.files.length) }, worker));
 await reply({ ms: performance.now() - started, bytes });
