@@ -253,7 +253,7 @@ async function receiveBody(
   if (maxSize !== undefined && declared !== null && declared > maxSize) {
     response.body.discard();
     await dropTemp(pending);
-    throw tooLarge(url, `is ${declared} bytes`, maxSize);
+    throw tooLarge(url, `is ${declared} bytes,`, maxSize);
   }
   const hash = createHash("sha256");
   let received = 0;
@@ -271,7 +271,7 @@ async function receiveBody(
     signal.throwIfAborted();
     await response.body.receive((chunk) => {
       // Counted and refused (too large) before it is hashed or written.
-      if (maxSize !== undefined && received + chunk.length > maxSize) throw tooLarge(url, "sent more bytes than its Content-Length allowed for", maxSize);
+      if (maxSize !== undefined && received + chunk.length > maxSize) throw tooLarge(url, `sent ${received + chunk.length} bytes so far,`, maxSize);
       hash.update(chunk);
       try {
         writeAllAt(fd, chunk, received);

@@ -7,6 +7,7 @@ import { SiteHttp } from "../../src/site/http.js";
 import { Cache } from "../../src/store/cache.js";
 import { fetchFile, type FetchFileOptions } from "../../src/store/fetch-file.js";
 import { startFileServer, type FileServer } from "./file-server.js";
+import { withResourceLimit } from "./resource-limit.js";
 import { bytes, tempCache } from "./setup.js";
 
 const sha = (body: Buffer): string => createHash("sha256").update(body).digest("hex");
@@ -217,10 +218,37 @@ describe("fetchFile", () => {
       expect(await tmpFiles()).toEqual([]);
     });
 
+    it("without a Content-Length, refuses a body one byte over it, saying how much came", async () => {
+      const file = serve(2049);
+      server.setFault(file.urlPath, { chunked: true });
+      const error = await rejection(get(file, { maxSize: 2048 }));
+      expect(isOgaError(error, "OGA_TOO_LARGE")).toBe(true);
+      expect((error as Error).message).toBe(`${file.url} sent 2049 bytes so far, over the maximum of 2048 bytes; raise maxFileSize (\`oga --max-file-size\`) to allow it.`);
+      expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+      expect(await tmpFiles()).toEqual([]);
+    });
+
+    it("says the announced size when it refuses by Content-Length", async () => {
+      const file = serve(2048);
+      const error = await rejection(get(file, { maxSize: 2047 }));
+      expect((error as Error).message).toBe(`${file.url} is 2048 bytes, over the maximum of 2047 bytes; raise maxFileSize (\`oga --max-file-size\`) to allow it.`);
+    });
+
     it("accepts a file of exactly maxSize", async () => {
       const file = serve(2048);
       expect((await get(file, { maxSize: 2048 })).size).toBe(2048);
     });
+  });
+
+  it("a body the disk refuses (EFBIG past the file size limit) is OGA_CACHE naming the temp file, and leaves nothing", async () => {
+    const file = serve(300_000);
+    const error = await refusal(withResourceLimit("fsize", 100_000, () => get(file)));
+    expect(isOgaError(error, "OGA_CACHE")).toBe(true);
+    expect(error.message).toMatch(new RegExp(`^Could not write ${cache.dir}/tmp/\\S+ \\(EFBIG`));
+    expect(await tmpFiles()).toEqual([]);
+    expect(await readdir(path.join(cache.dir, "files"))).toEqual([]);
+    // The disk, not the download, failed: with room again the same file is stored.
+    expect((await get(file)).size).toBe(300_000);
   });
 
   describe("offline", () => {
