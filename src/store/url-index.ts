@@ -191,7 +191,9 @@ function appendLine(file: string, line: Buffer, dir: string): void {
   try {
     while (done < line.length) done += writeSync(fd, line, done, line.length - done);
   } catch (error) {
-    if (done > 0) dropTail(fd, file, done);
+    // Even with nothing written (a full disk refuses the first byte): a journal this append
+    // created would otherwise stay behind empty, one more per failed append.
+    dropTail(fd, file, done);
     throw error;
   } finally {
     closeSync(fd);
