@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { Lockfile, LockedAsset, LockedFile } from "../store/lockfile.js";
-import { emptyLockfile, formatLockfile, mergeLockfiles, parseLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
+import { emptyLockfile, formatLockfile, mergeLockfiles, readLockfile, updateLockfile, writeLockfile } from "../store/lockfile.js";
 import { writeDeclarations } from "./declarations-file.js";
 import { recordLockedEntry, type LockedEntry } from "../store/locked-entries.js";
 import { nameRecord } from "../store/name-record.js";
@@ -34,7 +33,7 @@ export class LockSession {
    */
   async reload(): Promise<void> {
     await this.chain;
-    this.lock = readLockfileNow(this.file);
+    this.lock = await readLockfile(this.file);
     this.dirty = false;
     this.replacing = false;
   }
@@ -115,21 +114,6 @@ export class LockSession {
     this.chain = result.catch(() => undefined);
     return result;
   }
-}
-
-/**
- * `readLockfile`, synchronously: every build starts with it, and one read of a file of tens of kB
- * costs less than the promise API's open, stat, read and close, each a trip through the thread pool.
- */
-function readLockfileNow(file: string): Lockfile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyLockfile();
-    throw error;
-  }
-  return parseLockfile(text, file);
 }
 
 const sessions = new Map<string, LockSession>();
