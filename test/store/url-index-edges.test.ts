@@ -5,21 +5,18 @@
  * (real resource limits of this process), and when compaction cannot write its merged journal.
  * Real files on disk; the Cache API as the client uses it.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
 import { Cache, type IndexEntry } from "../../src/store/cache.js";
 import { COMPACT_PAST } from "../../src/store/url-index.js";
 import { withResourceLimit } from "./resource-limit.js";
+import { goneWriterJournal } from "./journal-names.js";
 import { tempDir } from "./setup.js";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
-/** This host as journal names spell it (see tempPath). */
-const HOST = hostname().replace(/[^A-Za-z0-9.]/g, "_") || "host";
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -53,12 +50,6 @@ async function openFilesUnder(under: string): Promise<string[]> {
   return targets.filter((target) => target.startsWith(`${under}${path.sep}`));
 }
 
-/** A journal name whose writer is a process of this host that has exited. */
-let gonePid: number | undefined;
-function goneWriterJournal(i: number): string {
-  const pid = (gonePid ??= spawnSync(process.execPath, ["-e", ""]).pid);
-  return `${1_000 + i}-${HOST}-${pid}-${i.toString(16).padStart(12, "0")}.index.jsonl`;
-}
 
 /** `count` journals of gone writers in `cacheDir`, journal i holding url(i) and a line for url("shared"). */
 async function goneJournals(cacheDir: string, count: number): Promise<string[]> {

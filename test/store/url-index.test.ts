@@ -4,10 +4,9 @@
  * processes appending at once lose nothing, and the journals of gone writers are merged into one.
  * Real files, real child processes, and the client against the replica.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -16,13 +15,12 @@ import { createClient } from "../../src/client.js";
 import { Cache, type IndexEntry } from "../../src/store/cache.js";
 import { COMPACT_PAST } from "../../src/store/url-index.js";
 import { minimalAsset, startReplica, type Replica } from "../replica/index.js";
+import { goneWriterJournal, JOURNAL_HOST } from "./journal-names.js";
 import { tempDir } from "./setup.js";
 
 const run = promisify(execFile);
 const writer = fileURLToPath(new URL("./index-writer.ts", import.meta.url));
 const sha256 = (text: string | Buffer): string => createHash("sha256").update(text).digest("hex");
-/** This host as journal names spell it (see tempPath). */
-const HOST = hostname().replace(/[^A-Za-z0-9.]/g, "_") || "host";
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -38,12 +36,6 @@ const line = (e: IndexEntry, at: number) => `${JSON.stringify({ format: 1, at, .
 const journalDir = () => path.join(dir, "journal");
 const journals = async () => (await readdir(journalDir())).sort();
 
-/** A journal name whose writer is a process of this host that has exited. */
-let gonePid: number | undefined;
-function goneWriterJournal(i: number): string {
-  const pid = (gonePid ??= spawnSync(process.execPath, ["-e", ""]).pid);
-  return `${1_000 + i}-${HOST}-${pid}-${i.toString(16).padStart(12, "0")}.index.jsonl`;
-}
 
 describe("a cache made before the journals", () => {
   let replica: Replica;
@@ -140,7 +132,7 @@ describe("journals", () => {
       // Each journal has its own URL and a newer line for the shared URL 0.
       await writeFile(path.join(journalDir(), name), line(entry(url(i + 1), i + 1), i) + line(entry(url(0), i), 1000 + i));
     }
-    const live = `5-${HOST}-${process.pid}-000000000000.index.jsonl`;
+    const live = `5-${JOURNAL_HOST}-${process.pid}-000000000000.index.jsonl`;
     await writeFile(path.join(journalDir(), live), line(entry(url(99), 99), 5));
     await writeFile(path.join(journalDir(), "6-otherhost-1-000000000000.index.jsonl"), line(entry(url(98), 98), 6) + "{torn");
 
