@@ -85,8 +85,8 @@ export class UrlIndex {
    */
   append(entry: IndexEntry): void {
     const at = Date.now();
-    const line = Buffer.from(`${JSON.stringify({ format: ENTRY_FORMAT, at, ...entry })}\n`);
-    const journal = (this.#journal ??= tempPath(this.journalDir, "index").replace(/\.tmp$/, JOURNAL_SUFFIX));
+    const line = Buffer.from(journalLine({ entry, at }));
+    const journal = (this.#journal ??= this.#newJournalPath());
     try {
       appendLine(journal, line, this.journalDir);
     } catch (error) {
@@ -117,6 +117,11 @@ export class UrlIndex {
     this.#known = known;
     if (gone.length > COMPACT_PAST) this.#compact(gone);
     return known;
+  }
+
+  /** A journal name of this process: the temp naming scheme (time, host, pid, random), so gone writers are known. */
+  #newJournalPath(): string {
+    return tempPath(this.journalDir, "index").replace(/\.tmp$/, JOURNAL_SUFFIX);
   }
 
   #journals(): string[] {
@@ -150,11 +155,11 @@ export class UrlIndex {
   #compact(gone: { name: string; lines: Dated[] }[]): void {
     const latest = new Map<string, Dated>();
     for (const { lines } of gone) for (const line of lines) keepLatest(latest, line);
-    const text = [...latest.values()].map(({ entry, at }) => `${JSON.stringify({ format: ENTRY_FORMAT, at, ...entry })}\n`).join("");
+    const text = [...latest.values()].map(journalLine).join("");
     const temp = tempPath(this.tmpDir, "journal");
     try {
       writeFileSync(temp, text, { flag: "wx" });
-      renameSync(temp, tempPath(this.journalDir, "index").replace(/\.tmp$/, JOURNAL_SUFFIX));
+      renameSync(temp, this.#newJournalPath());
     } catch {
       try {
         rmSync(temp, { force: true });
@@ -212,6 +217,11 @@ function dropTail(fd: number, file: string, written: number): void {
   } catch {
     // Left as a torn line, which every reader skips.
   }
+}
+
+/** One journal line: the entry's fields and when it was written. */
+function journalLine({ entry, at }: Dated): string {
+  return `${JSON.stringify({ format: ENTRY_FORMAT, at, ...toEntry(entry) })}\n`;
 }
 
 /** The complete, valid lines of a journal; a torn last line and any garbage are skipped. */
