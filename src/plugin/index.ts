@@ -7,6 +7,7 @@ import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls, type SingleFi
 import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
 import { writeExtractionRecords } from "../store/extraction-index.js";
+import { StampSet } from "../store/stamp-sets.js";
 import { escapeControls } from "../untrusted-text.js";
 import { SessionImports } from "../asset-page/session-imports.js";
 import type { AssetPageDevServer } from "./asset-page-server.js";
@@ -99,6 +100,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let lockfileAtStart = false;
   /** Blobs this build may still leave to the bundler to load (see `strategyFor`). */
   let unloadedBlobs = UNLOADED_BLOBS;
+  /** The stamps the last build of this project checked, so this one need not read them blob by blob. */
+  let stampSet: StampSet | undefined;
   /** How the module `importer`, which references `files` blobs, gets their URLs. */
   const strategyFor = (ctx: HookContext, importer: string, files: number): UrlStrategy => {
     if (!vite) return { kind: "rollup", emitFile: (file) => ctx.emitFile(file), emitted };
@@ -330,6 +333,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       unloadedBlobs = UNLOADED_BLOBS;
       missing.length = 0;
       credits.startBuild();
+      // A set still open is one whose build never reached `buildEnd`: it keeps what it learnt.
+      void stampSet?.close();
+      stampSet = new StampSet(options.cacheDir, options.lockfile);
       await getResolver().session.reload();
       lockfileAtStart = existsSync(getResolver().options.lockfile);
       getResolver().preloadIfMissing();
@@ -389,6 +395,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       report.end();
       // Every zip entry is extracted by now; a caller may remove or copy the cache once the build returns.
       await writeExtractionRecords();
+      // Every blob was checked in `load`, so the set knows this build's files.
+      await stampSet?.close();
+      stampSet = undefined;
       if (missing.length > 0) {
         const gathered = missingImportsError(missing, { debug: options.debug });
         missing.length = 0;

@@ -17,6 +17,7 @@ import {
   tempWriterIsGone,
   writeJsonAtomic,
 } from "./fs-utils.js";
+import { stampDropped, stampKey, stampVouched, trustedStamp, type BlobStamp } from "./stamp-sets.js";
 import { isEntryRecord, toEntry, UrlIndex, type IndexEntry } from "./url-index.js";
 
 export type { IndexEntry } from "./url-index.js";
@@ -41,13 +42,9 @@ const FORMAT = 1;
 const DESCRIPTION_FORMAT = 2;
 const HOUR = 60 * 60 * 1000;
 
-/** The stat fields that change whenever a file's bytes are written or it is replaced. */
-interface BlobStamp {
+/** A blob's stamp file: {@link BlobStamp} and its format. */
+interface StampRecord extends BlobStamp {
   format: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
 }
 
 /**
@@ -65,6 +62,8 @@ interface BlobStamp {
  *   hold them; still read for URLs no journal knows, never written.
  * - `pages/<sha256(pageUrl)>.json`: parsed asset pages, for offline builds.
  * - `stamps/<sha256(sha256/name)>.json`: when a blob was last verified (see {@link checkBlob}).
+ * - `stamps/sets/<sha256(lockfile path)>.json`: the stamps a project's last build used, in one
+ *   record (see `stamp-sets.ts`).
  * - `tmp/`: temp files, on the same file system so renames are atomic; `kill -9` can only ever
  *   leave files here, and {@link open} sweeps them: at once when their writer (named in the file
  *   name) is a process of this host that no longer exists, else once untouched for an hour.
@@ -137,8 +136,7 @@ export class Cache {
     const statTime = Date.now();
     const stats = this.statBlob(file);
     if (stats === "missing" || stats === "modified") return stats;
-    const stampFile = this.stampPath(sha256, name);
-    if (!options.full && stampMatches(this.readRecord(stampFile), stats)) return "ok";
+    if (!options.full && this.vouches(sha256, name, stats)) return "ok";
     let actual: string;
     try {
       actual = await this.hashBlob(file);
@@ -160,13 +158,37 @@ export class Cache {
 
   /**
    * True when the blob is there and its stamp vouches for it: {@link checkBlob}'s answer without
-   * ever hashing (a stat and a small read). `false` means "not known to be ok": ask `checkBlob`.
-   * A warm build asks this for every file, so both calls are synchronous: ~15 µs together, where
-   * each trip through the thread pool costs more than the call itself.
+   * ever hashing (a stat, and a small read unless an open stamp set holds the stamp). `false`
+   * means "not known to be ok": ask `checkBlob`. A warm build asks this for every file, so both
+   * calls are synchronous: ~15 µs together, where each trip through the thread pool costs more
+   * than the call itself.
    */
   async isStamped(sha256: string, name: string): Promise<boolean> {
-    const stats = this.statBlob(this.blobPath(sha256, name));
-    return typeof stats === "object" && stampMatches(this.readRecord(this.stampPath(sha256, name)), stats);
+    return (await this.stampedBlobPath(sha256, name)) !== undefined;
+  }
+
+  /** {@link isStamped}, answering with the blob's path (`undefined`: not known to be ok). */
+  async stampedBlobPath(sha256: string, name: string): Promise<string | undefined> {
+    const file = this.blobPath(sha256, name);
+    const stats = this.statBlob(file);
+    return typeof stats === "object" && this.vouches(sha256, name, stats) ? file : undefined;
+  }
+
+  /**
+   * Whether a stamp matches every stat field of the blob: one an open stamp set holds (no read),
+   * else the blob's stamp file. Either way, open sets learn the stamp that vouched.
+   */
+  private vouches(sha256: string, name: string, stats: Stats): boolean {
+    const key = stampKey(sha256, blobFileName(name));
+    const trusted = trustedStamp(this.dir, key);
+    if (trusted && stampMatches(trusted, stats)) {
+      stampVouched(this.dir, key, trusted);
+      return true;
+    }
+    const record = this.readRecord(this.stampPathOf(key));
+    if (!isStampRecord(record) || !stampMatches(record, stats)) return false;
+    stampVouched(this.dir, key, stampOf(stats));
+    return true;
   }
 
   /**
@@ -344,11 +366,16 @@ export class Cache {
   }
 
   private stampPath(sha256: string, name: string): string {
-    return path.join(this.dir, "stamps", `${sha256Hex(`${sha256}/${blobFileName(name)}`)}.json`);
+    return this.stampPathOf(stampKey(sha256, blobFileName(name)));
   }
 
-  /** Removes the blob's stamp, if any (one unlink; `rm` would lstat first). */
+  private stampPathOf(key: string): string {
+    return path.join(this.dir, "stamps", `${sha256Hex(key)}.json`);
+  }
+
+  /** Removes the blob's stamp, if any (one unlink; `rm` would lstat first), and takes it from open stamp sets. */
   private async dropStamp(sha256: string, name: string): Promise<void> {
+    stampDropped(this.dir, stampKey(sha256, blobFileName(name)));
     try {
       await unlink(this.stampPath(sha256, name));
     } catch (error) {
@@ -369,7 +396,8 @@ export class Cache {
       await this.dropStamp(sha256, name);
       return;
     }
-    const stamp: BlobStamp = { format: FORMAT, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+    const stamp: StampRecord = { format: FORMAT, ...stampOf(stats) };
+    stampVouched(this.dir, stampKey(sha256, blobFileName(name)), stampOf(stats));
     // A stamp only saves re-hashing next time: a cache this process may not write is simply
     // re-hashed on each run (a restored CI cache has new inodes and ctimes anyway).
     await this.writeRecord(stampFile, stamp).catch(ignoreReadOnly);
@@ -400,16 +428,16 @@ export class Cache {
   }
 }
 
-function stampMatches(record: unknown, stats: Stats): boolean {
-  if (typeof record !== "object" || record === null) return false;
-  const stamp = record as Partial<BlobStamp>;
-  return (
-    stamp.format === FORMAT &&
-    stamp.size === stats.size &&
-    stamp.mtimeMs === stats.mtimeMs &&
-    stamp.ctimeMs === stats.ctimeMs &&
-    stamp.ino === stats.ino
-  );
+function isStampRecord(record: unknown): record is StampRecord {
+  return typeof record === "object" && record !== null && (record as Partial<StampRecord>).format === FORMAT;
+}
+
+function stampMatches(stamp: Partial<BlobStamp>, stats: Stats): boolean {
+  return stamp.size === stats.size && stamp.mtimeMs === stats.mtimeMs && stamp.ctimeMs === stats.ctimeMs && stamp.ino === stats.ino;
+}
+
+function stampOf(stats: Stats): BlobStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
 }
 
 function isDescriptionRecord(value: unknown): value is { format: number; key: string; fetchedAt: string; asset: Asset } {

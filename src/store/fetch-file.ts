@@ -79,8 +79,9 @@ export function fetchFile(
 export async function cachedPinnedFile(cache: Cache, file: { url: string; name: string }, options: FetchFileOptions = {}): Promise<CachedFile | undefined> {
   const { expect } = options;
   options.signal?.throwIfAborted();
-  if (!expect || !(await cache.isStamped(expect.sha256, file.name))) return undefined;
-  return fromCache(cache, file, expect.sha256, await pinnedEtag(cache, file.url, expect), "none", expect.size);
+  const path = expect && (await cache.stampedBlobPath(expect.sha256, file.name));
+  if (!expect || !path) return undefined;
+  return { url: file.url, name: file.name, path, sha256: expect.sha256, size: expect.size ?? (await stat(path)).size, etag: await pinnedEtag(cache, file.url, expect), transfer: "none" };
 }
 
 /** The ETag to report for a pinned, cached file: the pin's, else the index's when it names the same blob. */

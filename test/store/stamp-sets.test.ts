@@ -1,0 +1,157 @@
+/**
+ * A stamp set carries the stamps one build used to the next build of the same project, so it can
+ * vouch for blobs without reading their stamp files; it is trusted exactly as those files are
+ * (every stat field must match) and only while it is open. Real files on disk.
+ */
+import { createHash } from "node:crypto";
+import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Cache } from "../../src/store/cache.js";
+import { sha256Hex } from "../../src/store/fs-utils.js";
+import { StampSet } from "../../src/store/stamp-sets.js";
+import { tempDir } from "./setup.js";
+
+const SCOPE = "/projects/game/oga.lock.json";
+
+let remove: () => Promise<void>;
+let cacheDir: string;
+let cache: Cache;
+const blobs = new Map<string, { sha: string; path: string }>();
+
+async function commit(name: string, body: string): Promise<void> {
+  const sha = createHash("sha256").update(body).digest("hex");
+  const temp = cache.tempPath();
+  await writeFile(temp, body);
+  blobs.set(name, { sha, path: await cache.commitBlob(temp, sha, name) });
+}
+
+const sha = (name: string) => blobs.get(name)!.sha;
+const isStamped = (name: string) => cache.isStamped(sha(name), name);
+const setFile = (scope = SCOPE) => path.join(cacheDir, "stamps", "sets", `${sha256Hex(scope)}.json`);
+const setKeys = async () => Object.keys((JSON.parse(await readFile(setFile(), "utf8")) as { stamps: object }).stamps).sort();
+
+/** Removes every blob's own stamp file, leaving the sets. */
+async function dropStampFiles(): Promise<void> {
+  const dir = path.join(cacheDir, "stamps");
+  for (const name of await readdir(dir)) if (name.endsWith(".json")) await rm(path.join(dir, name));
+}
+
+/** One build: a set opened, the blobs asked about, the set closed. */
+async function build(names: readonly string[]): Promise<boolean[]> {
+  const set = new StampSet(cacheDir, SCOPE);
+  const answers = await Promise.all(names.map(isStamped));
+  await set.close();
+  return answers;
+}
+
+beforeEach(async () => {
+  const temp = await tempDir();
+  remove = temp.remove;
+  cacheDir = path.join(temp.dir, "cache");
+  // No racy window: a verified blob is stamped at once.
+  cache = await Cache.open(cacheDir, { racyWindowMs: 0 });
+  blobs.clear();
+  await commit("a.ogg", "the bytes of a");
+  await commit("b.png", "the bytes of b");
+  for (const name of blobs.keys()) expect(await cache.checkBlob(sha(name), name)).toBe("ok");
+});
+afterEach(async () => {
+  await remove();
+});
+
+describe("stamp sets", () => {
+  it("a set vouches for the blobs its last build used, without their stamp files, and only while it is open", async () => {
+    expect(await build(["a.ogg", "b.png"])).toEqual([true, true]);
+    expect(await setKeys()).toEqual([`${sha("a.ogg")}/a.ogg`, `${sha("b.png")}/b.png`].sort());
+    await dropStampFiles();
+
+    expect(await build(["a.ogg", "b.png"])).toEqual([true, true]);
+    // Closed: nothing vouches for them any more but their (removed) stamp files.
+    expect(await isStamped("a.ogg")).toBe(false);
+    expect(await cache.checkBlob(sha("a.ogg"), "a.ogg")).toBe("ok");
+  });
+
+  it("an unchanged set is not written again; one that used other blobs is", async () => {
+    await build(["a.ogg", "b.png"]);
+    const written = await stat(setFile(), { bigint: true });
+    await build(["a.ogg", "b.png"]);
+    const again = await stat(setFile(), { bigint: true });
+    expect([again.ino, again.mtimeNs]).toEqual([written.ino, written.mtimeNs]);
+
+    await build(["a.ogg"]);
+    expect(await setKeys()).toEqual([`${sha("a.ogg")}/a.ogg`]);
+  });
+
+  it("a blob rewritten after the set was saved is not vouched for, is found modified and leaves the set", async () => {
+    await build(["a.ogg", "b.png"]);
+    await writeFile(blobs.get("a.ogg")!.path, "THE BYTES OF A");
+    const set = new StampSet(cacheDir, SCOPE);
+    expect(await isStamped("a.ogg")).toBe(false);
+    expect(await cache.checkBlob(sha("a.ogg"), "a.ogg")).toBe("modified");
+    expect(await isStamped("b.png")).toBe(true);
+    await set.close();
+    expect(await setKeys()).toEqual([`${sha("b.png")}/b.png`]);
+  });
+
+  it("a stamp the set holds stops vouching once hashing finds other bytes behind matching stat fields", async () => {
+    // Damage below the file system: the bytes change, the stat fields the set holds do not. Made
+    // here by rewriting the blob and then the set to match its new stat fields.
+    await build(["a.ogg"]);
+    const file = blobs.get("a.ogg")!.path;
+    await writeFile(file, "THE BYTES OF A");
+    const s = await stat(file);
+    const record = JSON.parse(await readFile(setFile(), "utf8")) as { stamps: Record<string, number[]> };
+    record.stamps[`${sha("a.ogg")}/a.ogg`] = [s.size, s.mtimeMs, s.ctimeMs, s.ino];
+    await writeFile(setFile(), JSON.stringify(record));
+
+    const set = new StampSet(cacheDir, SCOPE);
+    expect(await isStamped("a.ogg")).toBe(true);
+    expect(await cache.checkBlob(sha("a.ogg"), "a.ogg", { full: true })).toBe("modified");
+    expect(await isStamped("a.ogg")).toBe(false);
+    await set.close();
+    expect((await readFile(setFile(), "utf8")).includes(sha("a.ogg"))).toBe(false);
+  });
+
+  it("a set of another scope or format, or with damaged entries, vouches for nothing", async () => {
+    await build(["a.ogg", "b.png"]);
+    await dropStampFiles();
+    const right = JSON.parse(await readFile(setFile(), "utf8")) as { format: number; scope: string; stamps: Record<string, unknown> };
+    const keyA = `${sha("a.ogg")}/a.ogg`;
+    const keyB = `${sha("b.png")}/b.png`;
+    const wrongs: unknown[] = [
+      { ...right, scope: "/another/project/oga.lock.json" },
+      { ...right, format: right.format + 1 },
+      { ...right, stamps: null },
+      { ...right, stamps: { [keyA]: (right.stamps[keyA] as number[]).slice(0, 3), [keyB]: (right.stamps[keyB] as number[]).map(String) } },
+      [right],
+      "not a set",
+    ];
+    for (const wrong of wrongs) {
+      await writeFile(setFile(), JSON.stringify(wrong));
+      expect(await build(["a.ogg", "b.png"]), JSON.stringify(wrong).slice(0, 80)).toEqual([false, false]);
+    }
+    await writeFile(setFile(), "{ torn");
+    expect(await build(["a.ogg", "b.png"])).toEqual([false, false]);
+  });
+
+  it("while two sets of one cache are open, closing one leaves the other's stamps trusted", async () => {
+    await build(["a.ogg", "b.png"]);
+    await dropStampFiles();
+    const first = new StampSet(cacheDir, SCOPE);
+    const second = new StampSet(cacheDir, "/projects/other/oga.lock.json");
+    await second.close();
+    expect(await isStamped("a.ogg")).toBe(true);
+    await first.close();
+    expect(await isStamped("a.ogg")).toBe(false);
+  });
+
+  it("a set that cannot be saved (a file where its folder goes) costs nothing but the next build's reads", async () => {
+    await rm(path.join(cacheDir, "stamps", "sets"), { recursive: true, force: true });
+    await writeFile(path.join(cacheDir, "stamps", "sets"), "not a folder");
+    expect(await build(["a.ogg", "b.png"])).toEqual([true, true]);
+    expect(await readdir(path.join(cacheDir, "tmp"))).toEqual([]);
+    // Reading it fails the same way, and reads as no set.
+    expect(await build(["a.ogg", "b.png"])).toEqual([true, true]);
+  });
+});
