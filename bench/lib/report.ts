@@ -66,7 +66,7 @@ export function renderMarkdown(figures: Figure[], machine: Machine, options: Ben
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${gib} GiB RAM, ${machine.os}`,
     `- Node ${machine.node}; ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     `- Reference downloader: ${extra.reference}`,
-    `- Runs per figure: ${options.runs}${options.quick ? " (--quick: a smoke test, not a result)" : ""}; each run in its own child process; the replica runs in the parent, over loopback`,
+    `- Runs per figure: ${options.runs} (${2 * options.runs} for the \`vite build\` process rows)${options.quick ? " (--quick: a smoke test, not a result)" : ""}; each run in its own child process; the replica runs in the parent, over loopback`,
     `- Load average (1 min): ${machine.loadAtStart.toFixed(2)} at start, ${extra.loadAtEnd.toFixed(2)} at the end, on ${machine.cores} cores; the bench took ${extra.seconds.toFixed(0)} s`,
     "",
     "Each figure is the median of the runs; *min – max* and *spread* ((max − min) / median) show the noise. A ratio is taken of the medians of two series measured alternately in the same run; the per-run (paired) ratios show how stable it is.",

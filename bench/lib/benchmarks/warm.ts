@@ -48,12 +48,18 @@ export function warmSamples(ctx: BenchContext): Promise<WarmSamples> {
   })());
 }
 
-/** `vite build` as a process, oga against local, at each size in {@link CLI_FILES}. */
+/**
+ * `vite build` as a process, oga against local, at each size in {@link CLI_FILES}. Twice the runs
+ * of the other figures: these decide the target, a process build is short, and on this kind of
+ * machine two builds of the same game differ by a fifth (the kernel's cost of each fresh page of
+ * memory the bundler touches varies from run to run).
+ */
 async function cliRows(ctx: BenchContext, game: GameSetup): Promise<Row[]> {
   const rows: Row[] = [];
+  const runs = 2 * ctx.options.runs;
   for (const count of CLI_FILES) {
     const cli = await cliGame(ctx, game.files.slice(0, count), game.warmCache);
-    const { a: oga, b: local } = await alternate(ctx.options.runs, () => cli.build("oga"), () => cli.build("local"), ctx.log, `vite build, ${count} files`);
+    const { a: oga, b: local } = await alternate(runs, () => cli.build("oga"), () => cli.build("local"), ctx.log, `vite build, ${count} files`);
     rows.push(
       { label: `vite build process, ${count} files: oga, warm`, unit: "ms", samples: oga },
       { label: `vite build process, ${count} files: local`, unit: "ms", samples: local },
@@ -131,7 +137,7 @@ export async function warmBuild(ctx: BenchContext): Promise<Figure> {
     ],
     notes: [
       `Build time is measured inside the child from just before the plugin is imported (oga side) to the end of \`build()\`; importing Vite is common to both and excluded. Median difference: ${(median(ogaMs) - median(localMs)).toFixed(0)} ms.`,
-      `\`vite build\` rows: the \`vite\` command run in each project (a \`vite.config.mjs\`, with the plugin on the oga side), wall time from spawn to exit, as a user runs it; ${CLI_FILES.join(" and ")} files, warm cache and lockfile.`,
+      `\`vite build\` rows: the \`vite\` command run in each project (a \`vite.config.mjs\`, with the plugin on the oga side), wall time from spawn to exit, as a user runs it; ${CLI_FILES.join(" and ")} files, warm cache and lockfile; ${2 * ctx.options.runs} runs of each, alternating.`,
       "In-process rows: both games built alternately in one process after one untimed build of each, so process start, module loading and JIT warm-up are left out; what remains between them is the plugin's hooks and its extra modules. The plugin's own time comes from V8 CPU samples of three more builds of each kind: a sample counts for the plugin when the nearest of its frames from dist/ or Vite/Rolldown is the plugin's (so a `this.load` the plugin makes counts for the bundler); it measures CPU, which other processes on the machine barely move.",
     ],
   };
