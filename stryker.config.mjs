@@ -16,13 +16,15 @@ export default {
     "src/store/lockfile.ts",
     "src/store/lockfile-fields.ts",
     "src/store/file-name.ts",
-    "src/store/cache.ts:135-170", // checkBlob, isStamped
-    "src/store/cache.ts:312-322", // statBlob
-    "src/store/cache.ts:403-413", // stampMatches
-    "src/store/fetch-file.ts:124-137", // fetchFileNow: a pinned blob is served only when it verifies
-    "src/store/fetch-file.ts:192-202", // transferFile: a pinned file that changed upstream is refused
-    "src/store/fetch-file.ts:270-295", // receiveBody: a body shorter or longer than announced is refused
+    "src/store/cache.ts:134-193", // checkBlob, isStamped, stampedBlobPath, vouches
+    "src/store/cache.ts:336-345", // statBlob
+    "src/store/cache.ts:432-442", // isStampRecord, stampMatches, stampOf
+    "src/store/fetch-file.ts:79-85", // cachedPinnedFile: a pinned blob is served unhashed only when its stamp vouches
+    "src/store/fetch-file.ts:125-138", // fetchFileNow: a pinned blob is served only when it verifies
+    "src/store/fetch-file.ts:193-203", // transferFile: a pinned file that changed upstream is refused
+    "src/store/fetch-file.ts:271-296", // receiveBody: a body shorter or longer than announced is refused
     "src/store/url-index.ts", // the index journal: torn lines skipped, last writer wins, old records read
+    "src/store/stamp-sets.ts", // stamp sets: trusted only while open and only on matching stat fields
     // Archive safety: hostile entry paths, duplicates, zip bombs, entry verification.
     "src/store/archive.ts:54-76", // entryName, isSymlink, checkedEntryPath
     "src/store/archive.ts:130-184", // ArchiveDirectory: constructor (duplicates) to checkLimits

@@ -16,6 +16,7 @@ const SUFFIX = ".js";
 /** Marks the lean view of an asset module (default + meta, no `files` record). `~` never appears unescaped otherwise. */
 const MAIN_VIEW = "~main";
 const SAFE = /[A-Za-z0-9._\-/*{},]/;
+const ALL_SAFE = /^[A-Za-z0-9._\-/*{},]*$/;
 
 /** Which module of a specifier: the full one, or the lean asset module used for default-only imports. */
 export type ModuleView = "full" | "main";
@@ -35,6 +36,8 @@ export function escapeBody(body: string): string {
 
 /** Inverse of {@link escapeBody}. Returns `undefined` for malformed input. */
 export function unescapeBody(escaped: string): string | undefined {
+  // Most ids escape nothing: each of their characters stands for itself.
+  if (ALL_SAFE.test(escaped)) return escaped;
   const bytes: number[] = [];
   for (let i = 0; i < escaped.length; i++) {
     const ch = escaped[i]!;

@@ -95,5 +95,8 @@ describe("virtual ids", () => {
     expect(fromVirtualId("\0oga:x")).toBeUndefined();
     expect(fromVirtualId("\0oga:x~ZZ.js")).toBeUndefined();
     expect(fromVirtualId("\0oga:~FF.js")).toBeUndefined();
+    // A raw character outside the escaped alphabet (an id typed into a dev URL) reads as its own byte, and only as one.
+    expect(fromVirtualId("\0oga:a b.js")).toEqual({ specifier: "oga:a b", view: "full" });
+    expect(fromVirtualId("\0oga:a/é.js")).toBeUndefined();
   });
 });
