@@ -3,12 +3,34 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { Cache, type CacheOptions } from "../../src/store/cache.js";
 
 /** A new empty directory under the OS temp dir, and a function to remove it. */
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "oga-store-"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh temp directory for each test of the file (or describe block), removed after it. Call at
+ * the top level; `temp.dir` is the current test's directory.
+ */
+export function useTempDir(): { readonly dir: string } {
+  let current: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeEach(async () => {
+    current = await tempDir();
+  });
+  afterEach(async () => {
+    await current?.remove();
+    current = undefined;
+  });
+  return {
+    get dir() {
+      if (!current) throw new Error("the temp dir is used outside a test");
+      return current.dir;
+    },
+  };
 }
 
 /** Opens a cache in a fresh temp dir. */

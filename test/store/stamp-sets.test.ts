@@ -6,15 +6,15 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Cache } from "../../src/store/cache.js";
 import { sha256Hex } from "../../src/store/fs-utils.js";
 import { StampSet } from "../../src/store/stamp-sets.js";
-import { tempDir } from "./setup.js";
+import { useTempDir } from "./setup.js";
 
 const SCOPE = "/projects/game/oga.lock.json";
 
-let remove: () => Promise<void>;
+const temp = useTempDir();
 let cacheDir: string;
 let cache: Cache;
 const blobs = new Map<string, { sha: string; path: string }>();
@@ -46,8 +46,6 @@ async function build(names: readonly string[]): Promise<boolean[]> {
 }
 
 beforeEach(async () => {
-  const temp = await tempDir();
-  remove = temp.remove;
   cacheDir = path.join(temp.dir, "cache");
   // No racy window: a verified blob is stamped at once.
   cache = await Cache.open(cacheDir, { racyWindowMs: 0 });
@@ -55,9 +53,6 @@ beforeEach(async () => {
   await commit("a.ogg", "the bytes of a");
   await commit("b.png", "the bytes of b");
   for (const name of blobs.keys()) expect(await cache.checkBlob(sha(name), name)).toBe("ok");
-});
-afterEach(async () => {
-  await remove();
 });
 
 describe("stamp sets", () => {

@@ -8,30 +8,23 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isOgaError } from "../../src/errors.js";
 import { Cache, type IndexEntry } from "../../src/store/cache.js";
 import { COMPACT_PAST } from "../../src/store/url-index.js";
 import { withResourceLimit } from "./resource-limit.js";
 import { goneWriterJournal } from "./journal-names.js";
-import { tempDir } from "./setup.js";
+import { useTempDir } from "./setup.js";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-let dir: string;
-let remove: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterEach(async () => {
-  await remove();
-});
+const temp = useTempDir();
 
 const url = (i: number | string) => `https://opengameart.org/sites/default/files/${i}.png`;
 const entry = (u: string, n: number): IndexEntry => ({ url: u, name: "a.png", etag: `"${n}"`, lastModified: null, sha256: sha256(String(n)), size: n });
 const line = (record: object, at: number) => `${JSON.stringify({ format: 1, at, ...record })}\n`;
-const journalDir = (cacheDir = dir) => path.join(cacheDir, "journal");
-const journals = async (cacheDir = dir) => (await readdir(journalDir(cacheDir))).sort();
+const journalDir = (cacheDir = temp.dir) => path.join(cacheDir, "journal");
+const journals = async (cacheDir = temp.dir) => (await readdir(journalDir(cacheDir))).sort();
 /** A journal of a writer on another host: never compacted by this one. */
 const otherJournal = (i: number) => `${1_000 + i}-otherhost-1-abc.index.jsonl`;
 
@@ -76,7 +69,7 @@ describe("journal lines", () => {
     const text = Object.entries(bad).map(([field, record]) => line({ ...record, url: url(field) }, 1)).join("");
     const nullEtag = { ...entry(url("null-etag"), 2), etag: null, lastModified: "Tue, 01 Dec 2026 10:00:00 GMT" };
     await writeFile(path.join(journalDir(), otherJournal(1)), text + line(nullEtag, 1));
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     for (const field of Object.keys(bad)) expect(await cache.readEntry(url(field)), field).toBeUndefined();
     expect(await cache.readEntry(nullEtag.url)).toEqual(nullEtag);
   });
@@ -86,11 +79,11 @@ describe("journal lines", () => {
     const stuck = line(entry(url(0), 1), 1).replace('"at":1,', '"at":1e999,');
     expect(stuck).toContain('"at":1e999');
     await writeFile(path.join(journalDir(), otherJournal(1)), stuck + line(entry(url(0), 2), 2));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
   });
 
   it("are refused to a writer when the URL is not a string", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     const error = await rejection(cache.writeEntry({ ...entry(url(0), 1), url: 5 } as unknown as IndexEntry));
     expect(isOgaError(error, "OGA_BAD_INPUT")).toBe(true);
     expect(await journals()).toEqual([]);
@@ -102,30 +95,30 @@ describe("the latest line wins", () => {
     await mkdir(journalDir(), { recursive: true });
     await writeFile(path.join(journalDir(), otherJournal(1)), line(entry(url(0), 3), 300));
     await writeFile(path.join(journalDir(), otherJournal(2)), line(entry(url(0), 1), 100));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 3));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 3));
   });
 
   it("a tie within a journal goes to the later line", async () => {
     await mkdir(journalDir(), { recursive: true });
     await writeFile(path.join(journalDir(), otherJournal(1)), line(entry(url(0), 1), 5) + line(entry(url(0), 2), 5));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
   });
 
   it("a tie between journals goes to the newer journal (by name), whatever order they were created in", async () => {
     const count = 12;
     await mkdir(journalDir(), { recursive: true });
     for (let i = count - 1; i >= 0; i--) await writeFile(path.join(journalDir(), otherJournal(i)), line(entry(url(0), i), 5));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), count - 1));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), count - 1));
   });
 });
 
 describe("reading the journals", () => {
   it("happens once, on the first lookup: a line appended by another process after it is seen by the next Cache.open", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     expect(await cache.readEntry(url(0))).toBeUndefined();
     await writeFile(path.join(journalDir(), otherJournal(1)), line(entry(url(0), 1), Date.now()));
     expect(await cache.readEntry(url(0))).toBeUndefined();
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
   });
 
   it("leaves out what is not a journal: other files and directories in journal/", async () => {
@@ -135,7 +128,7 @@ describe("reading the journals", () => {
     await writeFile(path.join(journalDir(), `${otherJournal(2)}.bak`), line(entry(url(0), 2), 2));
     await writeFile(path.join(journalDir(), "notes.txt"), line(entry(url(1), 3), 3));
     await mkdir(path.join(journalDir(), "old"));
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     expect(await cache.readEntry(url(0))).toEqual(entry(url(0), 1));
     expect(await cache.readEntry(url(1))).toBeUndefined();
   });
@@ -143,13 +136,13 @@ describe("reading the journals", () => {
   it("skips a journal listed but gone when read (removed by a reader compacting meanwhile: here a dangling link)", async () => {
     await mkdir(journalDir(), { recursive: true });
     await writeFile(path.join(journalDir(), otherJournal(1)), line(entry(url(0), 1), 1));
-    await symlink(path.join(dir, "compacted-away.jsonl"), path.join(journalDir(), otherJournal(2)));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
+    await symlink(path.join(temp.dir, "compacted-away.jsonl"), path.join(journalDir(), otherJournal(2)));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
   });
 
   it("a directory named as a journal: OGA_CACHE naming it (EISDIR), not a silently shorter index", async () => {
     await mkdir(path.join(journalDir(), otherJournal(1)), { recursive: true });
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     const error = await rejection(cache.readEntry(url(0)));
     expect(isOgaError(error, "OGA_CACHE")).toBe(true);
     expect(error.message).toContain(`Could not read ${path.join(journalDir(), otherJournal(1))} (EISDIR`);
@@ -158,7 +151,7 @@ describe("reading the journals", () => {
   it("no file descriptor left for the listing (EMFILE): OGA_CACHE naming journal/, and the next lookup works", async () => {
     await mkdir(journalDir(), { recursive: true });
     await writeFile(path.join(journalDir(), otherJournal(1)), line(entry(url(0), 1), 1));
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     const error = await withResourceLimit("nofile", 0, () => rejection(cache.readEntry(url(0))));
     expect(isOgaError(error, "OGA_CACHE")).toBe(true);
     expect(error.message).toContain(`Could not read ${journalDir()} (EMFILE`);
@@ -166,20 +159,20 @@ describe("reading the journals", () => {
   });
 
   it("journal/ removed while the cache is open: an earlier version's record is still read, and the next entry recreates journal/", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     const old = entry(url("old"), 7);
-    await mkdir(path.join(dir, "index"));
-    await writeFile(path.join(dir, "index", `${sha256(old.url)}.json`), JSON.stringify({ format: 1, ...old }));
+    await mkdir(path.join(temp.dir, "index"));
+    await writeFile(path.join(temp.dir, "index", `${sha256(old.url)}.json`), JSON.stringify({ format: 1, ...old }));
     await rm(journalDir(), { recursive: true });
     expect(await cache.readEntry(old.url)).toEqual(old);
     expect(await cache.readEntry(url(0))).toBeUndefined();
     await cache.writeEntry(entry(url(0), 1));
     expect(await journals()).toHaveLength(1);
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 1));
   });
 
   it("the whole cache removed while open (as a user may): the next entry recreates its journal", async () => {
-    const cacheDir = path.join(dir, "cache");
+    const cacheDir = path.join(temp.dir, "cache");
     const cache = await Cache.open(cacheDir);
     expect(await cache.readEntry(url(0))).toBeUndefined();
     await rm(cacheDir, { recursive: true });
@@ -191,25 +184,25 @@ describe("reading the journals", () => {
 
 describe("appending", () => {
   it("holds no file descriptor between entries, nor after a failed one", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     for (let i = 0; i < 3; i++) await cache.writeEntry(entry(url(i), i));
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await openFilesUnder(temp.dir)).toEqual([]);
     await withResourceLimit("fsize", 0, () => rejection(cache.writeEntry(entry(url(9), 9))));
-    expect(await openFilesUnder(dir)).toEqual([]);
+    expect(await openFilesUnder(temp.dir)).toEqual([]);
   });
 
   it("refused past the first byte (a full disk): OGA_CACHE, no empty journal left behind, and the next entry works", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     const error = await withResourceLimit("fsize", 0, () => rejection(cache.writeEntry(entry(url(0), 1))));
     expect(isOgaError(error, "OGA_CACHE")).toBe(true);
     expect(error.message).toMatch(/\(EFBIG/);
     expect(await journals()).toEqual([]);
     await cache.writeEntry(entry(url(0), 2));
-    expect(await (await Cache.open(dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
+    expect(await (await Cache.open(temp.dir)).readEntry(url(0))).toEqual(entry(url(0), 2));
   });
 
   it("cut short behind earlier entries: the journal keeps them byte for byte, and the next entry starts a new journal", async () => {
-    const cache = await Cache.open(dir);
+    const cache = await Cache.open(temp.dir);
     await cache.writeEntry(entry(url(0), 1));
     const [first] = await journals();
     const before = await readFile(path.join(journalDir(), first!), "utf8");
@@ -221,7 +214,7 @@ describe("appending", () => {
     const after = await journals();
     expect(after).toHaveLength(2);
     expect(after).toContain(first);
-    const reopened = await Cache.open(dir);
+    const reopened = await Cache.open(temp.dir);
     expect(await reopened.readEntry(url(0))).toEqual(entry(url(0), 1));
     expect(await reopened.readEntry(url(1))).toEqual(entry(url(1), 3));
   });
@@ -229,18 +222,18 @@ describe("appending", () => {
 
 describe("compaction", () => {
   it(`leaves exactly ${COMPACT_PAST} journals of gone writers alone; one more and they are merged`, async () => {
-    const names = await goneJournals(dir, COMPACT_PAST);
-    expect(await (await Cache.open(dir)).readEntry(url("shared"))).toEqual(entry(url("shared"), COMPACT_PAST - 1));
+    const names = await goneJournals(temp.dir, COMPACT_PAST);
+    expect(await (await Cache.open(temp.dir)).readEntry(url("shared"))).toEqual(entry(url("shared"), COMPACT_PAST - 1));
     expect(await journals()).toEqual(names);
     await writeFile(path.join(journalDir(), goneWriterJournal(COMPACT_PAST)), line(entry(url(COMPACT_PAST), COMPACT_PAST), 10));
-    expect(await (await Cache.open(dir)).readEntry(url("shared"))).toEqual(entry(url("shared"), COMPACT_PAST - 1));
+    expect(await (await Cache.open(temp.dir)).readEntry(url("shared"))).toEqual(entry(url("shared"), COMPACT_PAST - 1));
     expect(await journals()).toHaveLength(1);
-    const reopened = await Cache.open(dir);
+    const reopened = await Cache.open(temp.dir);
     for (let i = 0; i <= COMPACT_PAST; i++) expect(await reopened.readEntry(url(i)), url(i)).toEqual(entry(url(i), i));
   });
 
   it("works in a cache whose path has `.tmp` in it, as do appends", async () => {
-    const cacheDir = path.join(dir, "build.tmp", "cache");
+    const cacheDir = path.join(temp.dir, "build.tmp", "cache");
     const names = await goneJournals(cacheDir, COMPACT_PAST + 1);
     const cache = await Cache.open(cacheDir);
     expect(await cache.readEntry(url("shared"))).toEqual(entry(url("shared"), COMPACT_PAST));
@@ -256,15 +249,15 @@ describe("compaction", () => {
   });
 
   it("that cannot write its merged journal (a full disk) keeps every journal and leaves no temp file", async () => {
-    const names = await goneJournals(dir, COMPACT_PAST + 1);
+    const names = await goneJournals(temp.dir, COMPACT_PAST + 1);
     const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(journalDir(), name))).size));
     expect(Math.min(...sizes)).toBeGreaterThan(100);
     // Reading them needs no write; the merged journal is larger than the limit.
-    const seen = await withResourceLimit("fsize", 100, async () => (await Cache.open(dir)).readEntry(url("shared")));
+    const seen = await withResourceLimit("fsize", 100, async () => (await Cache.open(temp.dir)).readEntry(url("shared")));
     expect(seen).toEqual(entry(url("shared"), COMPACT_PAST));
     expect(await journals()).toEqual(names);
-    expect(await readdir(path.join(dir, "tmp"))).toEqual([]);
-    const reopened = await Cache.open(dir);
+    expect(await readdir(path.join(temp.dir, "tmp"))).toEqual([]);
+    const reopened = await Cache.open(temp.dir);
     for (let i = 0; i <= COMPACT_PAST; i++) expect(await reopened.readEntry(url(i)), url(i)).toEqual(entry(url(i), i));
   });
 });
