@@ -11,10 +11,10 @@
  * with the file's actual bytes, so an edited, replaced or deleted file is regenerated, and a
  * missing, stale or unwritable record (a read-only cache) costs a regeneration, never a wrong file.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileIfChanged, type Lockfile } from "../store/lockfile.js";
-import { isNotFound, readSmallJsonOrUndefined, sha256Hex, writeJsonAtomic } from "../store/fs-utils.js";
+import { isNotFound, readSmallJsonOrUndefined, sha256Hex, writeCacheRecord } from "../store/fs-utils.js";
 import { VERSION } from "../version.js";
 import { declarationInputs } from "./declaration-inputs.js";
 
@@ -88,9 +88,7 @@ function isCurrent(record: string, fingerprint: string, current: string): boolea
 async function saveRecord(cacheDir: string, record: string, value: DeclarationsRecord): Promise<void> {
   try {
     if (isCurrentRecord(record, value)) return;
-    mkdirSync(path.dirname(record), { recursive: true });
-    mkdirSync(path.join(cacheDir, "tmp"), { recursive: true });
-    await writeJsonAtomic(path.join(cacheDir, "tmp"), record, value);
+    await writeCacheRecord(cacheDir, record, value);
   } catch {
     // A read-only or full cache: the declarations themselves were written (or not) above.
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -101,6 +101,18 @@ export async function writeJsonAtomic(tmpDir: string, target: string, value: unk
     }
     throw error;
   }
+}
+
+/**
+ * {@link writeJsonAtomic} for a record a module keeps in the cache at `cacheDir` by itself (outside
+ * `Cache`): its temp file goes to the cache's `tmp/`, which `Cache.open` sweeps, and both folders
+ * are created when missing.
+ */
+export async function writeCacheRecord(cacheDir: string, file: string, value: unknown): Promise<void> {
+  const tmpDir = path.join(cacheDir, "tmp");
+  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(tmpDir, { recursive: true });
+  await writeJsonAtomic(tmpDir, file, value);
 }
 
 /**

@@ -12,9 +12,8 @@
  * answer. The record holds stamps and nothing else: a blob whose bytes changed through the file
  * system has a new ctime or inode, which no set can match.
  */
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { readSmallJsonOrUndefined, sha256Hex, writeJsonAtomic } from "./fs-utils.js";
+import { readSmallJsonOrUndefined, sha256Hex, writeCacheRecord } from "./fs-utils.js";
 
 /** The stat fields that change whenever a file's bytes are written or it is replaced. */
 export interface BlobStamp {
@@ -74,9 +73,11 @@ export function stampDropped(cacheDir: string, key: string): void {
 export class StampSet {
   /** Stamps that vouched for a blob while this set was open, by blob key. */
   readonly used = new Map<string, BlobStamp>();
-  private readonly file: string;
-  private readonly loaded: Map<string, BlobStamp>;
   private readonly cacheDir: string;
+  private readonly file: string;
+  private readonly open: OpenStamps;
+  /** The stamps as loaded, as JSON of {@link stampsRecord}. */
+  private readonly loadedText: string;
   private closed = false;
 
   /**
@@ -89,11 +90,13 @@ export class StampSet {
   ) {
     this.cacheDir = path.resolve(cacheDir);
     this.file = path.join(this.cacheDir, "stamps", "sets", `${sha256Hex(scope)}.json`);
-    this.loaded = readSet(this.file, scope);
+    const loaded = readSet(this.file, scope);
+    this.loadedText = JSON.stringify(stampsRecord(loaded));
     let open = openByDir.get(this.cacheDir);
     if (!open) openByDir.set(this.cacheDir, (open = { trusted: new Map(), sets: new Set() }));
-    for (const [key, stamp] of this.loaded) open.trusted.set(key, stamp);
+    for (const [key, stamp] of loaded) open.trusted.set(key, stamp);
     open.sets.add(this);
+    this.open = open;
   }
 
   /**
@@ -104,48 +107,49 @@ export class StampSet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const open = openByDir.get(this.cacheDir);
-    open?.sets.delete(this);
-    if (open?.sets.size === 0) openByDir.delete(this.cacheDir);
-    if (sameStamps(this.used, this.loaded)) return;
-    const stamps: SetRecord["stamps"] = Object.create(null) as SetRecord["stamps"];
-    for (const [key, s] of this.used) stamps[key] = [s.size, s.mtimeMs, s.ctimeMs, s.ino];
+    this.open.sets.delete(this);
+    if (this.open.sets.size === 0) openByDir.delete(this.cacheDir);
+    const stamps = stampsRecord(this.used);
+    if (JSON.stringify(stamps) === this.loadedText) return;
     const record: SetRecord = { format: SET_FORMAT, scope: this.scope, stamps };
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      mkdirSync(path.join(this.cacheDir, "tmp"), { recursive: true });
-      await writeJsonAtomic(path.join(this.cacheDir, "tmp"), this.file, record);
+      await writeCacheRecord(this.cacheDir, this.file, record);
     } catch {
-      // See above: the next build reads the blobs' own stamps instead.
+      // See above: the next build reads the blobs' own stamp files instead.
     }
   }
 }
 
+/** The `stamps` field of a record, keys sorted: two sets with the same stamps have the same JSON. */
+function stampsRecord(stamps: ReadonlyMap<string, BlobStamp>): SetRecord["stamps"] {
+  const record: SetRecord["stamps"] = Object.create(null) as SetRecord["stamps"];
+  for (const key of [...stamps.keys()].sort()) {
+    const s = stamps.get(key)!;
+    record[key] = [s.size, s.mtimeMs, s.ctimeMs, s.ino];
+  }
+  return record;
+}
+
+/**
+ * The stamps of a set record. Nothing but their shape is checked: a stamp vouches only when each
+ * of its fields equals the blob's stat field, which a damaged value never does.
+ */
 function readSet(file: string, scope: string): Map<string, BlobStamp> {
   const stamps = new Map<string, BlobStamp>();
   let record: unknown;
   try {
     record = readSmallJsonOrUndefined(file);
   } catch {
-    return stamps; // unreadable (a directory in its place): as if absent
+    // Unreadable (a folder in its place): read as absent, below.
   }
   if (typeof record !== "object" || record === null) return stamps;
   const { format, scope: recordScope, stamps: entries } = record as Partial<SetRecord>;
   // Another scope's record under a colliding name, or another format: not ours to trust.
-  if (format !== SET_FORMAT || recordScope !== scope || typeof entries !== "object" || entries === null) return stamps;
-  for (const [key, value] of Object.entries(entries)) {
-    if (!Array.isArray(value) || value.length !== 4 || !value.every((n) => typeof n === "number" && Number.isFinite(n))) continue;
-    const [size, mtimeMs, ctimeMs, ino] = value as [number, number, number, number];
-    stamps.set(key, { size, mtimeMs, ctimeMs, ino });
+  if (format !== SET_FORMAT || recordScope !== scope) return stamps;
+  for (const [key, value] of Object.entries(entries ?? {})) {
+    if (!Array.isArray(value)) continue;
+    const [size, mtimeMs, ctimeMs, ino] = value as unknown[] as number[];
+    stamps.set(key, { size: size!, mtimeMs: mtimeMs!, ctimeMs: ctimeMs!, ino: ino! });
   }
   return stamps;
-}
-
-function sameStamps(a: ReadonlyMap<string, BlobStamp>, b: ReadonlyMap<string, BlobStamp>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, s] of a) {
-    const t = b.get(key);
-    if (!t || t.size !== s.size || t.mtimeMs !== s.mtimeMs || t.ctimeMs !== s.ctimeMs || t.ino !== s.ino) return false;
-  }
-  return true;
 }

@@ -4,10 +4,11 @@
  * (every stat field must match) and only while it is open. Real files on disk.
  */
 import { createHash } from "node:crypto";
-import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { Cache } from "../../src/store/cache.js";
+import { fetchFile } from "../../src/store/fetch-file.js";
 import { sha256Hex } from "../../src/store/fs-utils.js";
 import { StampSet } from "../../src/store/stamp-sets.js";
 import { useTempDir } from "./setup.js";
@@ -70,6 +71,8 @@ describe("stamp sets", () => {
   it("an unchanged set is not written again; one that used other blobs is", async () => {
     await build(["a.ogg", "b.png"]);
     const written = await stat(setFile(), { bigint: true });
+    // Asked in either order: the record is the same.
+    await build(["b.png", "a.ogg"]);
     await build(["a.ogg", "b.png"]);
     const again = await stat(setFile(), { bigint: true });
     expect([again.ino, again.mtimeNs]).toEqual([written.ino, written.mtimeNs]);
@@ -119,8 +122,11 @@ describe("stamp sets", () => {
       { ...right, format: right.format + 1 },
       { ...right, stamps: null },
       { ...right, stamps: { [keyA]: (right.stamps[keyA] as number[]).slice(0, 3), [keyB]: (right.stamps[keyB] as number[]).map(String) } },
+      { ...right, stamps: { [keyA]: 5, [keyB]: { size: 1 } } },
+      { ...right, stamps: "not stamps" },
       [right],
       "not a set",
+      null,
     ];
     for (const wrong of wrongs) {
       await writeFile(setFile(), JSON.stringify(wrong));
@@ -128,6 +134,50 @@ describe("stamp sets", () => {
     }
     await writeFile(setFile(), "{ torn");
     expect(await build(["a.ogg", "b.png"])).toEqual([false, false]);
+  });
+
+  it("closing a set twice writes it once", async () => {
+    const set = new StampSet(cacheDir, SCOPE);
+    expect(await isStamped("a.ogg")).toBe(true);
+    await set.close();
+    const written = await stat(setFile(), { bigint: true });
+    // Vouching after the close reaches no closed set.
+    expect(await isStamped("b.png")).toBe(true);
+    await set.close();
+    const again = await stat(setFile(), { bigint: true });
+    expect([again.ino, again.mtimeNs]).toEqual([written.ino, written.mtimeNs]);
+    expect(await setKeys()).toEqual([`${sha("a.ogg")}/a.ogg`]);
+  });
+
+  it("a blob stored again (a new inode, the same bytes) gets its new stamp in the set", async () => {
+    await build(["a.ogg"]);
+    const set = new StampSet(cacheDir, SCOPE);
+    const before = await stat(blobs.get("a.ogg")!.path);
+    // Stored anew (as a download does) and verified at once (no racy window here).
+    await commit("a.ogg", "the bytes of a");
+    expect((await stat(blobs.get("a.ogg")!.path)).ino).not.toBe(before.ino);
+    expect(await isStamped("a.ogg")).toBe(true);
+    await set.close();
+    const s = await stat(blobs.get("a.ogg")!.path);
+    const record = JSON.parse(await readFile(setFile(), "utf8")) as { stamps: Record<string, number[]> };
+    expect(record.stamps[`${sha("a.ogg")}/a.ogg`]).toEqual([s.size, s.mtimeMs, s.ctimeMs, s.ino]);
+  });
+
+  it("a pinned file its set vouches for is served by fetchFile without a request or a hash", async () => {
+    await build(["a.ogg"]);
+    await dropStampFiles();
+    const noNetwork = { streamFile: () => Promise.reject(new Error("no request expected")) };
+    const hashes = vi.spyOn(cache as unknown as { hashBlob(file: string): Promise<string> }, "hashBlob");
+    const url = "https://opengameart.org/sites/default/files/a.ogg";
+    const set = new StampSet(cacheDir, SCOPE);
+    const pinned = await fetchFile(noNetwork, cache, { url, name: "a.ogg" }, { expect: { sha256: sha("a.ogg"), etag: '"e1"' } });
+    await set.close();
+    expect(pinned).toEqual({ url, name: "a.ogg", path: blobs.get("a.ogg")!.path, sha256: sha("a.ogg"), size: "the bytes of a".length, etag: '"e1"', transfer: "none" });
+    expect(hashes).not.toHaveBeenCalled();
+    // Without the set nothing vouches for it: it is hashed (and found right) before it is served.
+    const again = await fetchFile(noNetwork, cache, { url, name: "a.ogg" }, { expect: { sha256: sha("a.ogg"), size: 14, etag: null } });
+    expect(again).toMatchObject({ path: blobs.get("a.ogg")!.path, size: 14, etag: null, transfer: "none" });
+    expect(hashes).toHaveBeenCalledTimes(1);
   });
 
   it("while two sets of one cache are open, closing one leaves the other's stamps trusted", async () => {
@@ -148,5 +198,13 @@ describe("stamp sets", () => {
     expect(await readdir(path.join(cacheDir, "tmp"))).toEqual([]);
     // Reading it fails the same way, and reads as no set.
     expect(await build(["a.ogg", "b.png"])).toEqual([true, true]);
+  });
+
+  it("a set that cannot be read (a folder in its place) reads as none", async () => {
+    await mkdir(setFile(), { recursive: true });
+    await dropStampFiles();
+    expect(await build(["a.ogg", "b.png"])).toEqual([false, false]);
+    await writeFile(path.join(setFile(), "inside"), "x");
+    expect(await build(["a.ogg"])).toEqual([false]);
   });
 });
