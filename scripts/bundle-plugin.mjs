@@ -43,6 +43,13 @@ const { output } = await bundle.write({
   dir: staging,
   format: "esm",
   sourcemap: true,
+  // What Node reads and compiles on every `vite build`: without comments a third smaller, and
+  // ASCII only (non-ASCII is escaped in strings), so Node decodes it on its fast path and V8 keeps a
+  // one-byte source. Measured on the eager chunk: import 15.2 -> 12.7 ms (median of 20, in a
+  // process with Vite loaded). Names and layout stay as written; the source map leads to dist/*.js
+  // with their comments, and the .d.ts files keep the API's TSDoc.
+  comments: false,
+  minify: { compress: false, mangle: false, codegen: { removeWhitespace: false, asciiOnly: true } },
   entryFileNames: "[name].js",
   codeSplitting: {
     groups: [{ debugName: "eager", name: (id, ctx) => (eagerModules(ctx).has(id) && !Object.values(entries).includes(id) ? "plugin" : null) }],
