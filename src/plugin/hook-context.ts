@@ -12,7 +12,7 @@ export interface HookContext {
   load(options: { id: string }): Promise<unknown>;
   info?(message: string): void;
   /** Vite ≥ 6 only; undefined under Rollup. */
-  environment?: { logger?: { info(message: string, options?: { timestamp?: boolean }): void } };
+  environment?: { name?: string; logger?: { info(message: string, options?: { timestamp?: boolean }): void } };
 }
 
 /** The parts of Vite's resolved config the plugin reads or adjusts. */

@@ -7,7 +7,7 @@ import { SCRIPT, STYLESHEET, URL_SCRIPT, findCssUrls, findNewUrls, type SingleFi
 import { isMissingFromCache, missingImportsError, type MissingImport } from "../project/missing-imports.js";
 import { parseSpecifier } from "../project/specifier.js";
 import { writeExtractionRecords } from "../store/extraction-index.js";
-import { StampSet } from "../store/stamp-sets.js";
+import { StampSet, stampSetScope } from "../store/stamp-sets.js";
 import { escapeControls } from "../untrusted-text.js";
 import { SessionImports } from "../asset-page/session-imports.js";
 import type { AssetPageDevServer } from "./asset-page-server.js";
@@ -335,7 +335,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       credits.startBuild();
       // A set still open is one whose build never reached `buildEnd`: it keeps what it learnt.
       void stampSet?.close();
-      stampSet = new StampSet(options.cacheDir, options.lockfile);
+      stampSet = new StampSet(options.cacheDir, stampSetScope(options.lockfile, this.environment?.name));
       await getResolver().session.reload();
       lockfileAtStart = existsSync(getResolver().options.lockfile);
       getResolver().preloadIfMissing();

@@ -62,7 +62,7 @@ interface StampRecord extends BlobStamp {
  *   hold them; still read for URLs no journal knows, never written.
  * - `pages/<sha256(pageUrl)>.json`: parsed asset pages, for offline builds.
  * - `stamps/<sha256(sha256/name)>.json`: when a blob was last verified (see {@link checkBlob}).
- * - `stamps/sets/<sha256(lockfile path)>.json`: the stamps a project's last build used, in one
+ * - `stamps/sets/<sha256(lockfile path, environment)>.json`: the stamps a project's last build used, in one
  *   record (see `stamp-sets.ts`).
  * - `tmp/`: temp files, on the same file system so renames are atomic; `kill -9` can only ever
  *   leave files here, and {@link open} sweeps them: at once when their writer (named in the file

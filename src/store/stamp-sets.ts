@@ -5,7 +5,8 @@
  * blob and a read of its stamp (`stamps/<…>.json`, see `Cache.checkBlob`). The stat is what
  * detects a modified or missing blob; the read only fetches what the blob's stat fields looked
  * like when its hash was last verified. So a build leaves that knowledge for the next one in a
- * single file, `<cacheDir>/stamps/sets/<sha256(scope)>.json` (the scope is the lockfile's path):
+ * single file, `<cacheDir>/stamps/sets/<sha256(scope)>.json` (the scope is the lockfile's path and
+ * the bundler environment, see {@link stampSetScope}):
  * while a set is open, the cache trusts its stamps exactly as it trusts a blob's own stamp file,
  * only when every stat field still matches, and a blob they do not vouch for is checked as
  * before. A missing, damaged or stale set costs the reads it would have saved, never a wrong
@@ -41,6 +42,15 @@ interface OpenStamps {
 }
 
 const openByDir = new Map<string, OpenStamps>();
+
+/**
+ * The scope of a project's builds for one environment (Vite's `client`, `ssr` …; none under
+ * Rollup): a client build and an SSR build of one project use different files, and each keeps its own set.
+ */
+export function stampSetScope(lockfile: string, environment: string | undefined): string {
+  // NUL cannot occur in a path, so no lockfile path reads as another's with an environment.
+  return environment ? `${lockfile}\0${environment}` : lockfile;
+}
 
 /** The key of a blob in sets: its hash and its file name in the cache. */
 export function stampKey(sha256: string, blobName: string): string {

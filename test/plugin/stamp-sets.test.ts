@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { Cache } from "../../src/store/cache.js";
 import { sha256Hex } from "../../src/store/fs-utils.js";
 import { readLockfile } from "../../src/store/lockfile.js";
+import { stampSetScope } from "../../src/store/stamp-sets.js";
+import { ogaPlugin } from "../../src/plugin/index.js";
 import { buildFixture, testOptions, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
@@ -16,7 +18,9 @@ const { replica, project } = useReplicaProject("game");
 
 const MAIN = `import music from "oga:battle-theme-a";\nimport sfx from "oga:retro-sfx-pack/*.wav";\nglobalThis.__oga = { music, sfx };\n`;
 const build = (bundler: Bundler) => buildFixture(bundler, project.root, testOptions(project, replica.url));
-const setFile = () => path.join(project.cacheDir, "stamps", "sets", `${sha256Hex(project.lockfile)}.json`);
+/** Vite builds the `client` environment; Rollup has none. */
+const setFile = (bundler: Bundler = "vite8", environment: string | undefined = bundler === "rollup" ? undefined : "client") =>
+  path.join(project.cacheDir, "stamps", "sets", `${sha256Hex(stampSetScope(project.lockfile, environment))}.json`);
 const hashing = () => vi.spyOn(Cache.prototype as unknown as { hashBlob(file: string): Promise<string> }, "hashBlob");
 
 /** Stamps every locked blob as verified (the plugin's racy window leaves blobs it just downloaded unstamped). */
@@ -47,7 +51,7 @@ describe("stamp sets in builds", () => {
     await build(bundler);
     const stamped = await stampLockedBlobs();
     await build(bundler);
-    const used = Object.keys((JSON.parse(await readFile(setFile(), "utf8")) as { stamps: object }).stamps);
+    const used = Object.keys((JSON.parse(await readFile(setFile(bundler), "utf8")) as { stamps: object }).stamps);
     expect(used.length).toBeGreaterThan(2);
     expect(stamped).toEqual(expect.arrayContaining(used));
 
@@ -59,10 +63,30 @@ describe("stamp sets in builds", () => {
     expect(Object.keys(warm.values.sfx as object).length).toBeGreaterThan(1);
     expect(replica.requests.count()).toBe(0);
 
-    await rm(setFile());
+    await rm(setFile(bundler));
     await build(bundler);
     expect(hashes).toHaveBeenCalledTimes(used.length);
     expect(replica.requests.count()).toBe(0);
+  });
+
+  it("an SSR build keeps its own set: building it does not take the client's stamps away", async () => {
+    await writeFile(path.join(project.root, "src/main.js"), MAIN);
+    await build("vite8");
+    await stampLockedBlobs();
+    await build("vite8");
+    const client = await readFile(setFile(), "utf8");
+    const { build: viteBuild } = await import("vite");
+    const input = path.join(project.root, "src/main.js");
+    await viteBuild({
+      root: project.root,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [ogaPlugin(testOptions(project, replica.url)) as never],
+      build: { ssr: input, outDir: path.join(project.root, "dist-ssr"), rollupOptions: { input } },
+    });
+    const ssr = JSON.parse(await readFile(setFile("vite8", "ssr"), "utf8")) as { stamps: object };
+    expect(Object.keys(ssr.stamps).length).toBeGreaterThan(0);
+    expect(await readFile(setFile(), "utf8")).toBe(client);
   });
 
   it("a blob changed since the set was saved is caught as modified and downloaded again", async () => {
