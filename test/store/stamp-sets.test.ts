@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { Cache } from "../../src/store/cache.js";
 import { fetchFile } from "../../src/store/fetch-file.js";
 import { sha256Hex } from "../../src/store/fs-utils.js";
-import { StampSet } from "../../src/store/stamp-sets.js";
+import { StampSet, stampSetScope } from "../../src/store/stamp-sets.js";
 import { useTempDir } from "./setup.js";
 
 const SCOPE = "/projects/game/oga.lock.json";
@@ -178,6 +178,12 @@ describe("stamp sets", () => {
     const again = await fetchFile(noNetwork, cache, { url, name: "a.ogg" }, { expect: { sha256: sha("a.ogg"), size: 14, etag: null } });
     expect(again).toMatchObject({ path: blobs.get("a.ogg")!.path, size: 14, etag: null, transfer: "none" });
     expect(hashes).toHaveBeenCalledTimes(1);
+  });
+
+  it("each environment of a project has its own scope; without one the scope is the lockfile", () => {
+    const scopes = [stampSetScope(SCOPE, undefined), stampSetScope(SCOPE, "client"), stampSetScope(SCOPE, "ssr"), stampSetScope(`${SCOPE}client`, undefined)];
+    expect(new Set(scopes).size).toBe(4);
+    expect(scopes[0]).toBe(SCOPE);
   });
 
   it("while two sets of one cache are open, closing one leaves the other's stamps trusted", async () => {
