@@ -81,7 +81,7 @@ export async function cachedPinnedFile(cache: Cache, file: { url: string; name: 
   options.signal?.throwIfAborted();
   const path = expect && (await cache.stampedBlobPath(expect.sha256, file.name));
   if (!expect || !path) return undefined;
-  return { url: file.url, name: file.name, path, sha256: expect.sha256, size: expect.size ?? (await stat(path)).size, etag: await pinnedEtag(cache, file.url, expect), transfer: "none" };
+  return fromCache(file, path, expect.sha256, await pinnedEtag(cache, file.url, expect), "none", expect.size);
 }
 
 /** The ETag to report for a pinned, cached file: the pin's, else the index's when it names the same blob. */
@@ -125,7 +125,7 @@ async function fetchFileNow(
   // A warm build asks this for every file: with a pinned ETag and size, a verified blob answers
   // without reading the index entry or statting the blob again.
   if (expect && (await cache.checkBlob(expect.sha256, name)) === "ok") {
-    return fromCache(cache, file, expect.sha256, await pinnedEtag(cache, url, expect), "none", expect.size);
+    return fromCache(file, cache.blobPath(expect.sha256, name), expect.sha256, await pinnedEtag(cache, url, expect), "none", expect.size);
   }
   const entry = await cache.readEntry(url);
   // With `expect` the entry can only help if it names the expected blob, and that blob was just
@@ -347,15 +347,15 @@ function changedUpstream(url: string, expected: string, got: string): OgaError {
 }
 
 async function fromCache(
-  cache: Cache,
   file: { url: string; name: string },
+  /** The blob's path in the cache. */
+  path: string,
   sha256: string,
   etag: string | null,
   transfer: CachedFile["transfer"],
   /** Known when pinned: checkBlob found the blob ok, so its size matches the pin. */
   knownSize?: number,
 ): Promise<CachedFile> {
-  const path = cache.blobPath(sha256, file.name);
   const size = knownSize ?? (await stat(path)).size;
   return { url: file.url, name: file.name, path, sha256, size, etag, transfer };
 }
