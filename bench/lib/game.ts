@@ -83,7 +83,11 @@ export async function writeOgaGame(root: string, files: readonly GameFile[]): Pr
   await writeFile(path.join(root, "src/main.js"), lines.join("\n") + "\n");
 }
 
-/** The same game with the files copied into `src/assets/<slug>/` and imported one by one. */
+/**
+ * The same game with the files copied into `src/assets/<slug>/` and imported one by one, in the
+ * order an `oga:` asset module imports them (by name), so both games' first import of an asset is
+ * the same file (the dev benchmark walks to it).
+ */
 export async function writeLocalGame(root: string, files: readonly GameFile[], catalogue: Catalogue): Promise<void> {
   const lines: string[] = [];
   const records: string[] = [];
@@ -91,7 +95,7 @@ export async function writeLocalGame(root: string, files: readonly GameFile[], c
     const dir = path.join(root, "src/assets", slug);
     await mkdir(dir, { recursive: true });
     const entries: string[] = [];
-    for (const [j, f] of own.entries()) {
+    for (const [j, f] of [...own].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).entries()) {
       const body = catalogue.findFile(slug, f.name)?.open();
       if (body === undefined) throw new Error(`replica has no ${slug}/${f.name}`);
       await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(path.join(dir, f.name)));
