@@ -5,33 +5,29 @@
  * Real zip files (the replica's writer) on disk, read by the store as a build reads them.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { zip, type ZipEntry } from "../replica/zip.js";
 import { isOgaError, type OgaError } from "../../src/errors.js";
 import { RATIO_CHECK_FLOOR, listArchive, type ListArchiveOptions } from "../../src/store/archive.js";
 import { extractEntry, type ExtractEntryOptions } from "../../src/store/archive-extract.js";
 import { Cache } from "../../src/store/cache.js";
+import { useTempDir } from "./setup.js";
 import { withResourceLimit } from "./resource-limit.js";
 
 const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
-let dir: string;
+const temp = useTempDir("file");
 let cache: Cache;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "oga-archive-safety-"));
-  cache = await Cache.open(path.join(dir, "cache"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  cache = await Cache.open(path.join(temp.dir, "cache"));
 });
 
 let zips = 0;
 async function zipFile(entries: ZipEntry[]): Promise<{ file: string; bytes: Buffer }> {
   const bytes = zip(entries);
-  const file = path.join(dir, `z${++zips}.zip`);
+  const file = path.join(temp.dir, `z${++zips}.zip`);
   await writeFile(file, bytes);
   return { file, bytes };
 }
@@ -117,7 +113,7 @@ describe("entry paths", () => {
     // where the high half of the external attributes is not a file mode: the entry is a file.
     const unix = zip([{ name: "notes.txt", data: data("plain text"), mode: 0o120777 }]);
     const windows = patched(unix, null, 4, 0x0014, 2);
-    const file = path.join(dir, `windows${++zips}.zip`);
+    const file = path.join(temp.dir, `windows${++zips}.zip`);
     await writeFile(file, windows);
     expect((await listArchive(file, { label: "pack.zip" })).map((e) => e.path)).toEqual(["notes.txt"]);
     const entry = await extractEntry(cache, { path: file, sha256: sha256Hex(windows), label: "pack.zip" }, "notes.txt");
@@ -197,7 +193,7 @@ describe("extracting an entry", () => {
     const lying = [{ name: "bomb.bin", data: Buffer.alloc(200_000), method: "deflate" as const, declaredSize: 1000 }];
     const error = await refusal(extract(lying, "bomb.bin"));
     expect(error.message).toContain('pack.zip: entry "bomb.bin" inflates to more than the 1000 bytes it declares');
-    const files = await readdir(path.join(dir, "cache", "files"), { recursive: true });
+    const files = await readdir(path.join(temp.dir, "cache", "files"), { recursive: true });
     expect(files.filter((name) => name.endsWith("bomb.bin"))).toEqual([]);
   });
 
@@ -209,7 +205,7 @@ describe("extracting an entry", () => {
   });
 
   async function extractPatched(bytes: Buffer, entry: string) {
-    const file = path.join(dir, `patched${++zips}.zip`);
+    const file = path.join(temp.dir, `patched${++zips}.zip`);
     await writeFile(file, bytes);
     return extractEntry(cache, { path: file, sha256: sha256Hex(bytes), label: "pack.zip" }, entry);
   }
@@ -245,7 +241,7 @@ describe("extracting an entry", () => {
 
   it("reuses a verified earlier extraction without opening the zip again", async () => {
     const bytes = zip([{ name: "png/warm.png", data: data("extracted once") }]);
-    const file = path.join(dir, `warm${++zips}.zip`);
+    const file = path.join(temp.dir, `warm${++zips}.zip`);
     await writeFile(file, bytes);
     const archive = { path: file, sha256: sha256Hex(bytes), label: "pack.zip" };
     const first = await extractEntry(cache, archive, "png/warm.png");
@@ -265,7 +261,7 @@ describe("extracting an entry", () => {
   });
 
   it("a cache that cannot take the entry's temp file is OGA_CACHE naming that file, not a damaged zip", async () => {
-    const broken = await Cache.open(path.join(dir, "broken-cache"));
+    const broken = await Cache.open(path.join(temp.dir, "broken-cache"));
     // Its tmp/ folder replaced by a file: nothing can be created in it.
     await rm(path.join(broken.dir, "tmp"), { recursive: true, force: true });
     await writeFile(path.join(broken.dir, "tmp"), "");

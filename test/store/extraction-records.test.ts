@@ -5,30 +5,26 @@
  * or copy the cache right then). Real zips, extracted by the store as a build extracts them.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { zip } from "../replica/zip.js";
 import { closeSharedStores } from "../../src/project/resolve-asset.js";
 import { extractEntry } from "../../src/store/archive-extract.js";
 import { Cache } from "../../src/store/cache.js";
+import { useTempDir } from "./setup.js";
 import { writeExtractionRecords } from "../../src/store/extraction-index.js";
 
-let dir: string;
+const temp = useTempDir("file");
 let cache: Cache;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "oga-extraction-records-"));
-  cache = await Cache.open(path.join(dir, "cache"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  cache = await Cache.open(path.join(temp.dir, "cache"));
 });
 
 /** A zip on disk with the given entries, as the store sees a downloaded one. */
 async function archive(name: string, entries: string[]) {
   const bytes = zip(entries.map((entry) => ({ name: entry, data: Buffer.from(`${name}/${entry}\n`) })));
-  const file = path.join(dir, name);
+  const file = path.join(temp.dir, name);
   await writeFile(file, bytes);
   return { path: file, sha256: createHash("sha256").update(bytes).digest("hex"), label: name };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { Cache, type CacheOptions } from "../../src/store/cache.js";
 
 /** A new empty directory under the OS temp dir, and a function to remove it. */
@@ -13,15 +13,16 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
 }
 
 /**
- * A fresh temp directory for each test of the file (or describe block), removed after it. Call at
- * the top level; `temp.dir` is the current test's directory.
+ * A fresh temp directory for each test of the file (or describe block), removed after it, or with
+ * scope "file" one for all of them. Call at the top level; `temp.dir` is the current directory.
  */
-export function useTempDir(): { readonly dir: string } {
+export function useTempDir(scope: "test" | "file" = "test"): { readonly dir: string } {
+  const [before, after] = scope === "file" ? [beforeAll, afterAll] : [beforeEach, afterEach];
   let current: Awaited<ReturnType<typeof tempDir>> | undefined;
-  beforeEach(async () => {
+  before(async () => {
     current = await tempDir();
   });
-  afterEach(async () => {
+  after(async () => {
     await current?.remove();
     current = undefined;
   });
