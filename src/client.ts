@@ -175,6 +175,11 @@ export function createClient(options: ClientOptions = {}): OgaClient {
       }
       return cached.asset;
     }
+    // Loaded on first use: the HTML stack costs ~50 ms of CPU and ~10 MB, and a warm build or a
+    // file download never parses a page. Started before the request, so that loading it fills
+    // the round trip instead of following it.
+    const parser = import("./site/parse-asset.js");
+    parser.catch(() => undefined);
     const page = await http.getPage(pageUrl, { signal: signalOf(describeOptions.signal) }).catch((error: unknown) => {
       if (!isOgaError(error, "OGA_NOT_FOUND")) throw error;
       throw new OgaError(
@@ -183,9 +188,7 @@ export function createClient(options: ClientOptions = {}): OgaClient {
         { cause: error },
       );
     });
-    // Loaded on first use: the HTML stack costs ~50 ms of CPU and ~10 MB, and a warm build or a
-    // file download never parses a page.
-    const { parseAssetPage } = await import("./site/parse-asset.js");
+    const { parseAssetPage } = await parser;
     // The requested URL, not the final one: a redirect (or the page itself) never renames the asset.
     const asset = parseAssetPage(page.html, pageUrl);
     await store.writeDescription(cacheKey, asset);

@@ -100,6 +100,14 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let lockfileAtStart = false;
   /** Blobs this build may still leave to the bundler to load (see `strategyFor`). */
   let unloadedBlobs = UNLOADED_BLOBS;
+  /** A cold build's downloads started at its start (`project/fetch-ahead.ts`). */
+  let ahead: { controller: AbortController; done: Promise<void> } | undefined;
+  const stopFetchAhead = async (): Promise<void> => {
+    const running = ahead;
+    ahead = undefined;
+    running?.controller.abort();
+    await running?.done;
+  };
   /** The stamps the last build of this project checked, so this one need not read them blob by blob. */
   let stampSet: StampSet | undefined;
   /** How the module `importer`, which references `files` blobs, gets their URLs. */
@@ -326,19 +334,29 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       return { ...inputOptions, maxParallelFileOps: ROLLUP_PARALLEL_FILE_OPS };
     },
 
-    async buildStart(this: HookContext) {
+    async buildStart(this: HookContext, inputOptions?: { input?: unknown }) {
       logTarget = this;
       emitted.clear();
       blobRequestIsId = undefined;
       unloadedBlobs = UNLOADED_BLOBS;
       missing.length = 0;
       credits.startBuild();
+      await stopFetchAhead();
       // A set still open is one whose build never reached `buildEnd`: it keeps what it learnt.
       void stampSet?.close();
       stampSet = new StampSet(options.cacheDir, stampSetScope(options.lockfile, this.environment?.name));
-      await getResolver().session.reload();
-      lockfileAtStart = existsSync(getResolver().options.lockfile);
-      getResolver().preloadIfMissing();
+      const res = getResolver();
+      await res.session.reload();
+      lockfileAtStart = existsSync(res.options.lockfile);
+      // A cold build (no lockfile, or one naming files the cache lacks) starts what its imports will
+      // download now, not as the bundler reaches each one; a warm build pays one probe for this.
+      // The dev server fetches what the page asks for, when it asks.
+      const cold = res.lockedFileMissing() || (!lockfileAtStart && !options.offline);
+      if (cold) res.client.preload();
+      if (cold && vite?.command !== "serve") {
+        const controller = new AbortController();
+        ahead = { controller, done: import("../project/fetch-ahead.js").then(({ fetchAhead }) => fetchAhead(res, inputOptions?.input, controller.signal)) };
+      }
     },
 
     resolveId: {
@@ -392,6 +410,9 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
 
     async buildEnd(this: HookContext, error?: Error) {
       if (flushTimer) clearTimeout(flushTimer);
+      // Every import has its files by now: what is still running was for sources this build does
+      // not import. Stopped, and waited for, so that no temp file outlives the build.
+      await stopFetchAhead();
       report.end();
       // Every zip entry is extracted by now; a caller may remove or copy the cache once the build returns.
       await writeExtractionRecords();

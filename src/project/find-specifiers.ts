@@ -25,15 +25,27 @@ const IDENTIFIER_CHAR = /[\w$.\u0080-\uffff]/;
  * Finds what the plugin resolves, and only that ({@link specifiersIn}).
  */
 export async function findSpecifiers(root: string): Promise<{ specifier: string; file: string }[]> {
-  const found = new Map<string, string>();
+  const found: { specifier: string; file: string }[] = [];
+  for await (const each of specifiersUnder(root)) found.push(each);
+  return found.sort((a, b) => (a.specifier < b.specifier ? -1 : a.specifier > b.specifier ? 1 : 0));
+}
+
+/**
+ * {@link findSpecifiers} as the walk finds them: each specifier once, with the first file that
+ * has it, in the walk's order (folders and files by name). Stops when `signal` aborts.
+ */
+export async function* specifiersUnder(root: string, signal?: AbortSignal): AsyncGenerator<{ specifier: string; file: string }> {
+  const seen = new Set<string>();
   for await (const file of walk(path.resolve(root))) {
+    if (signal?.aborted) return;
     const text = await readFile(file, "utf8").catch(() => "");
     if (!text.includes("oga:")) continue;
     for (const specifier of specifiersIn(text, file)) {
-      if (!found.has(specifier)) found.set(specifier, file);
+      if (seen.has(specifier)) continue;
+      seen.add(specifier);
+      yield { specifier, file };
     }
   }
-  return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([specifier, file]) => ({ specifier, file }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { writeExtractionRecords } from "../store/extraction-index.js";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { blobPathIn } from "../store/file-name.js";
 import { isSha256 } from "../store/fs-utils.js";
-import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset } from "../store/lockfile.js";
+import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset, type LockedFile } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
 import { lockSession, type LockSession } from "./lock-session.js";
 import { own } from "./own-key.js";
@@ -138,7 +138,7 @@ export class AssetResolver {
   }
 
   /** The asset's locked record; described on the site (once per process) when not locked yet. */
-  async asset(id: string, specifier: string): Promise<LockedAsset> {
+  async asset(id: string, specifier: string, signal?: AbortSignal): Promise<LockedAsset> {
     const locked = this.session.asset(id);
     if (locked) return withFiles(locked, id, specifier);
     if (this.options.frozen) {
@@ -148,7 +148,7 @@ export class AssetResolver {
       );
     }
     const key = JSON.stringify([this.options.url, id, this.options.offline]);
-    const described = await dedupe(this.store.describes, key, () => this.describe(id, specifier));
+    const described = await dedupe(this.store.describes, key, () => this.describe(id, specifier, signal));
     // Another build may have locked it meanwhile; keep what is there (it may hold hashes).
     const now = this.session.asset(id);
     if (now) return withFiles(now, id, specifier);
@@ -158,9 +158,9 @@ export class AssetResolver {
     return this.session.asset(id)!;
   }
 
-  private async describe(id: string, specifier: string): Promise<LockedAsset> {
+  private async describe(id: string, specifier: string, signal: AbortSignal | undefined): Promise<LockedAsset> {
     try {
-      return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline }));
+      return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline, ...(signal && { signal }) }));
     } catch (error) {
       // The URL the client asked for, encoded the site's way, so the message names what was tried.
       throw this.explain(error, specifier, `the page ${pageUrlOfId(this.options.url, id)}`);
@@ -168,27 +168,25 @@ export class AssetResolver {
   }
 
   /**
-   * Starts loading the HTTP stack when the lock session names a file the cache certainly lacks
-   * (the CI case: a lockfile and an empty cache), so that the first download need not wait for
-   * it. Probes one blob only: a warm build pays one `existsSync`, and a cache missing only some
-   * files loads the stack with its first request, as before. Call it after the session's reload.
+   * Whether the lock session names a file the cache certainly lacks (the CI case: a lockfile and
+   * an empty cache), so that the caller can start the HTTP stack and the downloads at once.
+   * Probes one blob only: a warm build pays one `existsSync`, and a cache missing only some
+   * files starts its downloads as the imports come, as always. Call it after the session's reload.
    */
-  preloadIfMissing(): void {
-    if (this.options.offline) return;
+  lockedFileMissing(): boolean {
+    if (this.options.offline) return false;
     for (const asset of Object.values(this.session.lock.assets)) {
       for (const [name, file] of Object.entries(asset.files)) {
         if (file.sha256 === undefined || !isSha256(file.sha256)) continue;
-        let blob: string;
         try {
-          blob = blobPathIn(this.options.cacheDir, file.sha256, name);
+          return !existsSync(blobPathIn(this.options.cacheDir, file.sha256, name));
         } catch {
           // A name no blob can have: its import reports that, not this guess.
-          return;
+          return false;
         }
-        if (!existsSync(blob)) this.store.client.preload();
-        return;
       }
     }
+    return false;
   }
 
   /** The names a parsed specifier selects, in a stable order; throws `OGA_NO_FILE` with the asset's files. */
@@ -247,28 +245,61 @@ export class AssetResolver {
         `"${specifier}": file "${name}" has no hash in ${this.options.lockfile} and the lockfile is frozen. Run \`oga prefetch\` locally and commit the lockfile.`,
       );
     }
+    return this.settle(id, name, locked, await dedupe(this.store.files, this.fileKey(locked, name), () => this.fetchLocked(id, name, specifier, locked)));
+  }
+
+  /**
+   * Starts the downloads an import of `parsed` will certainly ask for, before the bundler reaches
+   * it: an asset's main file, a file by name, the files a glob matches (not zip entries, which
+   * need their zip listed first). An import that asks meanwhile joins the same work, so abort
+   * `signal` only once no import can wait for it (a build's end). Rejects with the resolver's
+   * errors, which the caller may ignore: an import reports its own.
+   */
+  async fetchAhead(parsed: ParsedSpecifier, signal: AbortSignal): Promise<void> {
+    if (parsed.kind === "credits" || this.options.offline) return;
+    const asset = await this.asset(parsed.id, parsed.specifier, signal);
+    const names = parsed.kind === "asset" ? [mainFileName(asset)] : parsed.kind === "file" ? [parsed.file] : Object.keys(asset.files).filter(globMatcher(parsed.pattern));
+    await Promise.all(
+      names.map(async (name) => {
+        const locked = name === undefined ? undefined : own(asset.files, name);
+        if (name === undefined || !locked || longSegment(name) !== undefined || (this.options.frozen && locked.sha256 === undefined)) return;
+        const fetched = dedupe(this.store.files, this.fileKey(locked, name), () => this.fetchLocked(parsed.id, name, parsed.specifier, locked, signal));
+        this.settle(parsed.id, name, locked, await fetched);
+      }),
+    );
+  }
+
+  /** Calls for the same file, pin and mode share one transfer. */
+  private fileKey(locked: LockedFile, name: string): string {
+    return JSON.stringify([locked.url, name, locked.sha256 ?? null, this.options.offline]);
+  }
+
+  /** A locked file through the client (which joins concurrent transfers of it), errors explained for the import. */
+  private async fetchLocked(id: string, name: string, specifier: string, locked: LockedFile, signal?: AbortSignal): Promise<ResolvedFile & { etag: string | null }> {
     const expect = locked.sha256 === undefined ? undefined : { sha256: locked.sha256, ...(locked.size !== null && { size: locked.size }), etag: locked.etag ?? null };
-    const key = JSON.stringify([locked.url, name, expect?.sha256 ?? null, this.options.offline]);
-    const resolved = await dedupe(this.store.files, key, async () => {
-      let started = false;
-      try {
-        const cached = await this.store.client.fetchFile(
-          { url: locked.url, name },
-          {
-            offline: this.options.offline,
-            ...(expect && { expect }),
-            onBytes: () => {
-              if (started) return;
-              started = true;
-              this.events.onDownloadStart?.({ asset: id, name, size: locked.size });
-            },
+    let started = false;
+    try {
+      const cached = await this.store.client.fetchFile(
+        { url: locked.url, name },
+        {
+          offline: this.options.offline,
+          ...(expect && { expect }),
+          ...(signal && { signal }),
+          onBytes: () => {
+            if (started) return;
+            started = true;
+            this.events.onDownloadStart?.({ asset: id, name, size: locked.size });
           },
-        );
-        return { asset: id, name, path: cached.path, sha256: cached.sha256, size: cached.size, transfer: cached.transfer, etag: cached.etag };
-      } catch (error) {
-        throw this.explain(error, specifier, locked.url, id);
-      }
-    });
+        },
+      );
+      return { asset: id, name, path: cached.path, sha256: cached.sha256, size: cached.size, transfer: cached.transfer, etag: cached.etag };
+    } catch (error) {
+      throw this.explain(error, specifier, locked.url, id);
+    }
+  }
+
+  /** Pins a file now in the cache and reports it. */
+  private settle(id: string, name: string, locked: LockedFile, resolved: ResolvedFile & { etag: string | null }): ResolvedFile {
     const { etag, ...file } = resolved;
     this.session.setFile(id, name, { url: locked.url, size: file.size, etag: locked.etag ?? etag, sha256: file.sha256 });
     this.events.onFile?.(file);
