@@ -87,8 +87,21 @@ function largeFileLimits(figures: Figure[]): string {
   const gib = 2 ** 30 / 1e6;
   const hashMs = (gib / sha) * 1000;
   const referenceMs = (gib / reference) * 1000;
+  const stack = med(find(figures, "large", "undici's dispatcher, body discarded"));
+  const stackMs = (gib / stack) * 1000;
+  const budgetMs = referenceMs / 0.8;
+  const left = budgetMs - stackMs;
+  const ceiling = Number.isNaN(stack)
+    ? ""
+    : `The HTTP stack's own ceiling: undici's dispatcher handing every chunk to a handler that drops it (no file, no hash) took ${fix(stackMs, 0)} ms per GiB (${fix(stack, 0)} MB/s, ${fix(stack / reference)}× curl writing its file), and 0.8× curl allows ${fix(budgetMs, 0)} ms per GiB. ${
+        left <= 0
+          ? "The stack alone, before a byte is written or hashed, takes more than that: in this run no client built on undici could meet the target, wherever it writes and hashes. "
+          : left < hashMs
+            ? `That leaves ${fix(left, 0)} ms for writing the file and hashing every byte, less than sha256 alone needs (${fix(hashMs, 0)} ms): only hashing off the receiving thread could meet the target, and that measured no better on two shared cores (below). `
+            : `That leaves ${fix(left, 0)} ms for writing the file and hashing every byte (sha256 alone: ${fix(hashMs, 0)} ms). `
+      }`;
   return (
-    `Profiled (perf, \`--cpu-prof\`, \`strace -c\`) on 1 GiB: the client's main thread is busy for the whole transfer, receiving (the kernel's copy out of the socket), parsing (undici copies each chunk into llhttp's memory), hashing and writing (the kernel's copy into the page cache). curl makes the same two kernel copies, about 1.3 s of CPU per GiB on this machine and nearly all of it system time, and nothing else. sha256 of every byte adds ${fix(hashMs, 0)} ms per GiB at this CPU's ${fix(sha, 0)} MB/s on the thread that also receives, while curl took ${fix(referenceMs, 0)} ms for the whole GiB: at 0.8× curl the client would have ${fix(referenceMs * 0.25, 0)} ms per GiB for everything curl does not do, less than the hash alone, and the replica serving from the parent process takes much of the other core. ` +
+    `${ceiling}Profiled (perf, \`--cpu-prof\`, \`strace -c\`) on 1 GiB: the client's main thread is busy for the whole transfer, receiving (the kernel's copy out of the socket), parsing (undici copies each chunk into llhttp's memory), hashing and writing (the kernel's copy into the page cache). curl makes the same two kernel copies, about 1.3 s of CPU per GiB on this machine and nearly all of it system time, and nothing else. sha256 of every byte adds ${fix(hashMs, 0)} ms per GiB at this CPU's ${fix(sha, 0)} MB/s on the thread that also receives, while curl took ${fix(referenceMs, 0)} ms for the whole GiB: at 0.8× curl the client would have ${fix(referenceMs * 0.25, 0)} ms per GiB for everything curl does not do, less than the hash alone, and the replica serving from the parent process takes much of the other core. ` +
     `Two costs that curl does not have were removed. Node reads each socket chunk into a fresh buffer and the collector frees them in batches; with glibc's default trim threshold the heap shrank and regrew every few megabytes, so nearly every received byte landed on a page the kernel had to fault in and zero (socket reads took 100 µs each against 28 µs in undici alone; the system time halved once freed heap was kept, see src/site/heap-retention.ts). And bodies now go from undici's dispatch handler straight to the hashing writer (\`SiteHttp.streamFile\`), without a Readable and a Writable per file. Together they took the client from about half of undici alone (0.52× in a run before them) to the ratio given above. ` +
     `Tried and measured, not kept: parallel Range requests (2 and 4 ranges of the file, not even hashed, were no faster than one connection: on loopback the limit is CPU per byte, not what one connection carries, and hashing ranges that complete out of order would add a read-back of the file); hashing in a worker thread, from a shared ring or by reading the written prefix back from the temp file, was faster in some runs and slower in others on the two shared cores, and put peak RSS at 146–156 MB. ` +
     `Peak RSS was ${fix(med(peak), 0)} MB (target < ${peak?.target?.value} MB), of which ${fix(idle, 0)} MB is the process before the transfer: memory does not grow with the file, the rest is socket buffers the collector has not freed yet, and the heap glibc now keeps for reuse.`

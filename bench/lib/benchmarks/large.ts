@@ -3,6 +3,7 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { ClientFetchInput } from "../../cases/client-fetch.js";
 import type { StoreFloorInput } from "../../cases/store-floor.js";
+import type { UndiciFetchInput } from "../../cases/undici-fetch.js";
 import { encodePath } from "../../../test/replica/html.js";
 import { runCase } from "../child.js";
 import { rotate, type BenchContext } from "../context.js";
@@ -27,7 +28,7 @@ export async function largeFile(ctx: BenchContext): Promise<Figure> {
     return result;
   };
   const floorCache = path.join(ctx.work, "large-floor-cache");
-  const [client, reference, undici, floor] = (await rotate<{ ms: number; maxRssBytes?: number; idleRssBytes?: number }>(
+  const [client, reference, undici, floor, stack] = (await rotate<{ ms: number; maxRssBytes?: number; idleRssBytes?: number; bytes?: number }>(
     ctx.options.runs,
     [
       async () => {
@@ -47,13 +48,20 @@ export async function largeFile(ctx: BenchContext): Promise<Figure> {
         await rm(floorCache, { recursive: true, force: true });
         return reply;
       },
+      async () => {
+        const input: UndiciFetchInput = { parallel: 1, files: [{ url, out: "" }], discard: true };
+        const reply = await runCase<{ bytes: number }>("undici-fetch", input);
+        if (reply.bytes !== bytes) throw new Error(`undici's dispatcher got ${reply.bytes} bytes, expected ${bytes}`);
+        return reply;
+      },
     ],
     ctx.log,
     "large file",
-  )) as [{ ms: number; maxRssBytes: number; idleRssBytes: number }[], { ms: number }[], { ms: number }[], { hashMs: number; hashBytes: number }[]];
+  )) as [{ ms: number; maxRssBytes: number; idleRssBytes: number }[], { ms: number }[], { ms: number }[], { hashMs: number; hashBytes: number }[], { ms: number }[]];
   const clientRate = client.map((r) => bytes / MB / (r.ms / 1000));
   const referenceRate = reference.map((r) => bytes / MB / (r.ms / 1000));
   const undiciRate = undici.map((r) => bytes / MB / (r.ms / 1000));
+  const stackRate = stack.map((r) => bytes / MB / (r.ms / 1000));
   const shaRate = floor.map((r) => r.hashBytes / MB / (r.hashMs / 1000));
   // Hashing on the same busy cores adds its time to the stack's.
   const predicted = 1 / (1 / median(undiciRate) + 1 / median(shaRate));
@@ -67,6 +75,8 @@ export async function largeFile(ctx: BenchContext): Promise<Figure> {
       { label: "ratio per run (paired)", unit: "×", samples: pairedRatios(clientRate, referenceRate) },
       { label: "undici alone (request → file, no hash, no rename)", unit: "MB/s", samples: undiciRate },
       { label: "ratio client / undici alone (of medians)", unit: "×", samples: [median(clientRate) / median(undiciRate)] },
+      { label: "undici's dispatcher, body discarded (no file, no hash)", unit: "MB/s", samples: stackRate },
+      { label: "ratio of that to the reference (of medians)", unit: "×", samples: [median(stackRate) / median(referenceRate)] },
       { label: "sha256 alone, this CPU", unit: "MB/s", samples: shaRate },
       { label: "undici alone + sha256 of every byte (of medians)", unit: "MB/s", samples: [predicted] },
       { label: "peak RSS, client process", unit: "MB", samples: client.map((r) => r.maxRssBytes / MB), target: { op: "<", value: 150 }, note: "issue 16, target 4" },
