@@ -100,11 +100,14 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
   let lockfileAtStart = false;
   /** Blobs this build may still leave to the bundler to load (see `strategyFor`). */
   let unloadedBlobs = UNLOADED_BLOBS;
-  /** A cold build's downloads started at its start (`project/fetch-ahead.ts`). */
-  let ahead: { controller: AbortController; done: Promise<void> } | undefined;
-  const stopFetchAhead = async (): Promise<void> => {
-    const running = ahead;
-    ahead = undefined;
+  /**
+   * Each environment's cold-build downloads, started at its start (`project/fetch-ahead.ts`).
+   * Stopping them leaves running what an import joined (Vite may build environments at once).
+   */
+  const aheads = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const stopFetchAhead = async (environment: string): Promise<void> => {
+    const running = aheads.get(environment);
+    aheads.delete(environment);
     running?.controller.abort();
     await running?.done;
   };
@@ -341,7 +344,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       unloadedBlobs = UNLOADED_BLOBS;
       missing.length = 0;
       credits.startBuild();
-      await stopFetchAhead();
+      const environment = this.environment?.name ?? "";
+      await stopFetchAhead(environment);
       // A set still open is one whose build never reached `buildEnd`: it keeps what it learnt.
       void stampSet?.close();
       stampSet = new StampSet(options.cacheDir, stampSetScope(options.lockfile, this.environment?.name));
@@ -355,7 +359,8 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (cold) res.client.preload();
       if (cold && vite?.command !== "serve") {
         const controller = new AbortController();
-        ahead = { controller, done: import("../project/fetch-ahead.js").then(({ fetchAhead }) => fetchAhead(res, inputOptions?.input, controller.signal)) };
+        const done = import("../project/fetch-ahead.js").then(({ fetchAhead }) => fetchAhead(res, inputOptions?.input, controller.signal));
+        aheads.set(environment, { controller, done });
       }
     },
 
@@ -412,7 +417,7 @@ export function ogaPlugin(userOptions: OgaPluginOptions = {}): OgaPluginObject {
       if (flushTimer) clearTimeout(flushTimer);
       // Every import has its files by now: what is still running was for sources this build does
       // not import. Stopped, and waited for, so that no temp file outlives the build.
-      await stopFetchAhead();
+      await stopFetchAhead(this.environment?.name ?? "");
       report.end();
       // Every zip entry is extracted by now; a caller may remove or copy the cache once the build returns.
       await writeExtractionRecords();

@@ -5,6 +5,7 @@ import { pageUrlOfId } from "../site/asset-id.js";
 import { writeExtractionRecords } from "../store/extraction-index.js";
 import { UPDATE_ADVICE } from "../store/fetch-file.js";
 import { blobPathIn } from "../store/file-name.js";
+import { joinInFlight } from "../store/in-flight.js";
 import { isSha256 } from "../store/fs-utils.js";
 import { cloneLockedAsset, lockedAssetFromAsset, type LockedAsset, type LockedFile } from "../store/lockfile.js";
 import type { ResolvedOgaOptions } from "./options.js";
@@ -36,16 +37,15 @@ export interface ResolveEvents {
 /** Work shared by every build in this process that uses the same cache and site. */
 interface SharedStore {
   client: OgaClient;
-  describes: Map<string, Promise<LockedAsset>>;
-  /** The ETag rides along for the lockfile; callers get the plain {@link ResolvedFile}. */
-  files: Map<string, Promise<ResolvedFile & { etag: string | null }>>;
+  /** Names this store in the keys of its shared describes and downloads. */
+  key: string;
 }
 
 const stores = new Map<string, SharedStore>();
 
 /**
  * One store per cache dir + site: client, SSR and watch rebuilds join the same in-flight
- * describes and downloads (`Map<key, Promise>`).
+ * describes and downloads ({@link joinInFlight}, keyed by the store and what is asked).
  */
 function sharedStore(options: ResolvedOgaOptions): SharedStore {
   const key = JSON.stringify([options.cacheDir, options.url, options.allowHosts, options.concurrency, options.timeoutSeconds, options.maxFileSize, options.retries, options.retryDelaySeconds, options.searchDelaySeconds]);
@@ -62,7 +62,7 @@ function sharedStore(options: ResolvedOgaOptions): SharedStore {
       ...(options.retryDelaySeconds !== undefined && { retryDelaySeconds: options.retryDelaySeconds }),
       ...(options.searchDelaySeconds !== undefined && { searchDelaySeconds: options.searchDelaySeconds }),
     });
-    store = { client, describes: new Map(), files: new Map() };
+    store = { client, key };
     stores.set(key, store);
   }
   return store;
@@ -73,24 +73,6 @@ export async function closeSharedStores(): Promise<void> {
   const all = [...stores.values()];
   stores.clear();
   await Promise.all([...all.map((s) => s.client.close()), writeExtractionRecords()]);
-}
-
-/**
- * Joins concurrent work for `key`. The entry is dropped once settled: afterwards the lock session
- * holds the answer (and a failure must be retryable), so a watch rebuild never sees stale data.
- */
-function dedupe<T>(map: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
-  let promise = map.get(key);
-  if (!promise) {
-    const started = start();
-    promise = started;
-    map.set(key, started);
-    const drop = () => {
-      if (map.get(key) === started) map.delete(key);
-    };
-    started.then(drop, drop);
-  }
-  return promise;
 }
 
 /**
@@ -147,8 +129,10 @@ export class AssetResolver {
         `"${specifier}" is not in ${this.options.lockfile} and the lockfile is frozen (frozen: true, OGA_FROZEN=1 or CI). Run \`oga prefetch\` (or a build without OGA_FROZEN) locally and commit the lockfile.`,
       );
     }
-    const key = JSON.stringify([this.options.url, id, this.options.offline]);
-    const described = await dedupe(this.store.describes, key, () => this.describe(id, specifier, signal));
+    // Joined by every caller until it settles; afterwards the lock session holds the answer (and a
+    // failure is retried by the next caller), so a watch rebuild never sees stale data.
+    const key = JSON.stringify(["describe", this.store.key, id, this.options.offline]);
+    const described = await joinInFlight(key, (jobSignal) => this.describe(id, specifier, jobSignal), signal && { signal });
     // Another build may have locked it meanwhile; keep what is there (it may hold hashes).
     const now = this.session.asset(id);
     if (now) return withFiles(now, id, specifier);
@@ -158,9 +142,9 @@ export class AssetResolver {
     return this.session.asset(id)!;
   }
 
-  private async describe(id: string, specifier: string, signal: AbortSignal | undefined): Promise<LockedAsset> {
+  private async describe(id: string, specifier: string, signal: AbortSignal): Promise<LockedAsset> {
     try {
-      return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline, ...(signal && { signal }) }));
+      return lockedAssetFromAsset(await this.store.client.describe(id, { offline: this.options.offline, signal }));
     } catch (error) {
       // The URL the client asked for, encoded the site's way, so the message names what was tried.
       throw this.explain(error, specifier, `the page ${pageUrlOfId(this.options.url, id)}`);
@@ -245,15 +229,15 @@ export class AssetResolver {
         `"${specifier}": file "${name}" has no hash in ${this.options.lockfile} and the lockfile is frozen. Run \`oga prefetch\` locally and commit the lockfile.`,
       );
     }
-    return this.settle(id, name, locked, await dedupe(this.store.files, this.fileKey(locked, name), () => this.fetchLocked(id, name, specifier, locked)));
+    return this.settle(id, name, locked, await joinInFlight(this.fileKey(locked, name), (jobSignal) => this.fetchLocked(id, name, specifier, locked, jobSignal)));
   }
 
   /**
    * Starts the downloads an import of `parsed` will certainly ask for, before the bundler reaches
    * it: an asset's main file, a file by name, the files a glob matches (not zip entries, which
-   * need their zip listed first). An import that asks meanwhile joins the same work, so abort
-   * `signal` only once no import can wait for it (a build's end). Rejects with the resolver's
-   * errors, which the caller may ignore: an import reports its own.
+   * need their zip listed first). An import that asks meanwhile joins the same work, which
+   * aborting `signal` then leaves running for it (see {@link joinInFlight}). Rejects with the
+   * resolver's errors, which the caller may ignore: an import reports its own.
    */
   async fetchAhead(parsed: ParsedSpecifier, signal: AbortSignal): Promise<void> {
     if (parsed.kind === "credits" || this.options.offline) return;
@@ -263,7 +247,7 @@ export class AssetResolver {
       names.map(async (name) => {
         const locked = name === undefined ? undefined : own(asset.files, name);
         if (name === undefined || !locked || longSegment(name) !== undefined || (this.options.frozen && locked.sha256 === undefined)) return;
-        const fetched = dedupe(this.store.files, this.fileKey(locked, name), () => this.fetchLocked(parsed.id, name, parsed.specifier, locked, signal));
+        const fetched = joinInFlight(this.fileKey(locked, name), (jobSignal) => this.fetchLocked(parsed.id, name, parsed.specifier, locked, jobSignal), { signal });
         this.settle(parsed.id, name, locked, await fetched);
       }),
     );
@@ -271,11 +255,11 @@ export class AssetResolver {
 
   /** Calls for the same file, pin and mode share one transfer. */
   private fileKey(locked: LockedFile, name: string): string {
-    return JSON.stringify([locked.url, name, locked.sha256 ?? null, this.options.offline]);
+    return JSON.stringify(["file", this.store.key, locked.url, name, locked.sha256 ?? null, this.options.offline]);
   }
 
   /** A locked file through the client (which joins concurrent transfers of it), errors explained for the import. */
-  private async fetchLocked(id: string, name: string, specifier: string, locked: LockedFile, signal?: AbortSignal): Promise<ResolvedFile & { etag: string | null }> {
+  private async fetchLocked(id: string, name: string, specifier: string, locked: LockedFile, signal: AbortSignal): Promise<ResolvedFile & { etag: string | null }> {
     const expect = locked.sha256 === undefined ? undefined : { sha256: locked.sha256, ...(locked.size !== null && { size: locked.size }), etag: locked.etag ?? null };
     let started = false;
     try {
@@ -284,7 +268,7 @@ export class AssetResolver {
         {
           offline: this.options.offline,
           ...(expect && { expect }),
-          ...(signal && { signal }),
+          signal,
           onBytes: () => {
             if (started) return;
             started = true;

@@ -5,7 +5,7 @@
  * a warm second resolve that costs no request.
  */
 import path from "node:path";
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { minimalAsset } from "../replica/index.js";
 import { isOgaError } from "../../src/errors.js";
 import type { ResolvedFile } from "../../src/project/resolve-asset.js";
@@ -51,4 +51,29 @@ it("reports each download once with its locked size, each file once, and pins wh
   const again = await r.file("two-files", "a.ogg", "oga:two-files/a.ogg");
   expect(again.transfer).toBe("none");
   expect(site.replica.requests.count()).toBe(before);
+});
+
+it("an import that joined a transfer started ahead keeps it when the ahead is stopped", async () => {
+  const { resolver: r } = await site.resolver({}, "ahead");
+  site.replica.requests.reset();
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const fault = site.replica.faults.add({ path: /\/a\.ogg$/, kind: "wait", until: held });
+  try {
+    const ahead = new AbortController();
+    const fetchedAhead = r.fetchAhead(parseSpecifier("oga:two-files/a.ogg"), ahead.signal);
+    await vi.waitFor(() => expect(fault.hits).toBe(1));
+    const imported = r.file("two-files", "a.ogg", "oga:two-files/a.ogg");
+    // The asset is in the session by now: the import joins within the microtasks before this.
+    await new Promise((resolve) => setImmediate(resolve));
+    ahead.abort();
+    // The one who stopped gives up at once; the transfer goes on for the import.
+    await expect(fetchedAhead).rejects.toThrow();
+    release();
+    expect(await imported).toMatchObject({ name: "a.ogg", size: 3000, transfer: "downloaded" });
+    expect(site.replica.requests.count(/\/a\.ogg$/)).toBe(1);
+    expect(r.session.asset("two-files")!.files["a.ogg"]!.sha256).toBe((await imported).sha256);
+  } finally {
+    fault.remove();
+  }
 });
