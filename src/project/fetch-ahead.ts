@@ -48,7 +48,11 @@ export function entryFolders(input: unknown): string[] {
   for (const entry of entries) {
     if (typeof entry !== "string") continue;
     const file = path.resolve(entry);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) folders.add(path.dirname(file));
+    try {
+      if (statSync(file, { throwIfNoEntry: false })?.isFile()) folders.add(path.dirname(file));
+    } catch {
+      // No path at all (a plugin's virtual entry, "\0…"), or one that cannot be read: no folder.
+    }
   }
   const sorted = [...folders].sort();
   return sorted.filter((folder) => !sorted.some((other) => other !== folder && folder.startsWith(other + path.sep)));

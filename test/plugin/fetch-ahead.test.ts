@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { ogaPlugin } from "../../src/plugin/index.js";
 import { buildFixture, listFiles, testOptions, type Bundler } from "./helpers.js";
 import { useReplicaProject } from "./hooks.js";
 
@@ -99,6 +100,21 @@ describe("a cold build fetches ahead", () => {
     } finally {
       hang.remove();
     }
+  });
+
+  it("a build whose entry is a virtual module (no folder to scan) builds as its imports come", async () => {
+    const ENTRY = "\0test:entry";
+    const entry = {
+      name: "test:virtual-entry",
+      resolveId: (id: string) => (id === ENTRY ? id : null),
+      load: (id: string) => (id === ENTRY ? `import coin from "oga:retro-sfx-pack/coin.wav";\nexport default coin;\n` : null),
+    };
+    const { rollup } = await import("rollup");
+    const bundle = await rollup({ input: ENTRY, plugins: [ogaPlugin(testOptions(project, replica.url)) as never, entry], logLevel: "silent" });
+    const { output } = await bundle.generate({ format: "es" });
+    await bundle.close();
+    expect(output.some((o) => o.type === "asset" && o.fileName.includes("coin"))).toBe(true);
+    expect(requested(COIN)).toBe(1);
   });
 
   it("offline, a cold build asks nothing of the site", async () => {
