@@ -25,13 +25,12 @@ export async function fetchAhead(resolver: AssetResolver, input: unknown, signal
   const started: Promise<void>[] = [];
   for (const folder of entryFolders(input)) {
     for await (const { specifier } of specifiersUnder(folder, signal)) {
-      let parsed;
-      try {
-        parsed = parseSpecifier(specifier);
-      } catch {
-        continue;
-      }
-      started.push(resolver.fetchAhead(parsed, signal).catch(() => undefined));
+      // A malformed specifier throws here, inside the promise, and is left for its import to report.
+      started.push(
+        Promise.resolve()
+          .then(() => resolver.fetchAhead(parseSpecifier(specifier), signal))
+          .catch(() => undefined),
+      );
     }
   }
   await Promise.all(started);
@@ -43,17 +42,17 @@ export async function fetchAhead(resolver: AssetResolver, input: unknown, signal
  * the project.
  */
 export function entryFolders(input: unknown): string[] {
-  const entries = typeof input === "string" ? [input] : Array.isArray(input) ? input : input && typeof input === "object" ? Object.values(input) : [];
+  const entries = typeof input === "string" ? [input] : Object.values(input ?? {});
   const folders = new Set<string>();
   for (const entry of entries) {
     if (typeof entry !== "string") continue;
     const file = path.resolve(entry);
     try {
-      if (statSync(file, { throwIfNoEntry: false })?.isFile()) folders.add(path.dirname(file));
+      if (statSync(file).isFile()) folders.add(path.dirname(file));
     } catch {
-      // No path at all (a plugin's virtual entry, "\0…"), or one that cannot be read: no folder.
+      // Missing, unreadable, or no path at all (a plugin's virtual entry, "\0…"): no folder.
     }
   }
   const sorted = [...folders].sort();
-  return sorted.filter((folder) => !sorted.some((other) => other !== folder && folder.startsWith(other + path.sep)));
+  return sorted.filter((folder) => !sorted.some((other) => folder.startsWith(other + path.sep)));
 }

@@ -240,13 +240,15 @@ export class AssetResolver {
    * resolver's errors, which the caller may ignore: an import reports its own.
    */
   async fetchAhead(parsed: ParsedSpecifier, signal: AbortSignal): Promise<void> {
-    if (parsed.kind === "credits" || this.options.offline) return;
+    if (parsed.kind === "credits") return;
     const asset = await this.asset(parsed.id, parsed.specifier, signal);
-    const names = parsed.kind === "asset" ? [mainFileName(asset)] : parsed.kind === "file" ? [parsed.file] : Object.keys(asset.files).filter(globMatcher(parsed.pattern));
+    const main = mainFileName(asset);
+    const names = parsed.kind === "asset" ? (main === undefined ? [] : [main]) : parsed.kind === "file" ? [parsed.file] : Object.keys(asset.files).filter(globMatcher(parsed.pattern));
     await Promise.all(
       names.map(async (name) => {
-        const locked = name === undefined ? undefined : own(asset.files, name);
-        if (name === undefined || !locked || longSegment(name) !== undefined || (this.options.frozen && locked.sha256 === undefined)) return;
+        const locked = own(asset.files, name);
+        // What the import would refuse (see file()) is not fetched for it.
+        if (!locked || longSegment(name) !== undefined || (this.options.frozen && locked.sha256 === undefined)) return;
         const fetched = joinInFlight(this.fileKey(locked, name), (jobSignal) => this.fetchLocked(parsed.id, name, parsed.specifier, locked, jobSignal), { signal });
         this.settle(parsed.id, name, locked, await fetched);
       }),
